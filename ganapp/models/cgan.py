@@ -1,0 +1,66 @@
+"""Conditional DCGAN on MNIST (Mirza and Osindero, 2014; Radford et al., 2015), with a
+projection discriminator (Miyato and Koyama, 2018).
+
+The generator gets the label as a learned embedding concatenated to the noise; the
+discriminator scores realism with a linear head plus the inner product of its features with
+an embedding of the label, so it can only be fooled by a digit that looks like *that* digit.
+Images: (B, 1, 28, 28) in [-1, 1].
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+from .base import HubModel
+
+
+@dataclass(frozen=True)
+class CGANConfig:
+    z_dim: int = 64          # noise dimensions (the style)
+    n_classes: int = 10      # digits
+    embed_dim: int = 16      # label embedding concatenated to the noise
+    g_width: int = 64        # generator filters at 14x14 (twice that at 7x7)
+    d_width: int = 64        # discriminator filters at 14x14 (twice that at 7x7)
+
+
+class CGANGenerator(HubModel):
+    """(z: (B, z_dim), labels: (B,) int) -> (B, 1, 28, 28) in [-1, 1]."""
+
+    def __init__(self, config: CGANConfig):
+        super().__init__()
+        self.config = config
+        w = config.g_width
+        self.embed = nn.Embedding(config.n_classes, config.embed_dim)
+        self.project = nn.Sequential(
+            nn.Linear(config.z_dim + config.embed_dim, 2 * w * 7 * 7, bias=False),
+            nn.BatchNorm1d(2 * w * 7 * 7), nn.ReLU(inplace=True),
+        )
+        self.net = nn.Sequential(
+            nn.ConvTranspose2d(2 * w, w, 4, 2, 1, bias=False), nn.BatchNorm2d(w), nn.ReLU(inplace=True),  # 7 -> 14
+            nn.ConvTranspose2d(w, 1, 4, 2, 1), nn.Tanh(),                                               # 14 -> 28
+        )
+
+    def forward(self, z: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        h = self.project(torch.cat([z, self.embed(labels)], dim=1))  # (B, 2w*49)
+        return self.net(h.view(len(z), -1, 7, 7))                     # (B, 1, 28, 28)
+
+
+class CGANDiscriminator(nn.Module):
+    """(images, labels) -> (B,) realism logits, projection-conditioned."""
+
+    def __init__(self, config: CGANConfig):
+        super().__init__()
+        w = config.d_width
+        self.trunk = nn.Sequential(
+            nn.Conv2d(1, w, 4, 2, 1), nn.LeakyReLU(0.2, inplace=True),                          # (B, w, 14, 14)
+            nn.Conv2d(w, 2 * w, 4, 2, 1), nn.BatchNorm2d(2 * w), nn.LeakyReLU(0.2, inplace=True),  # (B, 2w, 7, 7)
+            nn.Flatten(), nn.Linear(2 * w * 49, 256), nn.LeakyReLU(0.2, inplace=True),            # (B, 256)
+        )
+        self.linear = nn.Linear(256, 1)
+        self.label_embed = nn.Embedding(config.n_classes, 256)
+
+    def forward(self, x: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        h = self.trunk(x)
+        return self.linear(h).squeeze(1) + (self.label_embed(labels) * h).sum(1)

@@ -1,0 +1,81 @@
+"""InfoGAN (Chen et al., "InfoGAN: Interpretable Representation Learning by Information
+Maximizing Generative Adversarial Nets", 2016), the paper's MNIST architecture (appendix C.1).
+
+The generator's input is noise z (62-d) plus codes c: one 10-way categorical and two
+continuous U(-1, 1). Nothing tells the model what the codes mean; a head Q on the
+discriminator's trunk tries to recover c from the image, and the generator is rewarded when
+it can (a lower bound on the mutual information I(c; G(z, c))). On MNIST the categorical code
+ends up choosing the digit and the continuous ones its slant and stroke width.
+Images: (B, 1, 28, 28) in [-1, 1].
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from .base import HubModel
+
+
+@dataclass(frozen=True)
+class InfoGANConfig:
+    z_dim: int = 62              # incompressible noise
+    n_categories: int = 10       # one categorical code with this many values
+    n_continuous: int = 2        # continuous codes, drawn from U(-1, 1) in training
+    hidden: int = 1024           # width of the fully connected layers (paper: 1024)
+    # Filled in by `python -m ganapp.evaluate infogan`, not by training: which digit each
+    # category draws (category_to_digit[c] = digit), and which factor each continuous code moves.
+    category_to_digit: list[int] = field(default_factory=list)
+    continuous_names: list[str] = field(default_factory=list)
+
+    @property
+    def code_dim(self) -> int:
+        return self.n_categories + self.n_continuous
+
+
+class InfoGANGenerator(HubModel):
+    """(z: (B, z_dim), category: (B,) int, continuous: (B, n_continuous)) -> (B, 1, 28, 28)."""
+
+    def __init__(self, config: InfoGANConfig):
+        super().__init__()
+        self.config = config
+        self.net = nn.Sequential(
+            nn.Linear(config.z_dim + config.code_dim, config.hidden, bias=False),
+            nn.BatchNorm1d(config.hidden), nn.ReLU(inplace=True),
+            nn.Linear(config.hidden, 128 * 7 * 7, bias=False), nn.BatchNorm1d(128 * 7 * 7), nn.ReLU(inplace=True),
+            nn.Unflatten(1, (128, 7, 7)),
+            nn.ConvTranspose2d(128, 64, 4, 2, 1, bias=False), nn.BatchNorm2d(64), nn.ReLU(inplace=True),  # 14x14
+            nn.ConvTranspose2d(64, 1, 4, 2, 1), nn.Tanh(),                                                # 28x28
+        )
+
+    def forward(self, z: torch.Tensor, category: torch.Tensor, continuous: torch.Tensor) -> torch.Tensor:
+        onehot = F.one_hot(category, self.config.n_categories).to(z.dtype)
+        return self.net(torch.cat([z, onehot, continuous], dim=1))
+
+
+class InfoGANDiscriminator(nn.Module):
+    """Shared trunk, a real/fake logit, and Q: category logits and continuous-code means."""
+
+    def __init__(self, config: InfoGANConfig):
+        super().__init__()
+        self.config = config
+        self.trunk = nn.Sequential(
+            nn.Conv2d(1, 64, 4, 2, 1), nn.LeakyReLU(0.1, inplace=True),                            # (B, 64, 14, 14)
+            nn.Conv2d(64, 128, 4, 2, 1, bias=False), nn.BatchNorm2d(128), nn.LeakyReLU(0.1, inplace=True),
+            nn.Flatten(),                                                                           # (B, 6272)
+            nn.Linear(128 * 7 * 7, config.hidden, bias=False), nn.BatchNorm1d(config.hidden),
+            nn.LeakyReLU(0.1, inplace=True),                                                        # (B, hidden)
+        )
+        self.d_head = nn.Linear(config.hidden, 1)
+        self.q_head = nn.Sequential(
+            nn.Linear(config.hidden, 128, bias=False), nn.BatchNorm1d(128), nn.LeakyReLU(0.1, inplace=True),
+            nn.Linear(128, config.code_dim),
+        )
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        h = self.trunk(x)
+        q = self.q_head(h)
+        k = self.config.n_categories
+        return self.d_head(h).squeeze(1), q[:, :k], q[:, k:]  # (B,), (B, k) logits, (B, n_continuous)

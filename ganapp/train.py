@@ -1,0 +1,97 @@
+"""Train a model: `python -m ganapp.train <model> [--steps N] [--seed S] [--resume] ...`.
+
+Each family supplies a recipe (ganapp/training/<family>.py) with two dataclasses: the model's
+config (saved with the weights) and the training settings. Any field of either can be set
+with `--set name=value`. The full training state is saved every few minutes in `--run-dir`
+(git-ignored); `--resume` continues from it. At the end the inference models are written to
+`<run-dir>/final/`, and to `--export` (e.g. `checkpoints/`) when given.
+
+Examples:
+    python -m ganapp.train classifier
+    python -m ganapp.train cgan --seed 1 --resume
+    python -m ganapp.train cyclegan --threads 1 --set base_filters=24 --set n_blocks=6
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import importlib
+import shutil
+from pathlib import Path
+
+from .device import pick_device, set_cpu_threads
+from .training.loop import LoopConfig, export, seed_everything, train
+
+# name -> (module under ganapp.training, recipe class, model config class path, train config class)
+RECIPES = {
+    "classifier": ("classifier", "ClassifierRecipe", "ganapp.models.classifier:ClassifierConfig", "ClassifierTrainConfig"),
+    "cgan": ("cgan", "CGANRecipe", "ganapp.models.cgan:CGANConfig", "CGANTrainConfig"),
+    "infogan": ("infogan", "InfoGANRecipe", "ganapp.models.infogan:InfoGANConfig", "InfoGANTrainConfig"),
+    "vae": ("vae", "VAERecipe", "ganapp.models.vae:VAEConfig", "VAETrainConfig"),
+    "cyclegan": ("cyclegan", "CycleGANRecipe", "ganapp.models.cyclegan:CycleGANConfig", "CycleGANTrainConfig"),
+}
+
+
+def _import(path: str):
+    module, name = path.split(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def apply_overrides(configs: list, pairs: list[str]) -> list:
+    """Apply `name=value` pairs to whichever dataclass has the field (values typed like the default)."""
+    configs = list(configs)
+    for pair in pairs:
+        name, _, raw = pair.partition("=")
+        for i, cfg in enumerate(configs):
+            fields = {f.name: f for f in dataclasses.fields(cfg)}
+            if name in fields:
+                kind = type(getattr(cfg, name))
+                value = raw.lower() in ("1", "true", "yes") if kind is bool else kind(raw)
+                configs[i] = dataclasses.replace(cfg, **{name: value})
+                break
+        else:
+            known = sorted(f.name for cfg in configs for f in dataclasses.fields(cfg))
+            raise SystemExit(f"--set {pair}: unknown field {name!r}; known: {', '.join(known)}")
+    return configs
+
+
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser(prog="python -m ganapp.train", description=__doc__.split("\n")[0])
+    p.add_argument("model", choices=sorted(RECIPES))
+    p.add_argument("--steps", type=int, help="total steps (default: the recipe's)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--resume", action="store_true", help="continue from <run-dir>/state.safetensors if present")
+    p.add_argument("--run-dir", type=Path, help="training state, log, samples (default: runs/<model>)")
+    p.add_argument("--data", help="data folder (default: $GANAPP_DATA or ../shared/data)")
+    p.add_argument("--threads", type=int, help="CPU threads (default: $GANAPP_THREADS or all cores)")
+    p.add_argument("--export", type=Path, help="also copy the final models here, e.g. checkpoints")
+    p.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE", help="override a config field")
+    p.add_argument("--save-every", type=float, default=300.0, help="seconds between training-state saves")
+    p.add_argument("--sample-every", type=int, default=500)
+    p.add_argument("--snapshot-every", type=int, default=0, help="export inference weights every N steps")
+    args = p.parse_args(argv)
+
+    set_cpu_threads(args.threads)
+    module_name, recipe_name, model_cfg_path, train_cfg_name = RECIPES[args.model]
+    module = importlib.import_module(f"ganapp.training.{module_name}")
+    model_cfg, train_cfg = _import(model_cfg_path)(), getattr(module, train_cfg_name)()
+    if args.steps:
+        args.set.append(f"steps={args.steps}")
+    model_cfg, train_cfg = apply_overrides([model_cfg, train_cfg], args.set)
+    print(f"model: {model_cfg}\ntraining: {train_cfg}")
+
+    data_gen = seed_everything(args.seed)
+    recipe = getattr(module, recipe_name)(model_cfg, train_cfg, data_root=args.data, device=pick_device())
+    run_dir = args.run_dir or Path("runs") / (args.model if args.seed == 0 else f"{args.model}-seed{args.seed}")
+    loop = LoopConfig(steps=train_cfg.steps, run_dir=run_dir, seed=args.seed, resume=args.resume,
+                      save_every_s=args.save_every, sample_every=args.sample_every,
+                      snapshot_every=args.snapshot_every)
+    train(recipe, loop, data_gen)
+    if args.export:
+        for folder in export(recipe, args.export):
+            print(f"exported {folder}")
+    print(f"done: {run_dir}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,61 @@
+"""Conditional GAN's training step: the non-saturating GAN loss of Goodfellow et al. (2014),
+    D: -log sigmoid(D(x, y)) - log(1 - sigmoid(D(G(z, y), y)))
+    G: -log sigmoid(D(G(z, y), y)),
+on real (digit, label) pairs against generated ones with labels drawn uniformly."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+from torchvision.utils import make_grid
+
+from ..models.cgan import CGANConfig, CGANDiscriminator, CGANGenerator
+from .data import MNISTSampler
+
+
+@dataclass
+class CGANTrainConfig:
+    steps: int = 9000        # batch-64 steps, ~10 epochs
+    batch_size: int = 64
+    lr: float = 2e-4
+    beta1: float = 0.5       # DCGAN's Adam momentum
+
+
+class CGANRecipe:
+    def __init__(self, model: CGANConfig, train: CGANTrainConfig, data_root=None, device="cpu"):
+        self.cfg, self.model_cfg, self.device = train, model, torch.device(device)
+        self.data = MNISTSampler("train", data_root, device)
+        self.g, self.d = CGANGenerator(model).to(device), CGANDiscriminator(model).to(device)
+        self.opt_g = torch.optim.Adam(self.g.parameters(), train.lr, betas=(train.beta1, 0.999))
+        self.opt_d = torch.optim.Adam(self.d.parameters(), train.lr, betas=(train.beta1, 0.999))
+        self.modules, self.optimizers = {"g": self.g, "d": self.d}, {"g": self.opt_g, "d": self.opt_d}
+        fixed = torch.Generator().manual_seed(1234)  # rows: digits 0-9; columns: the same 10 noise vectors
+        self.fixed_z = torch.randn(10, model.z_dim, generator=fixed).repeat(10, 1).to(device)
+        self.fixed_y = torch.arange(10).repeat_interleave(10).to(device)
+
+    def train_step(self, step: int, generator: torch.Generator) -> dict[str, float]:
+        real, labels = self.data.sample(self.cfg.batch_size, generator)
+        real = real * 2 - 1
+        n = len(real)
+        z = torch.randn(n, self.model_cfg.z_dim, generator=generator).to(self.device)
+        fake_labels = torch.randint(self.model_cfg.n_classes, (n,), generator=generator).to(self.device)
+        fake = self.g(z, fake_labels)
+
+        d_real, d_fake = self.d(real, labels), self.d(fake.detach(), fake_labels)
+        loss_d = F.softplus(-d_real).mean() + F.softplus(d_fake).mean()  # = the BCE form above
+        self.opt_d.zero_grad(set_to_none=True)
+        loss_d.backward()
+        self.opt_d.step()
+
+        loss_g = F.softplus(-self.d(fake, fake_labels)).mean()
+        self.opt_g.zero_grad(set_to_none=True)
+        loss_g.backward()
+        self.opt_g.step()
+        return {"d": loss_d.item(), "g": loss_g.item()}
+
+    def sample_grid(self) -> torch.Tensor:
+        return make_grid(self.g(self.fixed_z, self.fixed_y), nrow=10, normalize=True, value_range=(-1, 1))
+
+    def exported(self):
+        return {"cgan": self.g}

@@ -1,0 +1,169 @@
+"""One training loop for every model family (after minGPT's Trainer).
+
+The loop knows nothing about GANs or VAEs. A family supplies a `Recipe`: its networks and
+optimisers, one `train_step`, a sample grid to look at, and the models to publish. The loop
+does the rest: seeding, the progress bar, a JSON-lines log, sample grids, the full training
+state saved every few minutes (and resumed with `resume=True`), and exporting.
+
+The training state is one safetensors file (weights, optimiser moments, RNG states) plus
+JSON metadata — no pickle, like everything else in ganapp. It lives in the run folder,
+which is git-ignored; only `Recipe.exported()` models are meant for `checkpoints/`.
+"""
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import torch
+from safetensors.torch import load_file, save_file
+from torch import nn
+from torchvision.utils import save_image
+from tqdm import tqdm
+
+from ..models.base import HubModel
+
+STATE_FILE = "state.safetensors"
+LOG_FILE = "log.jsonl"
+
+
+class Recipe(Protocol):
+    """What a model family gives the loop."""
+
+    modules: dict[str, nn.Module]                      # every network (and stateful buffer) to save
+    optimizers: dict[str, torch.optim.Optimizer]       # every optimiser to save
+
+    def train_step(self, step: int, generator: torch.Generator) -> dict[str, float]:
+        """One optimisation step; `generator` draws the data. Returns the losses to log."""
+
+    def sample_grid(self) -> torch.Tensor:
+        """A picture of progress: (C, H, W) in [0, 1], from fixed inputs."""
+
+    def exported(self) -> dict[str, HubModel]:
+        """The models to publish, by checkpoint name (e.g. {"cgan": generator})."""
+
+
+@dataclass
+class LoopConfig:
+    steps: int                      # total optimisation steps
+    run_dir: Path                   # training state, log and samples (git-ignored)
+    seed: int = 0                   # seeds weights, data order and noise
+    resume: bool = False            # continue from run_dir/state.safetensors when it exists
+    log_every: int = 50             # steps between log lines
+    sample_every: int = 500         # steps between sample grids
+    save_every_s: float = 300.0     # seconds between training-state saves
+    snapshot_every: int = 0         # steps between exported snapshots (0: only at the end)
+
+
+def seed_everything(seed: int) -> torch.Generator:
+    """Seed torch's global RNG (init, dropout, noise) and return the data generator."""
+    torch.manual_seed(seed)
+    return torch.Generator().manual_seed(seed + 1)
+
+
+# --- training state as safetensors -------------------------------------------------------
+
+def save_state(path: Path, recipe: Recipe, step: int, data_gen: torch.Generator) -> None:
+    tensors: dict[str, torch.Tensor] = {}
+    groups: dict[str, list] = {}
+    for name, module in recipe.modules.items():
+        for key, value in module.state_dict().items():
+            tensors[f"module.{name}.{key}"] = value.detach().cpu().contiguous()
+    for name, opt in recipe.optimizers.items():
+        sd = opt.state_dict()
+        groups[name] = sd["param_groups"]
+        for pid, slots in sd["state"].items():
+            for slot, value in slots.items():
+                tensors[f"optim.{name}.{pid}.{slot}"] = torch.as_tensor(value).cpu().contiguous()
+    tensors["rng.torch"] = torch.get_rng_state()
+    tensors["rng.data"] = data_gen.get_state()
+    metadata = {"step": str(step), "param_groups": json.dumps(groups)}
+    tmp = path.with_suffix(".tmp")
+    save_file(tensors, tmp, metadata=metadata)
+    tmp.replace(path)  # atomic: a run killed mid-save keeps the previous state
+
+
+def load_state(path: Path, recipe: Recipe, data_gen: torch.Generator) -> int:
+    """Restore everything `save_state` wrote; returns the step to continue from."""
+    from safetensors import safe_open
+
+    with safe_open(path, "pt") as f:
+        metadata = f.metadata()
+    tensors = load_file(path)
+    for name, module in recipe.modules.items():
+        prefix = f"module.{name}."
+        module.load_state_dict({k[len(prefix):]: v for k, v in tensors.items() if k.startswith(prefix)}, strict=True)
+    groups = json.loads(metadata["param_groups"])
+    for name, opt in recipe.optimizers.items():
+        prefix = f"optim.{name}."
+        state: dict[int, dict[str, torch.Tensor]] = {}
+        for key, value in tensors.items():
+            if key.startswith(prefix):
+                pid, slot = key[len(prefix):].split(".", 1)
+                state.setdefault(int(pid), {})[slot] = value
+        opt.load_state_dict({"state": state, "param_groups": groups[name]})
+    torch.set_rng_state(tensors["rng.torch"])
+    data_gen.set_state(tensors["rng.data"])
+    return int(metadata["step"])
+
+
+def export(recipe: Recipe, out_dir: Path) -> list[Path]:
+    """Write each exported model as `out_dir/<name>/` (config.json + model.safetensors)."""
+    folders = []
+    for name, model in recipe.exported().items():
+        folder = out_dir / name
+        model.save_pretrained(folder)
+        folders.append(folder)
+    return folders
+
+
+# --- the loop ------------------------------------------------------------------------------
+
+def train(recipe: Recipe, cfg: LoopConfig, data_gen: torch.Generator) -> None:
+    """Run `recipe` for `cfg.steps` steps; `data_gen` must come from `seed_everything`."""
+    run_dir = Path(cfg.run_dir)
+    (run_dir / "samples").mkdir(parents=True, exist_ok=True)
+    state_path = run_dir / STATE_FILE
+    start = 0
+    if cfg.resume and state_path.exists():
+        start = load_state(state_path, recipe, data_gen)
+        print(f"resumed from {state_path} at step {start}")
+    elif not cfg.resume and (run_dir / LOG_FILE).exists():
+        (run_dir / LOG_FILE).unlink()  # a fresh run starts a fresh log
+
+    last_save = time.monotonic()
+    t0 = time.monotonic()
+    with open(run_dir / LOG_FILE, "a") as log, tqdm(total=cfg.steps, initial=start, dynamic_ncols=True) as bar:
+        for step in range(start, cfg.steps):
+            for m in recipe.modules.values():
+                m.train()
+            losses = recipe.train_step(step, data_gen)
+            done = step + 1
+            bar.update(1)
+            if done % cfg.log_every == 0 or done == cfg.steps:
+                bar.set_postfix({k: f"{v:.3f}" for k, v in losses.items()})
+                log.write(json.dumps({"step": done, "seconds": round(time.monotonic() - t0, 1), **losses}) + "\n")
+                log.flush()
+            if done % cfg.sample_every == 0 or done == cfg.steps:
+                save_image(_sample(recipe), run_dir / "samples" / f"step_{done:06d}.png")
+            if cfg.snapshot_every and done % cfg.snapshot_every == 0:
+                export(recipe, run_dir / "snapshots" / f"step_{done:06d}")
+            if time.monotonic() - last_save > cfg.save_every_s or done == cfg.steps:
+                save_state(state_path, recipe, done, data_gen)
+                last_save = time.monotonic()
+    export(recipe, run_dir / "final")
+
+
+@torch.no_grad()
+def _sample(recipe: Recipe) -> torch.Tensor:
+    for m in recipe.modules.values():
+        m.eval()
+    return recipe.sample_grid()
+
+
+def read_log(run_dir: Path) -> list[dict]:
+    """The JSON-lines training log of a run, for curves and model cards."""
+    with open(Path(run_dir) / LOG_FILE) as f:
+        return [json.loads(line) for line in f if line.strip()]
