@@ -1,0 +1,28 @@
+"""ganapp: a playground of generative models (InfoGAN, conditional GAN, CycleGAN, VAE).
+
+    import ganapp
+    generator = ganapp.load("cgan")          # checkpoints/cgan/ or the Hub; eval mode, on the best device
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from .device import pick_device
+from .hub import WeightsUnavailable, resolve
+from .registry import MODELS, spec
+
+MODEL_NAMES = tuple(MODELS)
+
+__all__ = ["MODEL_NAMES", "WeightsUnavailable", "load"]
+
+
+@lru_cache(maxsize=None)
+def load(name: str):
+    """Model `name`, built from its config.json and strictly loaded, in eval mode, on the best device.
+
+    Loaded once per process. Raises `WeightsUnavailable` when no weights can be found.
+    """
+    folder = resolve(name)
+    device = pick_device()
+    model = spec(name).model_class.from_pretrained(folder, map_location=str(device))
+    return model.to(device).eval().requires_grad_(False)

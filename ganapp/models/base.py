@@ -19,6 +19,7 @@ from torch import nn
 class HubModel(nn.Module, PyTorchModelHubMixin):
     """Base for the shipped networks. Subclasses take one argument: `config`, a dataclass."""
 
+    config_class: type   # the config dataclass; `config.json` holds its fields
     config: object
 
     @classmethod
@@ -30,7 +31,10 @@ class HubModel(nn.Module, PyTorchModelHubMixin):
         # model.safetensors, strictly, or fails.
         if not strict:
             raise ValueError("ganapp models always load strictly: weights must match config.json")
-        model = cls(**model_kwargs)
+        config = model_kwargs.pop("config", None)
+        if isinstance(config, dict):  # config.json as read by the mixin: rebuild the dataclass
+            config = cls.config_class(**config)  # unknown fields raise: no silent mismatch
+        model = cls(config, **model_kwargs)
         if os.path.isdir(model_id):
             weights = Path(model_id) / constants.SAFETENSORS_SINGLE_FILE
             if not weights.is_file():

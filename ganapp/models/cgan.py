@@ -27,6 +27,8 @@ class CGANConfig:
 
 class CGANGenerator(HubModel):
     """(z: (B, z_dim), labels: (B,) int) -> (B, 1, 28, 28) in [-1, 1]."""
+    config_class = CGANConfig
+
 
     def __init__(self, config: CGANConfig):
         super().__init__()

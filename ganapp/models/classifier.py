@@ -22,6 +22,8 @@ class ClassifierConfig:
 
 
 class MNISTClassifier(HubModel):
+    config_class = ClassifierConfig
+
     def __init__(self, config: ClassifierConfig):
         super().__init__()
         self.config = config

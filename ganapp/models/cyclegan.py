@@ -45,6 +45,8 @@ class ResidualBlock(nn.Module):
 
 class CycleGANGenerator(HubModel):
     """One translation direction: (B, 3, H, W) in [-1, 1] -> same shape in [-1, 1]."""
+    config_class = CycleGANConfig
+
 
     def __init__(self, config: CycleGANConfig):
         super().__init__()

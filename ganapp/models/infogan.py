@@ -37,6 +37,8 @@ class InfoGANConfig:
 
 class InfoGANGenerator(HubModel):
     """(z: (B, z_dim), category: (B,) int, continuous: (B, n_continuous)) -> (B, 1, 28, 28)."""
+    config_class = InfoGANConfig
+
 
     def __init__(self, config: InfoGANConfig):
         super().__init__()

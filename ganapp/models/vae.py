@@ -27,6 +27,8 @@ class VAEConfig:
 
 
 class VAE(HubModel):
+    config_class = VAEConfig
+
     def __init__(self, config: VAEConfig):
         super().__init__()
         self.config = config

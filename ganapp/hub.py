@@ -1,0 +1,86 @@
+"""Where weights come from, and how they are published.
+
+`resolve(name)`: the local `checkpoints/<name>/` when it holds config.json and
+model.safetensors; otherwise the two files from the Hub (registry's repo id and pinned
+revision) through huggingface_hub's cache, honouring `HF_ENDPOINT` and `HF_HUB_OFFLINE`.
+Only those two files are ever fetched: no pickle can arrive this way.
+
+    python -m ganapp.hub push <name> --repo <org/repo> [--tag v1]   # publish checkpoints/<name>/
+"""
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from huggingface_hub import HfApi, constants, hf_hub_download
+from huggingface_hub.errors import HfHubHTTPError, LocalEntryNotFoundError, OfflineModeIsEnabled
+
+from .registry import spec
+
+CHECKPOINTS = Path(os.environ.get("GANAPP_CHECKPOINTS", Path(__file__).resolve().parent.parent / "checkpoints"))
+WEIGHT_FILES = ("config.json", constants.SAFETENSORS_SINGLE_FILE)
+
+
+class WeightsUnavailable(RuntimeError):
+    """Neither a local checkpoint nor the Hub could provide a model's weights."""
+
+
+def local_folder(name: str) -> Path:
+    return Path(os.environ.get("GANAPP_CHECKPOINTS", CHECKPOINTS)) / name
+
+
+def _offline() -> bool:
+    # Read at call time (huggingface_hub reads it once at import), so tests and users can flip it.
+    return os.environ.get("HF_HUB_OFFLINE", "").upper() in ("1", "ON", "YES", "TRUE")
+
+
+def resolve(name: str) -> Path:
+    """A folder holding `config.json` and `model.safetensors` for model `name`."""
+    folder = local_folder(name)
+    if all((folder / f).is_file() for f in WEIGHT_FILES):
+        return folder
+    s = spec(name)
+    try:
+        paths = [
+            hf_hub_download(s.repo_id, filename, revision=s.revision, local_files_only=_offline(),
+                            endpoint=os.environ.get("HF_ENDPOINT") or None)
+            for filename in WEIGHT_FILES
+        ]
+    except (HfHubHTTPError, LocalEntryNotFoundError, OfflineModeIsEnabled, OSError) as e:
+        raise WeightsUnavailable(
+            f"no weights for '{name}': not in {folder} and not downloadable from the Hub "
+            f"({s.repo_id}@{s.revision}): {type(e).__name__}"
+        ) from e
+    return Path(paths[0]).parent
+
+
+def push(name: str, repo_id: str, tag: str | None = None, api: HfApi | None = None, private: bool = False) -> str:
+    """Upload `checkpoints/<name>/` (config, weights, model card and its images) to a Hub model repo."""
+    folder = local_folder(name)
+    if not all((folder / f).is_file() for f in WEIGHT_FILES):
+        raise FileNotFoundError(f"{folder} lacks {' or '.join(WEIGHT_FILES)}: train and export it first")
+    api = api or HfApi()
+    api.create_repo(repo_id, repo_type="model", exist_ok=True, private=private)
+    commit = api.upload_folder(repo_id=repo_id, folder_path=folder, repo_type="model",
+                               allow_patterns=["config.json", "*.safetensors", "README.md", "*.png", "*.gif"],
+                               commit_message=f"ganapp: upload {name}")
+    if tag:
+        api.create_tag(repo_id, tag=tag, revision=commit.oid, exist_ok=True)
+    return commit.commit_url
+
+
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser(prog="python -m ganapp.hub")
+    sub = p.add_subparsers(dest="command", required=True)
+    push_p = sub.add_parser("push", help="publish checkpoints/<name>/ to a Hub model repo")
+    push_p.add_argument("name")
+    push_p.add_argument("--repo", required=True, help="e.g. your-name/ganapp-cgan")
+    push_p.add_argument("--tag", help="tag the commit, e.g. v1 (the revision the app pins)")
+    push_p.add_argument("--private", action="store_true")
+    args = p.parse_args(argv)
+    print(push(args.name, args.repo, tag=args.tag, private=args.private))
+
+
+if __name__ == "__main__":
+    main()
