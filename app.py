@@ -1,0 +1,44 @@
+"""ganapp: a playground of generative models. Run `python app.py`, open http://127.0.0.1:7860.
+
+The app is only layout: each tab lives in ganapp/ui/<tab>.py and calls ganapp.inference.
+"""
+from __future__ import annotations
+
+import os
+
+import gradio as gr
+
+from ganapp.device import set_cpu_threads
+from ganapp.ui import cgan, cyclegan, infogan, vae
+
+INTRO = """# ganapp — play with generative models
+Real, trained models, small enough to answer instantly on a CPU. Every result is reproducible
+from its seed; the README shows how each model was trained and how well it does, measured."""
+
+MAX_FILE_SIZE = "10mb"    # uploads above this are refused with HTTP 413 before reaching a handler
+QUEUE_SIZE = 64           # beyond this many waiting jobs, new ones are told the app is busy
+CONCURRENCY = 4           # jobs of one event running at once (the models are light; torch threads are shared)
+
+
+def build_demo() -> gr.Blocks:
+    with gr.Blocks(title="ganapp", delete_cache=(600, 1800)) as demo:
+        gr.Markdown(INTRO)
+        with gr.Tab("InfoGAN"):
+            infogan.build(demo)
+        with gr.Tab("Conditional GAN"):
+            cgan.build(demo)
+        with gr.Tab("CycleGAN"):
+            cyclegan.build(demo)
+        with gr.Tab("VAE"):
+            vae.build(demo)
+    demo.queue(max_size=QUEUE_SIZE, default_concurrency_limit=CONCURRENCY)
+    return demo
+
+
+set_cpu_threads()
+demo = build_demo()
+
+if __name__ == "__main__":
+    demo.launch(server_name=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
+                server_port=int(os.environ.get("GRADIO_SERVER_PORT", "7860")),
+                max_file_size=MAX_FILE_SIZE, share=False, show_error=False)

@@ -1,0 +1,150 @@
+"""Images in and out: tensors to PIL, crisp upscaling, grids, GIFs, and user uploads made safe.
+
+User uploads are untrusted: `open_user_image` bounds their pixel count before decoding,
+applies EXIF orientation, and converts every mode (grey, 16-bit, palette, RGBA, CMYK) to RGB.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import tempfile
+from pathlib import Path
+
+import imageio.v3 as iio
+import numpy as np
+import torch
+from PIL import Image, ImageOps, UnidentifiedImageError
+from torchvision.utils import make_grid
+
+MAX_UPLOAD_PIXELS = 40_000_000     # ~6300x6300: larger uploads are refused before decoding
+Image.MAX_IMAGE_PIXELS = MAX_UPLOAD_PIXELS  # Pillow raises DecompressionBombError beyond 2x this
+
+
+class BadImage(ValueError):
+    """An upload that is not an image we can use; the message is safe to show the user."""
+
+
+# --- tensors -> pictures --------------------------------------------------------------------
+
+def to_pil(image: torch.Tensor, value_range: tuple[float, float] = (0.0, 1.0), scale: int = 1) -> Image.Image:
+    """(C, H, W) float tensor in `value_range` -> PIL image, upscaled `scale` times (nearest: crisp pixels)."""
+    lo, hi = value_range
+    arr = ((image.detach().float().cpu().clamp(lo, hi) - lo) / (hi - lo) * 255).round().to(torch.uint8)
+    arr = arr.permute(1, 2, 0).numpy()
+    pil = Image.fromarray(arr[..., 0] if arr.shape[2] == 1 else arr)
+    if scale > 1:
+        pil = pil.resize((pil.width * scale, pil.height * scale), Image.Resampling.NEAREST)
+    return pil
+
+
+def grid(images: torch.Tensor, nrow: int, value_range=(0.0, 1.0), scale: int = 1, padding: int = 2) -> Image.Image:
+    """(B, C, H, W) -> one PIL grid with `nrow` images per row (torchvision's make_grid)."""
+    lo, hi = value_range
+    g = make_grid(images.detach().float().cpu(), nrow=nrow, padding=padding, pad_value=lo)
+    if images.shape[1] == 1:
+        g = g[:1]  # make_grid repeats grey to 3 channels; keep one, for smaller PNGs
+    return to_pil(g, value_range, scale)
+
+
+def gif_bytes(frames: list[Image.Image], duration_ms: int = 80, boomerang: bool = True) -> bytes:
+    """An endlessly looping animated GIF; `boomerang` plays it forth and back."""
+    seq = frames + frames[-2:0:-1] if boomerang and len(frames) > 2 else frames
+    arrays = [np.asarray(f.convert("RGB")) for f in seq]
+    return iio.imwrite("<bytes>", arrays, extension=".gif", duration=duration_ms, loop=0)
+
+
+EXPORT_DIR = Path(tempfile.gettempdir()) / "ganapp_exports"
+MAX_EXPORTS = 64  # files kept in EXPORT_DIR; older ones are deleted as new ones arrive
+
+
+def save_gif(frames: list[Image.Image], stem: str, duration_ms: int = 80) -> Path:
+    """Write an animated GIF for download into a bounded folder (the oldest files are pruned)."""
+    EXPORT_DIR.mkdir(parents=True, exist_ok=True)
+    data = gif_bytes(frames, duration_ms)
+    path = EXPORT_DIR / f"{stem}_{hashlib.sha1(data).hexdigest()[:12]}.gif"
+    path.write_bytes(data)
+    for old in sorted(EXPORT_DIR.glob("*.gif"), key=lambda p: p.stat().st_mtime)[:-MAX_EXPORTS]:
+        old.unlink(missing_ok=True)
+    return path
+
+
+# --- user uploads ------------------------------------------------------------------------------
+
+def open_user_image(source, max_pixels: int = MAX_UPLOAD_PIXELS) -> Image.Image:
+    """An uploaded file (path, bytes, file object or PIL image) -> RGB PIL image, upright.
+
+    Raises `BadImage` with a short, user-safe message for anything unusable.
+    """
+    try:
+        if isinstance(source, Image.Image):
+            img = source
+        else:
+            if isinstance(source, (bytes, bytearray)):
+                source = io.BytesIO(source)
+            img = Image.open(source)
+        if img.width * img.height > max_pixels:
+            raise BadImage(f"image too large ({img.width}x{img.height}); the limit is {max_pixels // 1_000_000} megapixels")
+        if getattr(img, "is_animated", False):
+            img.seek(0)  # animated GIF/WebP/PNG: the first frame
+        img.load()
+        img = ImageOps.exif_transpose(img)
+        return _to_rgb(img)
+    except BadImage:
+        raise
+    except Image.DecompressionBombError:
+        raise BadImage(f"image too large; the limit is {max_pixels // 1_000_000} megapixels") from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
+        raise BadImage("not a readable image (supported: PNG, JPEG, WebP, GIF, BMP, TIFF)") from None
+
+
+def _to_rgb(img: Image.Image) -> Image.Image:
+    if img.mode in ("I;16", "I;16B", "I;16L", "I"):  # 16/32-bit grey: rescale to 8 bits, not clip
+        arr = np.asarray(img, dtype=np.float64)
+        lo, hi = arr.min(), arr.max()
+        arr = (arr - lo) / (hi - lo) * 255 if hi > lo else np.zeros_like(arr)
+        img = Image.fromarray(arr.round().astype(np.uint8))
+    elif img.mode == "F":
+        img = Image.fromarray(np.clip(np.asarray(img), 0, 255).astype(np.uint8))
+    if img.mode == "P":
+        img = img.convert("RGBA")  # palette transparency becomes alpha, then is composited below
+    if img.mode in ("RGBA", "LA", "PA"):
+        background = Image.new("RGB", img.size, (255, 255, 255))
+        background.paste(img.convert("RGBA"), mask=img.convert("RGBA").getchannel("A"))
+        return background
+    return img.convert("RGB")  # L, 1, CMYK, YCbCr, RGB
+
+
+def fit_longest_side(img: Image.Image, max_side: int) -> Image.Image:
+    """Downscale (never up) so the longest side is at most `max_side`, keeping the aspect ratio."""
+    if max(img.size) <= max_side:
+        return img
+    s = max_side / max(img.size)
+    return img.resize((max(1, round(img.width * s)), max(1, round(img.height * s))), Image.Resampling.LANCZOS)
+
+
+def to_mnist(img: Image.Image) -> torch.Tensor:
+    """Any drawing or photo of a digit -> (1, 28, 28) in [0, 1], normalised the way MNIST was.
+
+    MNIST digits are white on black, their bounding box scaled to fit 20x20 and then placed
+    so that the centre of mass sits at the centre of a 28x28 field (LeCun et al.).
+    """
+    grey = np.asarray(img.convert("L"), dtype=np.float32) / 255.0
+    if grey.mean() > 0.5:  # dark ink on light paper (a drawing, a scan): invert
+        grey = 1.0 - grey
+    grey = np.clip((grey - 0.1) / 0.9, 0, 1)  # drop faint background noise
+    ys, xs = np.nonzero(grey > 0.05)
+    out = np.zeros((28, 28), dtype=np.float32)
+    if len(ys) == 0:
+        return torch.from_numpy(out).unsqueeze(0)  # blank in, blank out
+    crop = grey[ys.min(): ys.max() + 1, xs.min(): xs.max() + 1]
+    h, w = crop.shape
+    s = 20.0 / max(h, w)
+    nh, nw = max(1, round(h * s)), max(1, round(w * s))
+    small = np.asarray(Image.fromarray((crop * 255).astype(np.uint8)).resize((nw, nh), Image.Resampling.LANCZOS),
+                       dtype=np.float32) / 255.0
+    total = small.sum()
+    cy, cx = (np.arange(nh) @ small.sum(1)) / total, (np.arange(nw) @ small.sum(0)) / total
+    top = int(np.clip(round(14 - cy), 0, 28 - nh))
+    left = int(np.clip(round(14 - cx), 0, 28 - nw))
+    out[top: top + nh, left: left + nw] = small
+    return torch.from_numpy(out).unsqueeze(0)

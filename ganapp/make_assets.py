@@ -1,0 +1,50 @@
+"""Build the small files the app ships with: `python -m ganapp.make_assets [--data DIR] [--skimage-data DIR]`.
+
+- ganapp/assets/mnist_test_digits.png: the first 10 MNIST *test* images of each digit
+  (rows 0-9), the real digits the VAE tab starts from; the app never reads ../shared.
+- ganapp/assets/examples/: the CycleGAN tab's examples: three public-domain Monet paintings
+  from the test split, and three CC0 / public-domain photos shipped by scikit-image
+  (coffee, chelsea, rocket); credits in the README.
+"""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from .training.data import load_mnist, monet_photo_folder
+
+ASSETS = Path(__file__).resolve().parent / "assets"
+SKIMAGE_PHOTOS = ("coffee.png", "chelsea.png", "rocket.jpg")
+
+
+def mnist_sheet(root=None, per_class: int = 10) -> Image.Image:
+    images, labels = load_mnist("test", root)
+    rows = [np.concatenate([images[i, 0].numpy() for i in (labels == d).nonzero().flatten()[:per_class]], axis=1)
+            for d in range(10)]
+    return Image.fromarray(np.concatenate(rows, axis=0))
+
+
+def main(argv=None) -> None:
+    p = argparse.ArgumentParser(prog="python -m ganapp.make_assets")
+    p.add_argument("--data", help="data folder (default: $GANAPP_DATA or ../shared/data)")
+    p.add_argument("--skimage-data", type=Path, help="scikit-image's skimage/data folder (for the photos)")
+    args = p.parse_args(argv)
+    ASSETS.mkdir(exist_ok=True)
+    mnist_sheet(args.data).save(ASSETS / "mnist_test_digits.png", optimize=True)
+    examples = ASSETS / "examples"
+    examples.mkdir(exist_ok=True)
+    for path in sorted(monet_photo_folder("test", "monet", args.data).iterdir())[:3]:
+        Image.open(path).convert("RGB").save(examples / f"monet_{path.stem}.jpg", quality=90)
+    if args.skimage_data:
+        for name in SKIMAGE_PHOTOS:
+            img = Image.open(args.skimage_data / name).convert("RGB")
+            img.thumbnail((512, 512))
+            img.save(examples / f"photo_{Path(name).stem}.jpg", quality=90)
+    print(f"wrote {ASSETS}")
+
+
+if __name__ == "__main__":
+    main()

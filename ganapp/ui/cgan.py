@@ -1,0 +1,49 @@
+"""The Conditional GAN tab: pick a digit, get samples of exactly it."""
+from __future__ import annotations
+
+import gradio as gr
+
+from ganapp import inference
+
+from .common import availability_note, how_it_works, seed_control, user_errors
+
+EXPLANATION = """
+A conditional GAN trains two networks against each other, and tells both of them the label.
+The **generator** turns random noise plus a digit label into an image; the **discriminator**
+sees an image together with a label and scores whether it is a real MNIST digit *of that label*.
+Ours is a projection discriminator: its score includes the inner product of its image features
+with a learned embedding of the label, so a convincing "7" offered as a "3" is caught.
+The generator is trained to raise the discriminator's score on its samples (the non-saturating
+GAN loss); the discriminator to tell real pairs from generated ones. In the *all digits* view the
+label changes down each column while the noise stays: the label sets the class, the noise the style.
+"""
+
+
+@user_errors
+def generate(digit, count, seed):
+    return inference.cgan_generate(digit, count, seed)
+
+
+@user_errors
+def all_digits(seed):
+    return inference.cgan_all_digits(seed)
+
+
+def build(demo: gr.Blocks) -> None:
+    availability_note("cgan")
+    with gr.Row():
+        with gr.Column(scale=1):
+            digit = gr.Radio(list(range(10)), value=3, label="Digit")
+            count = gr.Slider(1, 64, value=16, step=1, label="Number of samples")
+            seed = seed_control("cgan")
+            button = gr.Button("Generate", variant="primary")
+        with gr.Column(scale=2):
+            samples = gr.Image(label="Samples", type="pil", format="png", height=420)
+    gr.on([demo.load, button.click, digit.change, count.change, seed.change], generate, inputs=[digit, count, seed],
+          outputs=samples, api_name="cgan_generate", trigger_mode="always_last", show_progress="minimal")
+    with gr.Accordion("All digits: label down the rows, the same noise down each column", open=True):
+        grid_button = gr.Button("Show all digits")
+        grid = gr.Image(label="All digits", type="pil", format="png")
+    gr.on([grid_button.click, seed.change], all_digits, inputs=seed, outputs=grid,
+          api_name="cgan_all_digits", api_visibility="private", trigger_mode="always_last")
+    how_it_works(EXPLANATION)

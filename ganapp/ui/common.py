@@ -1,0 +1,80 @@
+"""Pieces every tab shares: error translation, the seed control, status notes, image inputs."""
+from __future__ import annotations
+
+import functools
+import random
+
+import gradio as gr
+from PIL import Image
+
+import ganapp
+from ganapp.images import BadImage
+from ganapp.inference import MAX_SEED, InvalidInput
+
+
+def user_errors(fn):
+    """Run a handler; turn our input errors into short messages in the UI (gr.Error).
+
+    Anything else propagates: Gradio reports it as a plain "Error" without a traceback
+    (show_error is off) and keeps serving everyone else.
+    """
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except (InvalidInput, BadImage) as e:
+            raise gr.Error(str(e), print_exception=False) from None
+        except ganapp.WeightsUnavailable as e:
+            raise gr.Error(f"This model is not available: {e}", print_exception=False) from None
+    return wrapper
+
+
+def random_seed() -> int:
+    return random.randint(0, 2**31 - 1)
+
+
+def seed_control(prefix: str, value: int = 0) -> gr.Number:
+    """A seed box and a 🎲 button that draws a new one (a private helper event)."""
+    with gr.Row(equal_height=True):
+        seed = gr.Number(value=value, label="Seed", precision=0, minimum=0, maximum=MAX_SEED, scale=4)
+        dice = gr.Button("🎲 Random seed", scale=1, size="sm")
+    dice.click(random_seed, outputs=seed, api_name=f"{prefix}_random_seed", api_visibility="private",
+               show_progress="hidden")
+    return seed
+
+
+def availability_note(*names: str) -> None:
+    """A plain message at the top of a tab when its weights cannot be found; nothing otherwise."""
+    missing = []
+    for name in names:
+        try:
+            ganapp.load(name)
+        except ganapp.WeightsUnavailable as e:
+            missing.append(str(e))
+    if missing:
+        gr.Markdown("⚠️ **This tab's model is not available**, so its buttons will only show an error. "
+                    + " ".join(missing) + " See the README to train or download the weights.")
+
+
+def how_it_works(text: str) -> None:
+    with gr.Accordion("How it works", open=False):
+        gr.Markdown(text)
+
+
+class UploadImage(gr.Image):
+    """gr.Image whose uploads fail with a clear message (not a bare "Error") when the file is
+    not an image, is truncated, or decodes to too many pixels."""
+
+    def get_block_name(self) -> str:
+        return "image"  # the stock front end
+
+    def preprocess(self, payload):
+        try:
+            value = super().preprocess(payload)
+            if isinstance(value, Image.Image):
+                value.load()
+            return value
+        except Image.DecompressionBombError:
+            raise gr.Error("Image too large: please upload a smaller one.", print_exception=False) from None
+        except (OSError, SyntaxError, ValueError, EOFError):
+            raise gr.Error("Not a readable image (PNG, JPEG, WebP, GIF, BMP or TIFF).", print_exception=False) from None

@@ -1,0 +1,62 @@
+"""The CycleGAN tab: a photo becomes a Monet-like painting, and a painting a photo."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import gradio as gr
+
+from ganapp import inference
+
+from .common import UploadImage, availability_note, how_it_works, user_errors
+
+EXPLANATION = """
+CycleGAN learns to translate between two collections of images that were never paired: 240
+Monet paintings and 4,000 landscape photos. Two **generators** translate each way (photo → Monet,
+Monet → photo) and two **discriminators** each learn what real images of their side look like —
+PatchGANs, which judge every overlapping 70×70 patch rather than the whole picture, so they care
+about texture and brushwork. Adversarial losses alone would let a generator output *any*
+painting; the **cycle-consistency loss** forbids that: photo → Monet → photo must give back the
+photo, so the content has to survive the round trip. An **identity loss** (a painting fed to the
+photo→Monet generator should come out unchanged) keeps colours from drifting. Ours is a slim
+version sized to run fast on a CPU; see the model card for what was traded and measured.
+"""
+EXAMPLES = Path(__file__).resolve().parent.parent / "assets" / "examples"
+MAX_SIDE = 512  # the longest side of what we translate; larger uploads are downscaled first
+
+
+@user_errors
+def translate(image, direction):
+    if image is None:
+        raise inference.InvalidInput("upload an image first")
+    return inference.cyclegan_translate(image, direction, MAX_SIDE)
+
+
+@user_errors
+def translate_back(translated, direction, show_cycle):
+    if not show_cycle or translated is None:
+        return None
+    back = "monet2photo" if direction == "photo2monet" else "photo2monet"
+    return inference.cyclegan_translate(translated, back, MAX_SIDE)
+
+
+def build(demo: gr.Blocks) -> None:
+    availability_note("cyclegan_photo2monet", "cyclegan_monet2photo")
+    with gr.Row():
+        with gr.Column():
+            image = UploadImage(label="Your image (any size: the longest side is brought to 512)", type="filepath",
+                                sources=["upload", "webcam", "clipboard"], height=400)
+            direction = gr.Radio([("photo → Monet", "photo2monet"), ("Monet → photo", "monet2photo")],
+                                 value="photo2monet", label="Direction")
+            show_cycle = gr.Checkbox(value=True, label="Also translate back (the cycle)")
+            button = gr.Button("Translate", variant="primary")
+        translated = gr.Image(label="Translation", type="pil", format="png", height=400)
+        cycled = gr.Image(label="Translated back", type="pil", format="png", height=400)
+    examples = sorted(EXAMPLES.glob("*.jpg")) + sorted(EXAMPLES.glob("*.png"))
+    if examples:
+        gr.Examples([[str(p), "monet2photo" if p.name.startswith("monet") else "photo2monet"] for p in examples],
+                    inputs=[image, direction], label="Examples (credits in the README)")
+    gr.on([button.click], translate, inputs=[image, direction], outputs=translated,
+          api_name="cyclegan_translate").then(
+        translate_back, inputs=[translated, direction, show_cycle], outputs=cycled,
+        api_name="cyclegan_translate_back", api_visibility="private")
+    how_it_works(EXPLANATION)

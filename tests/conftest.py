@@ -1,0 +1,76 @@
+"""Shared fixtures: tiny random-weight checkpoints for every registered model, so the suite
+runs anywhere in seconds; tests that need the shipped weights or the real data say so."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+import torch
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = ROOT / "checkpoints"
+DATA = Path(os.environ.get("GANAPP_DATA", ROOT.parent / "shared" / "data"))
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")   # tests never reach the real Hub
+os.environ.setdefault("GANAPP_THREADS", "2")
+
+
+def tiny_models() -> dict[str, torch.nn.Module]:
+    """One small random-init instance of every registered model, by name."""
+    from ganapp.models.cgan import CGANConfig
+    from ganapp.models.classifier import ClassifierConfig
+    from ganapp.models.cyclegan import CycleGANConfig
+    from ganapp.models.infogan import InfoGANConfig
+    from ganapp.models.vae import VAEConfig
+    from ganapp.registry import MODELS
+
+    configs = {
+        "classifier": ClassifierConfig(width=4, features=16),
+        "cgan": CGANConfig(z_dim=8, embed_dim=4, g_width=8, d_width=8),
+        "infogan": InfoGANConfig(z_dim=8, hidden=32, category_to_digit=[3, 1, 4, 0, 5, 9, 2, 6, 8, 7],
+                                 continuous_names=["slant", "width"]),
+        "vae": VAEConfig(latent_dim=4, width=4, hidden=16),
+        "vae2d": VAEConfig(latent_dim=2, width=4, hidden=16),
+        "cyclegan_photo2monet": CycleGANConfig(base_filters=4, n_blocks=1),
+        "cyclegan_monet2photo": CycleGANConfig(base_filters=4, n_blocks=1),
+    }
+    assert set(configs) == set(MODELS), "add a tiny config for every registered model"
+    torch.manual_seed(0)
+    return {name: MODELS[name].model_class(cfg).eval() for name, cfg in configs.items()}
+
+
+@pytest.fixture(scope="session")
+def tiny_checkpoints(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("checkpoints")
+    for name, model in tiny_models().items():
+        model.save_pretrained(folder / name)
+    return folder
+
+
+@pytest.fixture
+def use_checkpoints(monkeypatch):
+    """Point ganapp at a checkpoints folder for one test (and forget loaded models around it)."""
+    import ganapp
+
+    def use(folder: Path) -> None:
+        monkeypatch.setenv("GANAPP_CHECKPOINTS", str(folder))
+        ganapp.load.cache_clear()
+
+    yield use
+    ganapp.load.cache_clear()
+
+
+@pytest.fixture
+def tiny(tiny_checkpoints, use_checkpoints) -> Path:
+    use_checkpoints(tiny_checkpoints)
+    return tiny_checkpoints
+
+
+def shipped(*names: str):
+    """Skip unless the shipped weights of `names` are present in checkpoints/."""
+    missing = [n for n in names if not (SHIPPED / n / "model.safetensors").is_file()]
+    return pytest.mark.skipif(bool(missing), reason=f"shipped weights missing: {', '.join(missing)}")
+
+
+needs_data = pytest.mark.skipif(not (DATA / "mnist").is_dir(), reason=f"real data not found at {DATA} (set GANAPP_DATA)")
