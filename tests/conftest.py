@@ -74,3 +74,37 @@ def shipped(*names: str):
 
 
 needs_data = pytest.mark.skipif(not (DATA / "mnist").is_dir(), reason=f"real data not found at {DATA} (set GANAPP_DATA)")
+
+
+def write_idx(path: Path, array) -> None:
+    """Write a uint8 array in MNIST's IDX format, gzipped when the name ends in .gz."""
+    import gzip
+
+    import numpy as np
+
+    array = np.asarray(array, dtype=np.uint8)
+    header = bytes([0, 0, 0x08, array.ndim]) + b"".join(int(d).to_bytes(4, "big") for d in array.shape)
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "wb") as f:
+        f.write(header + array.tobytes())
+
+
+@pytest.fixture(scope="session")
+def tiny_data(tmp_path_factory) -> Path:
+    """A data root shaped like ../shared/data, with 64 fake digits per split and 6 small images per domain."""
+    import numpy as np
+    from PIL import Image
+
+    root = tmp_path_factory.mktemp("data")
+    rng = np.random.default_rng(0)
+    (root / "mnist").mkdir()
+    for prefix in ("train", "t10k"):
+        write_idx(root / "mnist" / f"{prefix}-images-idx3-ubyte.gz", rng.integers(0, 256, (64, 28, 28)))
+        write_idx(root / "mnist" / f"{prefix}-labels-idx1-ubyte.gz", np.arange(64) % 10)
+    for split in ("train", "test"):
+        for domain in ("photo", "monet"):
+            folder = root / "monet_photo" / split / domain
+            folder.mkdir(parents=True)
+            for i in range(6):
+                Image.fromarray(rng.integers(0, 256, (32, 32, 3), dtype=np.uint8)).save(folder / f"{i}.jpg")
+    return root

@@ -1,0 +1,150 @@
+"""Weights resolution: local first, then the Hub through huggingface_hub's real download code,
+against a local stand-in for the Hub's file-resolve endpoint (this machine has no internet)."""
+from __future__ import annotations
+
+import hashlib
+import http.server
+import threading
+from pathlib import Path
+
+import pytest
+import torch
+
+import ganapp
+from conftest import tiny_models
+from ganapp import hub
+from ganapp.registry import spec
+
+COMMIT = "0123456789abcdef0123456789abcdef01234567"
+
+
+class FakeHub(http.server.ThreadingHTTPServer):
+    """Answers GET/HEAD /{org}/{repo}/resolve/{revision}/{file} like the Hub does: the file,
+    its ETag and the commit it belongs to; logs every request."""
+
+    def __init__(self, files: dict[str, bytes], revision: str):
+        self.files, self.revision, self.requests = files, revision, []
+        super().__init__(("127.0.0.1", 0), _Handler)
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    def _answer(self, body: bool):
+        self.server.requests.append((self.command, self.path))
+        parts = self.path.split("?")[0].strip("/").split("/")
+        key = "/".join(parts[:2]) + "/" + "/".join(parts[4:]) if len(parts) >= 5 else ""
+        if len(parts) < 5 or parts[2] != "resolve" or parts[3] != self.server.revision or key not in self.server.files:
+            self.send_response(404)
+            self.send_header("X-Error-Code", "EntryNotFound")
+            self.end_headers()
+            return
+        data = self.server.files[key]
+        self.send_response(200)
+        self.send_header("X-Repo-Commit", COMMIT)
+        self.send_header("ETag", f'"{hashlib.sha256(data).hexdigest()}"')
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if body:
+            self.wfile.write(data)
+
+    def do_HEAD(self):
+        self._answer(body=False)
+
+    def do_GET(self):
+        self._answer(body=True)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def fake_hub(tmp_path, monkeypatch):
+    """The stand-in Hub serving a tiny 'cgan' at the pinned revision; empty local checkpoints."""
+    model = tiny_models()["cgan"]
+    model.save_pretrained(tmp_path / "published")
+    s = spec("cgan")
+    files = {f"{s.repo_id}/{name}": (tmp_path / "published" / name).read_bytes()
+             for name in ("config.json", "model.safetensors")}
+    server = FakeHub(files, s.revision)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{server.server_address[1]}")
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hf_cache"))
+    monkeypatch.setenv("GANAPP_CHECKPOINTS", str(tmp_path / "empty"))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "0")
+    import huggingface_hub.constants as constants
+    monkeypatch.setattr(constants, "HF_HUB_CACHE", str(tmp_path / "hf_cache"))
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
+    ganapp.load.cache_clear()
+    yield server, model
+    server.shutdown()
+    ganapp.load.cache_clear()
+
+
+def test_local_checkpoint_comes_first(tiny):
+    assert hub.resolve("cgan") == tiny / "cgan"
+
+
+def test_missing_locally_downloads_from_the_hub_at_the_pinned_revision(fake_hub, tmp_path):
+    server, published = fake_hub
+    folder = hub.resolve("cgan")
+    assert Path(folder).is_relative_to(tmp_path / "hf_cache")
+    paths = {p for _, p in server.requests}
+    assert any(f"/resolve/{spec('cgan').revision}/model.safetensors" in p for p in paths)
+    assert not any("pytorch_model.bin" in p for p in paths)
+    model = ganapp.load("cgan")
+    z, y = torch.randn(2, model.config.z_dim), torch.tensor([1, 2])
+    assert torch.equal(model(z, y), published(z, y))
+
+
+def test_the_hub_cache_serves_offline_afterwards(fake_hub, monkeypatch):
+    server, _ = fake_hub
+    hub.resolve("cgan")
+    server.shutdown()
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    assert (hub.resolve("cgan") / "model.safetensors").is_file()
+
+
+def test_offline_with_nothing_anywhere_is_a_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("GANAPP_CHECKPOINTS", str(tmp_path))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "cache"))
+    with pytest.raises(ganapp.WeightsUnavailable, match="no weights for 'vae'"):
+        hub.resolve("vae")
+
+
+def test_a_revision_the_hub_does_not_have_is_a_clear_error(fake_hub, monkeypatch):
+    monkeypatch.setenv("GANAPP_HUB_REVISION", "does-not-exist")
+    with pytest.raises(ganapp.WeightsUnavailable, match="does-not-exist"):
+        hub.resolve("cgan")
+
+
+class RecordingApi:
+    """Stands in for huggingface_hub.HfApi: records what push asks of it."""
+
+    def __init__(self):
+        self.calls = []
+
+    def create_repo(self, repo_id, **kw):
+        self.calls.append(("create_repo", repo_id, kw))
+
+    def upload_folder(self, **kw):
+        self.calls.append(("upload_folder", kw))
+        return type("Commit", (), {"oid": "abc", "commit_url": "https://hub/commit/abc"})()
+
+    def create_tag(self, repo_id, **kw):
+        self.calls.append(("create_tag", repo_id, kw))
+
+
+def test_push_uploads_the_checkpoint_folder_and_tags_it(tiny):
+    api = RecordingApi()
+    assert hub.push("vae", "someone/ganapp-vae", tag="v1", api=api) == "https://hub/commit/abc"
+    (_, repo, _), (_, upload), (_, _, tag) = api.calls
+    assert repo == "someone/ganapp-vae"
+    assert Path(upload["folder_path"]) == tiny / "vae" and "*.safetensors" in upload["allow_patterns"]
+    assert not any(p.endswith((".bin", ".pt", ".pth")) for p in upload["allow_patterns"])
+    assert tag == {"tag": "v1", "revision": "abc", "exist_ok": True}
+
+
+def test_push_refuses_a_folder_without_weights(tmp_path, monkeypatch):
+    monkeypatch.setenv("GANAPP_CHECKPOINTS", str(tmp_path))
+    with pytest.raises(FileNotFoundError, match="train and export"):
+        hub.push("cgan", "someone/x", api=RecordingApi())
