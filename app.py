@@ -35,10 +35,13 @@ def build_demo() -> gr.Blocks:
     return demo
 
 
+# How the app is served, here and in the tests: uploads bounded, no share links, and errors
+# shown to users only as the short messages our handlers raise (no tracebacks, no paths).
+LAUNCH_OPTIONS = dict(max_file_size=MAX_FILE_SIZE, share=False, show_error=False)
+
 set_cpu_threads()
 demo = build_demo()
 
 if __name__ == "__main__":
     demo.launch(server_name=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
-                server_port=int(os.environ.get("GRADIO_SERVER_PORT", "7860")),
-                max_file_size=MAX_FILE_SIZE, share=False, show_error=False)
+                server_port=int(os.environ.get("GRADIO_SERVER_PORT", "7860")), **LAUNCH_OPTIONS)

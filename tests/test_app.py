@@ -1,0 +1,119 @@
+"""The app served for real and called through gradio_client, as outside clients do."""
+from __future__ import annotations
+
+import hashlib
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+from gradio_client import Client, handle_file
+
+PUBLIC = {"/infogan_generate", "/cgan_generate", "/cyclegan_translate", "/vae_interpolate"}
+EXAMPLE_PHOTO = Path(__file__).resolve().parent.parent / "ganapp" / "assets" / "examples" / "photo_coffee.jpg"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve(checkpoints: Path, monkeypatch):
+    """Build the app against `checkpoints` and serve it on a free port; returns (demo, url)."""
+    import ganapp
+
+    monkeypatch.setenv("GANAPP_CHECKPOINTS", str(checkpoints))
+    ganapp.load.cache_clear()
+    import app
+
+    demo = app.build_demo()
+    _, url, _ = demo.launch(server_port=free_port(), prevent_thread_lock=True, **app.LAUNCH_OPTIONS)
+    return demo, url
+
+
+@pytest.fixture(scope="module")
+def client(tiny_checkpoints):
+    mp = pytest.MonkeyPatch()
+    demo, url = serve(tiny_checkpoints, mp)
+    yield Client(url, verbose=False)
+    demo.close()
+    mp.undo()
+
+
+def digest(path: str) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def test_the_public_api_is_exactly_the_four_endpoints(client):
+    assert set(client.view_api(print_info=False, return_format="dict")["named_endpoints"]) == PUBLIC
+
+
+@pytest.mark.parametrize("endpoint,args", [
+    ("/cgan_generate", (3, 16, 0)),
+    ("/cgan_generate", (0, 1, 42)),
+    ("/infogan_generate", (7, 0.5, -1.25, 5)),
+    ("/vae_interpolate", (3, 8, 10, 0, "slerp")),
+    ("/vae_interpolate", (1, 1, 2, 9, "lerp")),
+])
+def test_endpoints_return_the_same_png_for_the_same_inputs(client, endpoint, args):
+    first, second = client.predict(*args, api_name=endpoint), client.predict(*args, api_name=endpoint)
+    assert Path(first).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert digest(first) == digest(second)
+
+
+def test_vae_endpoint_gives_a_row_of_square_tiles(client):
+    from PIL import Image
+
+    assert Image.open(client.predict(3, 8, 12, 0, "lerp", api_name="/vae_interpolate")).size == (12 * 112, 112)
+
+
+def test_cyclegan_endpoint_translates_a_file(client):
+    from PIL import Image
+
+    out = client.predict(handle_file(str(EXAMPLE_PHOTO)), "photo2monet", api_name="/cyclegan_translate")
+    assert Image.open(out).size == Image.open(EXAMPLE_PHOTO).size  # already within 512
+
+
+@pytest.mark.parametrize("endpoint,args", [
+    ("/cgan_generate", (10, 1, 0)), ("/cgan_generate", (3, 0, 0)), ("/cgan_generate", (3, 1, -1)),
+    ("/cgan_generate", (3, 1, 2**40)), ("/cgan_generate", (None, 1, 0)),
+    ("/infogan_generate", (3, 5.0, 0, 0)), ("/infogan_generate", (3, 0, 0, None)),
+    ("/vae_interpolate", (3, 8, 1000, 0, "lerp")), ("/vae_interpolate", (3, 8, 5, 0, "cubic")),
+    ("/vae_interpolate", (11, 8, 5, 0, "lerp")),
+    ("/cyclegan_translate", (handle_file(str(EXAMPLE_PHOTO)), "monet2picasso")),
+])
+def test_bad_inputs_get_a_validation_error_and_the_server_keeps_serving(client, endpoint, args):
+    with pytest.raises(Exception) as err:
+        client.predict(*args, api_name=endpoint)
+    assert "Traceback" not in str(err.value) and "/work" not in str(err.value)
+    assert client.predict(3, 1, 0, api_name="/cgan_generate")
+
+
+def test_non_image_upload_gets_a_clear_message(client, tmp_path):
+    fake = tmp_path / "fake.png"
+    fake.write_text("this is not an image")
+    with pytest.raises(Exception, match="Not a readable image"):
+        client.predict(handle_file(str(fake)), "photo2monet", api_name="/cyclegan_translate")
+    assert client.predict(handle_file(str(EXAMPLE_PHOTO)), "photo2monet", api_name="/cyclegan_translate")
+
+
+def test_helper_events_are_not_callable_through_the_api(client):
+    with pytest.raises(Exception):
+        client.predict(api_name="/cgan_random_seed")
+
+
+def test_a_tab_without_weights_says_so_and_the_others_work(tiny_checkpoints, tmp_path, monkeypatch):
+    partial = tmp_path / "partial"
+    shutil.copytree(tiny_checkpoints, partial)
+    shutil.rmtree(partial / "cgan")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    demo, url = serve(partial, monkeypatch)
+    try:
+        assert "This tab's model is not available" in str(demo.config)
+        c = Client(url, verbose=False)
+        with pytest.raises(Exception, match="not available"):
+            c.predict(3, 1, 0, api_name="/cgan_generate")
+        assert c.predict(7, 0, 0, 0, api_name="/infogan_generate")
+    finally:
+        demo.close()

@@ -1,0 +1,168 @@
+"""The functions the app calls: shapes, determinism, validation, and user-image hygiene."""
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from ganapp import inference
+from ganapp.images import BadImage, open_user_image, to_mnist
+from ganapp.inference import InvalidInput
+from ganapp.models.vae import negative_elbo
+
+
+def png_bytes(img: Image.Image) -> bytes:
+    buf = io.BytesIO()
+    img.save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def test_cgan_grid_sizes_and_determinism(tiny):
+    one = inference.cgan_generate(3, 1, 0)
+    assert one.size == (28 * inference.DIGIT_SCALE,) * 2
+    many = inference.cgan_generate(3, 10, 7)
+    assert many.size[0] == 4 * 28 * inference.DIGIT_SCALE + 5 * 2 * inference.DIGIT_SCALE  # 4 per row, padded
+    assert png_bytes(many) == png_bytes(inference.cgan_generate(3, 10, 7))
+    assert png_bytes(many) != png_bytes(inference.cgan_generate(3, 10, 8))
+
+
+def test_cgan_all_digits_shares_noise_down_columns(tiny):
+    img = inference.cgan_all_digits(5, columns=3)
+    assert img.size[1] > img.size[0]  # 10 rows x 3 columns
+
+
+@pytest.mark.parametrize("args", [(10, 1, 0), (-1, 1, 0), (3, 0, 0), (3, 65, 0), (3, 1, -1), (3, 1, 2**40),
+                                   (None, 1, 0), ("x", 1, 0), (3.5, 1, 0), (True, 1, 0)])
+def test_cgan_rejects_bad_inputs(tiny, args):
+    with pytest.raises(InvalidInput):
+        inference.cgan_generate(*args)
+
+
+def test_infogan_uses_the_stored_mapping(tiny):
+    assert inference.infogan_category(4) == 2  # the tiny config maps category 2 -> digit 4
+    a = inference.infogan_generate(7, 0.5, -2, 3)
+    assert a.size == (112, 112) and png_bytes(a) == png_bytes(inference.infogan_generate(7, 0.5, -2, 3))
+    with pytest.raises(InvalidInput):
+        inference.infogan_generate(7, 2.5, 0, 0)
+    with pytest.raises(InvalidInput):
+        inference.infogan_generate(7, float("nan"), 0, 0)
+
+
+def test_infogan_traversal_grid_and_frames(tiny):
+    image, frames = inference.infogan_traversal(1, 0, steps=5)
+    assert len(frames) == 5 and frames[0].size == (10 * 112, 112)
+
+
+def test_vae_strip_is_one_row_of_equal_square_tiles(tiny):
+    strip = inference.vae_interpolate(3, 8, 7, 0, "slerp")
+    assert strip.size == (7 * 112, 112)
+    assert png_bytes(strip) == png_bytes(inference.vae_interpolate(3, 8, 7, 0, "slerp"))
+    with pytest.raises(InvalidInput):
+        inference.vae_interpolate(3, 8, 1, 0, "lerp")
+    with pytest.raises(InvalidInput):
+        inference.vae_interpolate(3, 8, 5, 0, "cubic")
+
+
+def test_vae_interpolation_ends_are_the_endpoints(tiny):
+    a, b = inference.example_digit(2, 0), inference.example_digit(6, 0)
+    frames = inference.vae_frames(a, b, torch.tensor([0.0, 1.0]), "slerp")
+    direct = inference.vae_frames(a, a, torch.tensor([0.0]), "lerp")
+    assert torch.allclose(frames[0], direct[0], atol=1e-5)
+
+
+def test_shipped_example_digits_are_ten_per_class():
+    assert inference.example_digits().shape == (10, 10, 1, 28, 28)
+
+
+def test_negative_elbo_on_a_known_case():
+    # Logits 0 -> p = 0.5 per pixel: NLL = 784 ln 2 whatever the image; mu = 0, logvar = 0 -> KL = 0.
+    x = torch.rand(2, 1, 28, 28)
+    out = negative_elbo(torch.zeros(2, 1, 28, 28), x, torch.zeros(2, 4), torch.zeros(2, 4))
+    assert torch.allclose(out, torch.full((2,), 784 * np.log(2)), atol=1e-3)
+    # KL of N(1, e^0) against N(0, 1) is 1/2 per dimension.
+    out = negative_elbo(torch.zeros(1, 1, 28, 28), x[:1], torch.ones(1, 4), torch.zeros(1, 4))
+    assert torch.allclose(out, torch.tensor([784 * float(np.log(2)) + 2.0]), atol=1e-3)
+
+
+def test_to_mnist_centres_and_inverts_a_drawing():
+    canvas = Image.new("RGB", (280, 140), "white")
+    canvas.paste(Image.new("RGB", (30, 100), "black"), (200, 20))  # a dark bar, far right, on white
+    x = to_mnist(canvas)
+    assert x.shape == (1, 28, 28) and 0 <= x.min() and x.max() <= 1
+    ys, xs = torch.nonzero(x[0] > 0.5, as_tuple=True)
+    assert abs(xs.float().mean() - 13.5) < 1.5 and abs(ys.float().mean() - 13.5) < 1.5
+    assert (ys.max() - ys.min() + 1) <= 20  # fitted into the 20x20 box
+    assert to_mnist(Image.new("L", (50, 50), 255)).sum() == 0  # blank in, blank out
+
+
+# --- user images --------------------------------------------------------------------------------
+
+def make(mode: str, size=(40, 30), **save) -> bytes:
+    buf = io.BytesIO()
+    if mode == "I;16":
+        img = Image.fromarray((np.arange(size[0] * size[1]).reshape(size[1], size[0]) * 50).astype(np.uint16))
+    elif mode == "P":
+        img = Image.new("RGB", size, (200, 30, 30)).convert("P")
+        save.setdefault("transparency", 0)
+    else:
+        img = Image.new(mode, size, {"CMYK": (0, 200, 200, 0), "RGBA": (10, 200, 10, 128)}.get(mode, 128))
+    img.save(buf, format=save.pop("format", "PNG"), **save)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("mode,fmt", [("L", "PNG"), ("I;16", "PNG"), ("RGBA", "PNG"), ("P", "PNG"),
+                                      ("CMYK", "JPEG"), ("RGB", "GIF"), ("1", "BMP")])
+def test_every_image_mode_becomes_rgb(mode, fmt):
+    img = open_user_image(make(mode, format=fmt))
+    assert img.mode == "RGB" and img.size == (40, 30)
+    assert np.asarray(img).std() > 0 or mode not in ("I;16",)  # 16-bit gradient survives
+
+
+def test_exif_orientation_is_applied():
+    img = Image.new("RGB", (60, 20), "red")
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90 degrees to display
+    buf = io.BytesIO()
+    img.save(buf, format="JPEG", exif=exif)
+    assert open_user_image(buf.getvalue()).size == (20, 60)
+
+
+@pytest.mark.parametrize("data,message", [
+    (b"", "not a readable image"),
+    (b"hello, I am a text file", "not a readable image"),
+    (make("RGB", format="JPEG")[:200], "not a readable image"),
+])
+def test_unusable_files_are_refused_clearly(data, message):
+    with pytest.raises(BadImage, match=message):
+        open_user_image(data)
+
+
+def test_decompression_bombs_are_refused_before_decoding():
+    # A tiny PNG whose header claims 20000 x 20000 pixels.
+    import struct
+    import zlib
+
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 20000, 20000, 8, 0, 0, 0, 0)) + \
+        chunk(b"IDAT", zlib.compress(b"\x00" * 100)) + chunk(b"IEND", b"")
+    with pytest.raises(BadImage, match="too large"):
+        open_user_image(png)
+
+
+@pytest.mark.parametrize("size", [(1, 1), (5000, 100), (37, 53), (512, 512)])
+def test_cyclegan_translates_any_size_back_to_its_bounded_size(tiny, size):
+    img = Image.fromarray(np.random.default_rng(0).integers(0, 256, (size[1], size[0], 3), dtype=np.uint8))
+    out, back = inference.cyclegan_translate(png_bytes(img), "photo2monet", max_side=512, with_cycle=True)
+    scale = min(1, 512 / max(size))
+    expected = (max(1, round(size[0] * scale)), max(1, round(size[1] * scale)))
+    assert out.size == expected and back.size == expected
+    assert png_bytes(out) == png_bytes(inference.cyclegan_translate(png_bytes(img), "photo2monet"))
+
+
+def test_cyclegan_rejects_unknown_direction(tiny):
+    with pytest.raises(InvalidInput, match="direction"):
+        inference.cyclegan_translate(make("RGB"), "monet2picasso")
