@@ -401,12 +401,12 @@ def painterly_filter(images: torch.Tensor) -> torch.Tensor:
     for x in images:
         img = to_pil(x, (-1, 1)).filter(ImageFilter.ModeFilter(7))
         img = ImageEnhance.Color(img).enhance(1.4)
-        arr = np.asarray(img, dtype=np.float32) * np.array([1.05, 1.0, 0.9]) + 15
+        arr = np.asarray(img, dtype=np.float32) * np.array([1.05, 1.0, 0.9], dtype=np.float32) + 15
         out.append(torch.from_numpy(np.clip(arr, 0, 255)).permute(2, 0, 1) / 127.5 - 1)
     return torch.stack(out)
 
 
-def evaluate_cyclegan(data_root=None, seed: int = 0) -> dict:
+def evaluate_cyclegan(data_root=None, seed: int = 0, domain_steps: int = 600) -> dict:
     from .inference import translate_tensor
     from .training.data import load_image_folder, monet_photo_folder
 
@@ -415,7 +415,7 @@ def evaluate_cyclegan(data_root=None, seed: int = 0) -> dict:
 
     train_p, train_m = load_set("train", "photo"), load_set("train", "monet")
     test_p, test_m = load_set("test", "photo"), load_set("test", "monet")
-    clf = train_domain_classifier(train_p, train_m, seed=seed)
+    clf = train_domain_classifier(train_p, train_m, steps=domain_steps, seed=seed)
     del train_p, train_m
 
     @torch.inference_mode()
@@ -449,13 +449,7 @@ def evaluate_cyclegan(data_root=None, seed: int = 0) -> dict:
         rows.append([name, f"{100 * r['photo2monet_called_monet']:.1f}%", f"{100 * r['monet2photo_called_photo']:.1f}%",
                      f"{r['ssim_photo2monet']:.3f} / {r['ssim_monet2photo']:.3f}",
                      f"{r['cycle_l1_photo']:.4f} / {r['cycle_l1_monet']:.4f}"])
-        if name == "CycleGAN (ours)":
-            from .images import grid
-            pick_p, pick_m = test_p[:4], test_m[:4]
-            sample = torch.cat([pick_p, p2m[:4], p_cycle[:4], pick_m, m2p[:4], m_cycle[:4]])
-            for folder in ("cyclegan_photo2monet", "cyclegan_monet2photo"):
-                local_folder(folder).mkdir(parents=True, exist_ok=True)
-                grid(sample, nrow=4, value_range=(-1, 1)).save(local_folder(folder) / "samples.png")
+    save_cyclegan_grid()
     header = ["method", "photo→Monet called Monet", "Monet→photo called photo", "SSIM (lum. 64²) p→M / M→p", "cycle L1 photo / Monet"]
     table = markdown_table(header, rows) + (
         f"\n\nDomain classifier (trained on the training images only), test accuracy: "
@@ -463,6 +457,33 @@ def evaluate_cyclegan(data_root=None, seed: int = 0) -> dict:
     for name in ("cyclegan_photo2monet", "cyclegan_monet2photo"):
         write_metrics(name, metrics, table)
     return metrics
+
+
+def save_cyclegan_grid() -> None:
+    """Photo -> Monet -> back, painting -> photo -> back, on the app's redistributable examples
+    (the test photos' terms forbid copying them, or images made from them, into the project)."""
+    from PIL import Image
+
+    from .images import grid
+    from .inference import EXAMPLES, translate_tensor
+
+    def square(path):
+        img = Image.open(path).convert("RGB")
+        side = min(img.size)
+        img = img.crop(((img.width - side) // 2, (img.height - side) // 2,
+                        (img.width + side) // 2, (img.height + side) // 2)).resize((256, 256), Image.Resampling.LANCZOS)
+        return torch.from_numpy(np.asarray(img, dtype=np.float32)).permute(2, 0, 1) / 127.5 - 1
+
+    rows = []
+    for prefix, forward, backward in (("photo", "cyclegan_photo2monet", "cyclegan_monet2photo"),
+                                      ("monet", "cyclegan_monet2photo", "cyclegan_photo2monet")):
+        for path in sorted(EXAMPLES.glob(f"{prefix}_*.jpg"))[:3]:
+            x = square(path)[None]
+            y = translate_tensor(x, forward)
+            rows += [x, y, translate_tensor(y, backward)]
+    image = grid(torch.cat(rows), nrow=3, value_range=(-1, 1))
+    for name in ("cyclegan_photo2monet", "cyclegan_monet2photo"):
+        image.save(local_folder(name) / "samples.png")
 
 
 EVALUATIONS = {"classifier": evaluate_classifier, "cgan": evaluate_cgan, "infogan": evaluate_infogan,

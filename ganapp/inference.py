@@ -23,6 +23,7 @@ MAX_SEED = 2**32 - 1
 DIGIT_SCALE = 4                      # MNIST tiles are shown 112x112, upscaled nearest-neighbour
 ASSETS = Path(__file__).resolve().parent / "assets"
 EXAMPLE_DIGITS = ASSETS / "mnist_test_digits.png"   # 10 rows (digits 0-9) x 10 test examples
+EXAMPLES = ASSETS / "examples"                        # CycleGAN examples: monet_*.jpg, photo_*.jpg
 DIRECTIONS = {"photo2monet": ("cyclegan_photo2monet", "cyclegan_monet2photo"),
               "monet2photo": ("cyclegan_monet2photo", "cyclegan_photo2monet")}
 METHODS = ("lerp", "slerp")

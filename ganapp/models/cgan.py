@@ -50,18 +50,24 @@ class CGANGenerator(HubModel):
 
 
 class CGANDiscriminator(nn.Module):
-    """(images, labels) -> (B,) realism logits, projection-conditioned."""
+    """(images, labels) -> (B,) realism logits, projection-conditioned.
+
+    Every layer is spectrally normalised (Miyato et al., 2018), as in the projection paper:
+    without it the label term's inner product grows unchecked and the discriminator saturates
+    within a few steps, leaving the generator no gradient.
+    """
 
     def __init__(self, config: CGANConfig):
         super().__init__()
         w = config.d_width
+        sn = nn.utils.parametrizations.spectral_norm
         self.trunk = nn.Sequential(
-            nn.Conv2d(1, w, 4, 2, 1), nn.LeakyReLU(0.2, inplace=True),                          # (B, w, 14, 14)
-            nn.Conv2d(w, 2 * w, 4, 2, 1), nn.BatchNorm2d(2 * w), nn.LeakyReLU(0.2, inplace=True),  # (B, 2w, 7, 7)
-            nn.Flatten(), nn.Linear(2 * w * 49, 256), nn.LeakyReLU(0.2, inplace=True),            # (B, 256)
+            sn(nn.Conv2d(1, w, 4, 2, 1)), nn.LeakyReLU(0.2, inplace=True),                 # (B, w, 14, 14)
+            sn(nn.Conv2d(w, 2 * w, 4, 2, 1)), nn.LeakyReLU(0.2, inplace=True),             # (B, 2w, 7, 7)
+            nn.Flatten(), sn(nn.Linear(2 * w * 49, 256)), nn.LeakyReLU(0.2, inplace=True),  # (B, 256)
         )
-        self.linear = nn.Linear(256, 1)
-        self.label_embed = nn.Embedding(config.n_classes, 256)
+        self.linear = sn(nn.Linear(256, 1))
+        self.label_embed = sn(nn.Embedding(config.n_classes, 256))
 
     def forward(self, x: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
         h = self.trunk(x)

@@ -1,8 +1,6 @@
 """The CycleGAN tab: a photo becomes a Monet-like painting, and a painting a photo."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import gradio as gr
 
 from ganapp import inference
@@ -20,7 +18,6 @@ photo, so the content has to survive the round trip. An **identity loss** (a pai
 photo→Monet generator should come out unchanged) keeps colours from drifting. Ours is a slim
 version sized to run fast on a CPU; see the model card for what was traded and measured.
 """
-EXAMPLES = Path(__file__).resolve().parent.parent / "assets" / "examples"
 MAX_SIDE = 512  # the longest side of what we translate; larger uploads are downscaled first
 
 
@@ -51,7 +48,7 @@ def build(demo: gr.Blocks) -> None:
             button = gr.Button("Translate", variant="primary")
         translated = gr.Image(label="Translation", type="pil", format="png", height=400)
         cycled = gr.Image(label="Translated back", type="pil", format="png", height=400)
-    examples = sorted(EXAMPLES.glob("*.jpg")) + sorted(EXAMPLES.glob("*.png"))
+    examples = sorted(inference.EXAMPLES.glob("*.jpg")) + sorted(inference.EXAMPLES.glob("*.png"))
     if examples:
         gr.Examples([[str(p), "monet2photo" if p.name.startswith("monet") else "photo2monet"] for p in examples],
                     inputs=[image, direction], label="Examples (credits in the README)")

@@ -1,0 +1,72 @@
+"""The evaluation code paths on tiny data and tiny models (the real figures come from
+`python -m ganapp.evaluate`, on the real data), plus the metric helpers on known cases."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+import torch
+
+from ganapp import evaluate
+
+
+def test_frechet_distance_known_cases():
+    g = torch.Generator().manual_seed(0)
+    a = torch.randn(4000, 3, generator=g)
+    assert evaluate.frechet_distance(a, a) == pytest.approx(0, abs=1e-6)
+    # Shifting the mean by (1, 1, 1) adds 3; scaling by 2 adds tr((2-1)^2 I) = 3.
+    assert evaluate.frechet_distance(a, a + 1) == pytest.approx(3, abs=1e-6)
+    assert evaluate.frechet_distance(a, 2 * a) == pytest.approx(3, rel=0.02)
+
+
+def test_ssim_known_cases():
+    x = torch.rand(2, 1, 64, 64, generator=torch.Generator().manual_seed(0))
+    assert torch.allclose(evaluate.ssim(x, x), torch.ones(2))
+    assert (evaluate.ssim(x, 1 - x) < 0).all()
+
+
+def test_slant_and_ink_measures():
+    img = torch.zeros(1, 1, 28, 28)
+    for i in range(20):  # a stroke leaning right: top is further right
+        img[0, 0, 4 + i, 18 - i // 2] = 1
+    assert evaluate.slant(img) > 0.3 and evaluate.slant(img.flip(-1)) < -0.3
+    assert evaluate.ink(img) == 20
+    assert evaluate.spearman(np.arange(5), np.arange(5) ** 2) == pytest.approx(1)
+
+
+@pytest.fixture
+def writable_tiny(tiny, tmp_path, use_checkpoints):
+    copy = tmp_path / "ck"
+    shutil.copytree(tiny, copy)
+    use_checkpoints(copy)
+    return copy
+
+
+def test_cgan_and_classifier_evaluations_run(writable_tiny, tiny_data):
+    m = evaluate.evaluate_cgan(tiny_data, per_class=4)
+    assert 0 <= m["label_accuracy"] <= 1 and len(m["variety_ratio_per_digit"]) == 10
+    assert (writable_tiny / "cgan" / "metrics.json").is_file() and (writable_tiny / "cgan" / "samples.png").is_file()
+    assert 0 <= evaluate.evaluate_classifier(tiny_data)["test_accuracy"] <= 1
+
+
+def test_vae_evaluation_runs(writable_tiny, tiny_data):
+    m = evaluate.evaluate_vae(tiny_data, baseline_epochs=1, n_triples=5, steps=4)
+    assert m["test_negative_elbo"] > 0 and m["baseline_mlp_negative_elbo"] > 0
+    assert (writable_tiny / "vae2d" / "latent_scatter.png").is_file()
+
+
+def test_infogan_evaluation_stores_a_mapping_only_when_one_to_one(writable_tiny, tiny_data):
+    before = json.loads((writable_tiny / "infogan" / "config.json").read_text())
+    m = evaluate.evaluate_infogan(tiny_data, n=200, sweeps=4)
+    after = json.loads((writable_tiny / "infogan" / "config.json").read_text())
+    assert sorted(m["continuous_names"]) == ["slant", "width"]
+    assert after["category_to_digit"] == (m["category_to_digit"] if m["one_to_one"] else before["category_to_digit"])
+
+
+def test_cyclegan_evaluation_runs_with_baselines(writable_tiny, tiny_data):
+    m = evaluate.evaluate_cyclegan(tiny_data, domain_steps=2)
+    assert {"CycleGAN (ours)", "identity", "painterly filter"} <= set(m)
+    assert m["identity"]["ssim_photo2monet"] == pytest.approx(1) and m["identity"]["cycle_l1_photo"] == 0
+    assert (writable_tiny / "cyclegan_photo2monet" / "samples.png").is_file()
