@@ -31,8 +31,16 @@ def build_demo() -> gr.Blocks:
             cyclegan.build(demo)
         with gr.Tab("VAE"):
             vae.build(demo)
+        if os.environ.get("GANAPP_BENCHMARK") == "1":
+            # The framework's floor for `python -m benchmarks`: an endpoint that does nothing,
+            # undocumented and present only when benchmarking.
+            gr.api(_noop, api_name="noop", api_visibility="undocumented")
     demo.queue(max_size=QUEUE_SIZE, default_concurrency_limit=CONCURRENCY)
     return demo
+
+
+def _noop(x: int) -> int:
+    return x
 
 
 # How the app is served, here and in the tests: uploads bounded, no share links, and errors
