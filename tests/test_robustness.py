@@ -1,0 +1,127 @@
+"""What a stranger can send the public app: bad uploads, odd images, file-route probing.
+Each answer is a result or a short message, and the next request still succeeds."""
+from __future__ import annotations
+
+import io
+import struct
+import zlib
+
+import httpx
+import numpy as np
+import pytest
+from gradio_client import Client, handle_file
+from PIL import Image
+
+from test_app import EXAMPLE_PHOTO, serve
+
+
+@pytest.fixture(scope="module")
+def served(tiny_checkpoints):
+    mp = pytest.MonkeyPatch()
+    demo, url = serve(tiny_checkpoints, mp)
+    yield url, Client(url, verbose=False)
+    demo.close()
+    mp.undo()
+
+
+def translate(client, path):
+    return client.predict(handle_file(str(path)), "photo2monet", api_name="/cyclegan_translate")
+
+
+def bomb_png() -> bytes:
+    """A few hundred bytes that claim to be a 20000 x 20000 image."""
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 20000, 20000, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\x00" * 1000)) + chunk(b"IEND", b""))
+
+
+def jpeg_bytes(img: Image.Image, **kw) -> bytes:
+    buf = io.BytesIO()
+    img.save(buf, format="JPEG", **kw)
+    return buf.getvalue()
+
+
+BAD_UPLOADS = {
+    "bomb.png": (bomb_png(), "too large"),
+    "text.png": (b"just some text, not an image", "Not a readable image"),
+    "truncated.jpg": (jpeg_bytes(Image.new("RGB", (300, 200), "green"))[:300], "Not a readable image"),
+    "empty.png": (b"", "Not a readable image"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_UPLOADS))
+def test_bad_uploads_get_a_clear_message_and_the_next_request_succeeds(served, tmp_path, name):
+    _, client = served
+    data, message = BAD_UPLOADS[name]
+    (tmp_path / name).write_bytes(data)
+    with pytest.raises(Exception, match=message) as err:
+        translate(client, tmp_path / name)
+    assert "Traceback" not in str(err.value) and str(tmp_path) not in str(err.value)
+    assert translate(client, EXAMPLE_PHOTO)
+
+
+def test_uploads_over_the_size_limit_are_refused_with_413(served):
+    url, _ = served
+    big = b"\x00" * (11 * 1024 * 1024)
+    r = httpx.post(f"{url}gradio_api/upload", files={"files": ("big.png", big, "image/png")}, timeout=60)
+    assert r.status_code == 413
+
+
+def odd_images() -> dict[str, tuple[bytes, tuple[int, int]]]:
+    rng = np.random.default_rng(0)
+    out = {}
+
+    def save(name, img, fmt="PNG", **kw):
+        buf = io.BytesIO()
+        img.save(buf, format=fmt, **kw)
+        out[name] = buf.getvalue()
+
+    grad = (np.linspace(0, 65535, 64 * 48).reshape(48, 64)).astype(np.uint16)
+    save("grey16.png", Image.fromarray(grad))
+    save("rgba.png", Image.fromarray(rng.integers(0, 256, (48, 64, 4), dtype=np.uint8), "RGBA"))
+    save("palette.png", Image.fromarray(rng.integers(0, 256, (48, 64, 3), dtype=np.uint8)).convert("P"), transparency=0)
+    save("cmyk.jpg", Image.new("CMYK", (64, 48), (0, 180, 200, 10)), "JPEG")
+    frames = [Image.new("RGB", (64, 48), c) for c in ("red", "blue")]
+    buf = io.BytesIO()
+    frames[0].save(buf, format="GIF", save_all=True, append_images=frames[1:])
+    out["animated.gif"] = buf.getvalue()
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    out["rotated.jpg"] = jpeg_bytes(Image.fromarray(rng.integers(0, 256, (48, 64, 3), dtype=np.uint8)), exif=exif)
+    save("tiny.png", Image.new("RGB", (1, 1), (200, 100, 50)))
+    save("wide.png", Image.fromarray(rng.integers(0, 256, (100, 5000, 3), dtype=np.uint8)))
+    sizes = {"rotated.jpg": (48, 64), "tiny.png": (1, 1), "wide.png": (512, 10)}
+    return {k: (v, sizes.get(k, (64, 48))) for k, v in out.items()}
+
+
+ODD = odd_images()
+
+
+@pytest.mark.parametrize("name", sorted(ODD))
+def test_odd_images_get_a_sensible_result(served, tmp_path, name):
+    _, client = served
+    data, size = ODD[name]
+    (tmp_path / name).write_bytes(data)
+    out = Image.open(translate(client, tmp_path / name))
+    assert out.size == size
+    if size != (1, 1):
+        assert np.asarray(out).std() > 0  # not a blank image
+
+
+@pytest.mark.parametrize("path", [
+    "gradio_api/file=/etc/passwd",
+    "gradio_api/file=../../../../etc/passwd",
+    "gradio_api/file=%2e%2e%2f%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+    "gradio_api/file=..%2F..%2F..%2Fetc%2Fpasswd",
+    "gradio_api/file=.git/config",
+    "gradio_api/file=checkpoints/cgan/model.safetensors",
+    "gradio_api/file=app.py",
+    "file=/etc/passwd",
+    "gradio_api/file=/proc/self/environ",
+])
+def test_file_routes_refuse_anything_outside_the_served_files(served, path):
+    url, _ = served
+    r = httpx.get(url + path, timeout=10)
+    assert r.status_code in (400, 403, 404), (path, r.status_code)
+    assert b"root:" not in r.content and b"[core]" not in r.content
