@@ -38,7 +38,7 @@ def build(demo: gr.Blocks) -> None:
             seed = seed_control("cgan")
             button = gr.Button("Generate", variant="primary")
         with gr.Column(scale=2):
-            samples = gr.Image(label="Samples", type="pil", format="png", height=420)
+            samples = gr.Image(label="Samples", type="pil", format="png", height=420, elem_id="cgan-samples")
     gr.on([demo.load, button.click, digit.change, count.change, seed.change], generate, inputs=[digit, count, seed],
           outputs=samples, api_name="cgan_generate", trigger_mode="always_last", show_progress="minimal")
     with gr.Accordion("All digits: label down the rows, the same noise down each column", open=True):

@@ -46,7 +46,7 @@ def build(demo: gr.Blocks) -> None:
                                  value="photo2monet", label="Direction")
             show_cycle = gr.Checkbox(value=True, label="Also translate back (the cycle)")
             button = gr.Button("Translate", variant="primary")
-        translated = gr.Image(label="Translation", type="pil", format="png", height=400)
+        translated = gr.Image(label="Translation", type="pil", format="png", height=400, elem_id="cyclegan-output")
         cycled = gr.Image(label="Translated back", type="pil", format="png", height=400)
     examples = sorted(inference.EXAMPLES.glob("*.jpg")) + sorted(inference.EXAMPLES.glob("*.png"))
     if examples:

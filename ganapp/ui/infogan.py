@@ -62,7 +62,7 @@ def build(demo: gr.Blocks) -> None:
             c2 = gr.Slider(-2, 2, value=0, step=0.05, label=f"c2: {names[1]}")
             seed = seed_control("infogan")
         with gr.Column(scale=1):
-            image = gr.Image(label="Sample", type="pil", format="png", height=336)
+            image = gr.Image(label="Sample", type="pil", format="png", height=336, elem_id="infogan-sample")
     # One endpoint for every control: the image follows the sliders while they are dragged,
     # always computing the latest position, with no progress overlay flickering.
     gr.on([demo.load, digit.change, c1.change, c2.change, seed.change], generate, inputs=[digit, c1, c2, seed], outputs=image,

@@ -110,7 +110,7 @@ def build(demo: gr.Blocks) -> None:
                           info="lerp: straight line; slerp: along a great circle (keeps the norm)")
     seed = seed_control("vae")
     button = gr.Button("Interpolate", variant="primary")
-    strip = gr.Image(label="Start → end", type="pil", format="png")
+    strip = gr.Image(label="Start → end", type="pil", format="png", elem_id="vae-strip")
     with gr.Row():
         t = gr.Slider(0, 1, value=0.5, step=0.01, label="t (0 = start, 1 = end)")
         at_t = gr.Image(label="Decoded at t", type="pil", format="png", height=240)

@@ -1,0 +1,103 @@
+"""A real browser: headless Chromium (Debian's package) driven by Playwright. Each tab's main
+action must draw a new image, with no console errors. Screenshots go to artifacts/screenshots/."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from test_app import EXAMPLE_PHOTO, serve
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)")]
+SHOTS = Path(__file__).resolve().parent.parent / "artifacts" / "screenshots"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def page(tiny_checkpoints):
+    mp = pytest.MonkeyPatch()
+    demo, url = serve(tiny_checkpoints, mp)
+    errors: list[str] = []
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        pg = browser.new_page(viewport={"width": 1400, "height": 1000})
+        pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        pg.on("pageerror", lambda e: errors.append(str(e)))
+        pg.goto(url)
+        pg.wait_for_selector("button[role=tab]")
+        pg.errors = errors
+        yield pg
+        browser.close()
+    demo.close()
+    mp.undo()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+
+
+def open_tab(page, name: str):
+    page.get_by_role("tab", name=name).click()
+    return page.locator(".tabitem:visible").first
+
+
+def image_sources(page, elem_id: str) -> list[str]:
+    return page.locator(f"#{elem_id} img").evaluate_all("els => els.map(e => e.src)")
+
+
+def wait_for_new_image(page, elem_id: str, before: list[str]) -> list[str]:
+    """Wait until the output `elem_id` shows an image different from `before` (10 s at most)."""
+    for _ in range(100):
+        now = image_sources(page, elem_id)
+        if now and now != before:
+            return now
+        page.wait_for_timeout(100)
+    raise AssertionError(f"no new image in #{elem_id}")
+
+
+def shot(page, name):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def test_conditional_gan_tab_generates(page):
+    panel = open_tab(page, "Conditional GAN")
+    before = wait_for_new_image(page, "cgan-samples", [])  # drawn on load
+    panel.get_by_role("radio", name="5").check()
+    wait_for_new_image(page, "cgan-samples", before)
+    shot(page, "cgan")
+    assert not page.errors, page.errors
+
+
+def test_infogan_slider_redraws(page):
+    panel = open_tab(page, "InfoGAN")
+    before = wait_for_new_image(page, "infogan-sample", [])
+    slider = panel.locator("input[type=range]").first
+    slider.focus()
+    slider.press("ArrowRight")
+    slider.press("ArrowRight")
+    wait_for_new_image(page, "infogan-sample", before)
+    shot(page, "infogan")
+    assert not page.errors, page.errors
+
+
+def test_vae_tab_interpolates(page):
+    panel = open_tab(page, "VAE")
+    before = wait_for_new_image(page, "vae-strip", [])
+    panel.get_by_role("radio", name="1", exact=True).first.check()  # the start digit
+    panel.get_by_role("button", name="Interpolate").click()
+    wait_for_new_image(page, "vae-strip", before)
+    shot(page, "vae")
+    assert not page.errors, page.errors
+
+
+def test_cyclegan_tab_translates_an_upload(page):
+    panel = open_tab(page, "CycleGAN")
+    panel.locator("input[type=file]").first.set_input_files(str(EXAMPLE_PHOTO))
+    page.wait_for_timeout(500)
+    panel.get_by_role("button", name="Translate").click()
+    wait_for_new_image(page, "cyclegan-output", [])
+    shot(page, "cyclegan")
+    assert not page.errors, page.errors
