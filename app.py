@@ -16,7 +16,7 @@ Real, trained models, small enough to answer instantly on a CPU. Every result is
 from its seed; the README shows how each model was trained and how well it does, measured."""
 
 MAX_FILE_SIZE = "10mb"    # uploads above this are refused with HTTP 413 before reaching a handler
-QUEUE_SIZE = 64           # beyond this many waiting jobs, new ones are told the app is busy
+QUEUE_SIZE = int(os.environ.get("GANAPP_QUEUE_SIZE", "64"))  # beyond this many waiting jobs, new ones are told the app is busy
 CONCURRENCY = 4           # jobs of one event running at once (the models are light; torch threads are shared)
 
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import gradio as gr
-import numpy as np
 import torch
 
 import ganapp
