@@ -16,11 +16,11 @@ Real, trained models, small enough to answer instantly on a CPU. Every result is
 from its seed; the README shows how each model was trained and how well it does, measured."""
 
 MAX_FILE_SIZE = "10mb"    # uploads above this are refused with HTTP 413 before reaching a handler
-QUEUE_SIZE = int(os.environ.get("GANAPP_QUEUE_SIZE", "64"))  # beyond this many waiting jobs, new ones are told the app is busy
-CONCURRENCY = 4           # jobs of one event running at once (the models are light; torch threads are shared)
+QUEUE_SIZE = 64           # beyond this many waiting jobs, new ones are told the app is busy
+CONCURRENCY = 4           # jobs of one event running at once (the models are light)
 
 
-def build_demo() -> gr.Blocks:
+def build_demo(queue_size: int = QUEUE_SIZE, concurrency: int = CONCURRENCY) -> gr.Blocks:
     with gr.Blocks(title="ganapp", delete_cache=(600, 1800)) as demo:
         gr.Markdown(INTRO)
         with gr.Tab("InfoGAN"):
@@ -35,7 +35,7 @@ def build_demo() -> gr.Blocks:
             # The framework's floor for `python -m benchmarks`: an endpoint that does nothing,
             # undocumented and present only when benchmarking.
             gr.api(_noop, api_name="noop", api_visibility="undocumented")
-    demo.queue(max_size=QUEUE_SIZE, default_concurrency_limit=CONCURRENCY)
+    demo.queue(max_size=queue_size, default_concurrency_limit=concurrency)
     return demo
 
 

@@ -19,7 +19,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve(checkpoints: Path, monkeypatch):
+def serve(checkpoints: Path, monkeypatch, **build_options):
     """Build the app against `checkpoints` and serve it on a free port; returns (demo, url)."""
     import ganapp
 
@@ -27,7 +27,7 @@ def serve(checkpoints: Path, monkeypatch):
     ganapp.load.cache_clear()
     import app
 
-    demo = app.build_demo()
+    demo = app.build_demo(**build_options)
     _, url, _ = demo.launch(server_port=free_port(), prevent_thread_lock=True, **app.LAUNCH_OPTIONS)
     return demo, url
 

@@ -126,29 +126,3 @@ def test_file_routes_refuse_anything_outside_the_served_files(served, path):
     assert r.status_code in (400, 403, 404), (path, r.status_code)
     assert b"root:" not in r.content and b"[core]" not in r.content
 
-
-def test_a_burst_beyond_the_queue_is_told_busy_and_the_app_recovers(tiny_checkpoints, tmp_path):
-    from concurrent.futures import ThreadPoolExecutor
-
-    mp = pytest.MonkeyPatch()
-    mp.setenv("GANAPP_QUEUE_SIZE", "2")
-    big = tmp_path / "big.png"
-    Image.fromarray(np.random.default_rng(0).integers(0, 256, (512, 512, 3), dtype=np.uint8)).save(big)
-    demo, url = serve(tiny_checkpoints, mp)
-    try:
-        def one(_):
-            try:
-                Client(url, verbose=False).predict(handle_file(str(big)), "photo2monet", api_name="/cyclegan_translate")
-                return "ok"
-            except Exception as e:
-                return str(e)
-
-        with ThreadPoolExecutor(24) as ex:
-            answers = list(ex.map(one, range(24)))
-        assert "ok" in answers
-        refused = [a for a in answers if a != "ok"]
-        assert refused and all("full" in a.lower() or "busy" in a.lower() for a in refused), set(refused)
-        assert Client(url, verbose=False).predict(3, 1, 0, api_name="/cgan_generate")
-    finally:
-        demo.close()
-        mp.undo()

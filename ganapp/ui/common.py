@@ -8,25 +8,34 @@ import gradio as gr
 from PIL import Image
 
 import ganapp
-from ganapp.images import BadImage
+from ganapp.images import BadImage, png_file
 from ganapp.inference import MAX_SEED, InvalidInput
 
 
 def user_errors(fn):
-    """Run a handler; turn our input errors into short messages in the UI (gr.Error).
+    """Wrap a handler: PIL results become PNG files, our input errors short messages (gr.Error).
 
-    Anything else propagates: Gradio reports it as a plain "Error" without a traceback
+    Files, because Gradio writes returned PIL images into its cache in place, and identical
+    results requested at once could be served half-written (see images.export_file).
+    Any other exception propagates: Gradio reports it as a plain "Error" without a traceback
     (show_error is off) and keeps serving everyone else.
     """
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
-            return fn(*args, **kwargs)
+            result = fn(*args, **kwargs)
+            if isinstance(result, tuple):
+                return tuple(_as_file(r) for r in result)
+            return _as_file(result)
         except (InvalidInput, BadImage) as e:
             raise gr.Error(str(e), print_exception=False) from None
         except ganapp.WeightsUnavailable as e:
             raise gr.Error(f"This model is not available: {e}", print_exception=False) from None
     return wrapper
+
+
+def _as_file(value):
+    return str(png_file(value)) if isinstance(value, Image.Image) else value
 
 
 def random_seed() -> int:
