@@ -57,12 +57,19 @@ def test_vae_evaluation_runs(writable_tiny, tiny_data):
     assert (writable_tiny / "vae2d" / "latent_scatter.png").is_file()
 
 
-def test_infogan_evaluation_stores_a_mapping_only_when_one_to_one(writable_tiny, tiny_data):
-    before = json.loads((writable_tiny / "infogan" / "config.json").read_text())
+def test_infogan_evaluation_stores_a_permutation_with_the_model(writable_tiny, tiny_data):
     m = evaluate.evaluate_infogan(tiny_data, n=200, sweeps=4)
     after = json.loads((writable_tiny / "infogan" / "config.json").read_text())
-    assert sorted(m["continuous_names"]) == ["slant", "width"]
-    assert after["category_to_digit"] == (m["category_to_digit"] if m["one_to_one"] else before["category_to_digit"])
+    assert sorted(m["continuous_names"]) == ["slant", "width"] == sorted(after["continuous_names"])
+    assert sorted(after["category_to_digit"]) == list(range(10)) and after["category_to_digit"] == m["category_to_digit"]
+    assert m["assignment_accuracy"] <= m["category_purity"]
+
+
+def test_one_to_one_assignment():
+    counts = torch.eye(10, dtype=torch.long) * 5
+    counts[3] = torch.tensor([0, 0, 0, 0, 0, 0, 0, 9, 0, 0])  # category 3 prefers 7, already taken by 7
+    counts[7, 7] = 10
+    assert evaluate.one_to_one_assignment(counts) == [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]
 
 
 def test_cyclegan_evaluation_runs_with_baselines(writable_tiny, tiny_data):
