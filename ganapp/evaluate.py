@@ -176,7 +176,7 @@ def train_example_vae(train: MNISTSampler, epochs: int, seed: int = 0) -> Exampl
     return model
 
 
-def evaluate_vae(data_root=None, baseline_epochs: int = 17, n_triples: int = 1000, steps: int = 8, seed: int = 0) -> dict:
+def evaluate_vae(data_root=None, baseline_epochs: int = 34, n_triples: int = 1000, steps: int = 8, seed: int = 0) -> dict:
     from .inference import vae_frames
 
     train, test = MNISTSampler("train", data_root), MNISTSampler("test", data_root)

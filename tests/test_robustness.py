@@ -126,3 +126,24 @@ def test_file_routes_refuse_anything_outside_the_served_files(served, path):
     assert r.status_code in (400, 403, 404), (path, r.status_code)
     assert b"root:" not in r.content and b"[core]" not in r.content
 
+
+
+def test_many_calls_keep_memory_flat_and_exports_bounded(served):
+    """120 mixed calls (the benchmark does 500, reported in the README)."""
+    import psutil
+
+    from ganapp.images import EXPORT_DIR, MAX_EXPORTS
+
+    _, client = served
+    calls = [("/cgan_generate", lambda i: (i % 10, 4, i)), ("/infogan_generate", lambda i: (i % 10, 0.1, -0.2, i)),
+             ("/vae_interpolate", lambda i: (i % 10, 9 - i % 10, 6, i, "slerp"))]
+    for i in range(30):  # warm up allocators and caches
+        api, args = calls[i % 3]
+        client.predict(*args(i), api_name=api)
+    rss = psutil.Process().memory_info().rss
+    for i in range(30, 150):
+        api, args = calls[i % 3]
+        client.predict(*args(i), api_name=api)
+    growth = (psutil.Process().memory_info().rss - rss) / 2**20
+    assert growth < 60, f"server process grew {growth:.0f} MiB over 120 calls"
+    assert len(list(EXPORT_DIR.iterdir())) <= MAX_EXPORTS + 4

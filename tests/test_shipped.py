@@ -1,0 +1,78 @@
+"""The shipped weights in checkpoints/: they load strictly, and do what their tab promises
+(on small samples — the full figures come from `python -m ganapp.evaluate`)."""
+from __future__ import annotations
+
+import json
+
+import pytest
+import torch
+
+import ganapp
+from conftest import DATA, SHIPPED, needs_data, shipped
+from ganapp import inference
+
+
+@pytest.fixture
+def real(use_checkpoints):
+    use_checkpoints(SHIPPED)
+
+
+@pytest.mark.parametrize("name", ganapp.MODEL_NAMES)
+def test_every_shipped_folder_is_complete(name):
+    folder = SHIPPED / name
+    if not (folder / "model.safetensors").is_file():
+        pytest.skip(f"{name} not shipped")
+    assert (folder / "config.json").is_file() and (folder / "README.md").is_file()
+    assert not list(folder.glob("*.bin")) and not list(folder.glob("*.pt*"))
+
+
+@shipped("cgan", "classifier")
+def test_cgan_draws_the_digit_it_is_asked_for(real):
+    from ganapp.evaluate import evaluator_outputs
+
+    images = torch.cat([(inference.cgan_samples(d, 20, 123) + 1) / 2 for d in range(10)])
+    preds, _ = evaluator_outputs(images)
+    assert (preds == torch.arange(10).repeat_interleave(20)).float().mean() >= 0.9
+
+
+@shipped("infogan")
+def test_infogan_mapping_is_a_permutation_of_the_digits():
+    config = json.loads((SHIPPED / "infogan" / "config.json").read_text())
+    assert sorted(config["category_to_digit"]) == list(range(10))
+    assert sorted(config["continuous_names"]) == ["slant", "width"]
+
+
+@shipped("vae", "classifier")
+def test_vae_interpolation_starts_and_ends_on_its_digits(real):
+    from ganapp.evaluate import evaluator_outputs
+
+    ok = 0
+    for a, b in [(0, 1), (2, 7), (3, 8), (4, 9), (5, 6), (6, 0)]:
+        x_a, x_b = inference.example_digit(a, 1), inference.example_digit(b, 1)
+        frames = inference.vae_frames(x_a, x_b, torch.linspace(0, 1, 5))
+        preds, _ = evaluator_outputs(frames[[0, -1]])
+        ok += preds.tolist() == [a, b]
+    assert ok >= 5
+
+
+@shipped("cyclegan_photo2monet", "cyclegan_monet2photo")
+def test_cyclegan_changes_the_picture_but_keeps_its_size(real):
+    out = inference.cyclegan_translate(inference.EXAMPLES / "photo_coffee.jpg", "photo2monet")
+    from PIL import Image
+
+    src = Image.open(inference.EXAMPLES / "photo_coffee.jpg")
+    assert out.size == src.size
+    diff = torch.tensor(list(out.convert("L").getdata()), dtype=torch.float) - \
+        torch.tensor(list(src.convert("L").getdata()), dtype=torch.float)
+    assert diff.abs().mean() > 5
+
+
+@needs_data
+@shipped("classifier")
+def test_evaluator_reaches_99_percent_on_the_real_test_set(real):
+    from ganapp.evaluate import evaluator_outputs
+    from ganapp.training.data import MNISTSampler
+
+    test = MNISTSampler("test", DATA)
+    preds, _ = evaluator_outputs(test.images)
+    assert (preds == test.labels).float().mean() >= 0.99
