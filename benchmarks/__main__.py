@@ -138,6 +138,38 @@ def endpoint_latencies(url: str, calls: int, clients: int) -> dict[str, tuple[fl
     return results
 
 
+def browser_slider_latency(url: str, moves: int = 20) -> list[float] | None:
+    """ms from an InfoGAN slider keypress to the new image on the page, in headless Chromium."""
+    import shutil
+
+    chromium = shutil.which("chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return None
+    if chromium is None:
+        return None
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+    out = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=flags)
+        page = browser.new_page()
+        page.goto(url)
+        page.wait_for_selector("#infogan-sample img", timeout=30000)
+        slider = page.locator("input[type=range]").first
+        slider.focus()
+        for i in range(moves):
+            before = page.locator("#infogan-sample img").get_attribute("src")
+            t = time.perf_counter()
+            slider.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
+            page.wait_for_function(
+                "b => { const i = document.querySelector('#infogan-sample img'); return i && i.src !== b && i.complete; }",
+                arg=before, timeout=10000)
+            out.append((time.perf_counter() - t) * 1000)
+        browser.close()
+    return out
+
+
 def main(argv=None) -> None:
     p = argparse.ArgumentParser(prog="python -m benchmarks")
     p.add_argument("--calls", type=int, default=60, help="calls per endpoint and client setting")
@@ -167,6 +199,7 @@ def main(argv=None) -> None:
                          ("/vae_interpolate", lambda: (i % 10, 9 - i % 10, 6, i, "slerp"))][i % 3]
             c.predict(*make(), api_name=api)
         rss_after = server.memory_info().rss / 2**20
+        slider = browser_slider_latency(url)
     finally:
         proc.terminate()
         proc.wait(10)
@@ -182,7 +215,10 @@ def main(argv=None) -> None:
     lines += ["", "## Start and memory", "",
               f"- Cold start, `python app.py` to the first successful call: **{cold:.1f} s**",
               f"- Server resident memory after every endpoint was used: **{rss_used:.0f} MiB**; after 500 more calls: "
-              f"**{rss_after:.0f} MiB** ({rss_after - rss_used:+.0f} MiB)", ""]
+              f"**{rss_after:.0f} MiB** ({rss_after - rss_used:+.0f} MiB)",
+              "- Browser, InfoGAN slider moved 20 times in headless Chromium, keypress → new image drawn: " + (
+                  f"p50 **{percentiles(slider)[0]:.0f} ms**, p95 {percentiles(slider)[1]:.0f} ms" if slider
+                  else "not measured (needs playwright and Debian's chromium)"), ""]
     text = "\n".join(lines)
     args.out.write_text(text + "\n")
     print(text)
