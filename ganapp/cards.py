@@ -26,9 +26,14 @@ CARDS = {
         what="Generator: noise (64-d) + 16-d label embedding → fully connected 128×7×7 → two transposed convolutions "
              "→ 28×28, tanh. Discriminator (not shipped): two strided convolutions and a dense layer, spectrally "
              "normalised, with a projection head (Miyato & Koyama 2018): realism score + ⟨features, embedding(label)⟩. "
-             "Non-saturating GAN loss, Adam 2e-4 (β1 = 0.5), batch 64, trained on all 60,000 MNIST training digits.",
+             "Non-saturating GAN loss, Adam 2e-4 (β1 = 0.5), batch 64, trained on all 60,000 MNIST training digits. "
+             "Samples are drawn with noise scale 0.8 (`noise_scale` in the config; the truncation trick of Brock et al. "
+             "2019): at the full scale 1.0 the evaluator reads 98.12% of them as the asked-for digit, with a Fréchet "
+             "distance of 8.35 and a variety ratio of at least 0.936 per digit (`python -m ganapp.evaluate cgan "
+             "--noise-scale 1.0`); at 0.8, 99.21% — the table below — for less variety (ratio ≥ 0.855) and a larger "
+             "Fréchet distance, since the samples cover less of the real distribution.",
         train="python -m ganapp.train cgan --threads 1 --export checkpoints",
-        evaluate="python -m ganapp.evaluate cgan"),
+        evaluate="python -m ganapp.evaluate cgan --noise-scale 0.8"),
     "infogan": dict(
         title="InfoGAN, MNIST",
         what="The paper's MNIST architecture (Chen et al. 2016, appendix C.1): 62-d noise, a 10-way categorical code and "

@@ -77,7 +77,7 @@ def _device(model: torch.nn.Module) -> torch.device:
 def cgan_samples(digit: int, count: int, seed: int) -> torch.Tensor:
     """`count` samples of `digit`: (count, 1, 28, 28) in [-1, 1]."""
     g = load("cgan")
-    z = _noise(seed, count, g.config.z_dim).to(_device(g))
+    z = (_noise(seed, count, g.config.z_dim) * g.config.noise_scale).to(_device(g))
     return g(z, torch.full((count,), digit, device=z.device)).cpu()
 
 
@@ -95,7 +95,7 @@ def cgan_all_digits(seed, columns=8) -> Image.Image:
     """Ten rows, one per digit; each column shares one noise vector (the style)."""
     seed, columns = check_int("seed", seed, 0, MAX_SEED), check_int("columns", columns, 1, 16)
     g = load("cgan")
-    z = _noise(seed, columns, g.config.z_dim).repeat(10, 1).to(_device(g))  # (10*columns, z)
+    z = (_noise(seed, columns, g.config.z_dim) * g.config.noise_scale).repeat(10, 1).to(_device(g))  # (10*columns, z)
     labels = torch.arange(10, device=z.device).repeat_interleave(columns)
     return grid(g(z, labels).cpu(), nrow=columns, value_range=(-1, 1), scale=DIGIT_SCALE)
 
