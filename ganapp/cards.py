@@ -1,4 +1,4 @@
-"""Model cards: `python -m ganapp.cards <name> [--run-dir runs/<model>]`.
+"""Model cards: `python -m ganapp.cards <name> [--run-dir runs/<model>] [--readme]`.
 
 Writes `checkpoints/<name>/README.md` from what our own commands produced: the config,
 the training command, the training curve (plotted from the run's log), the sample grid and the
@@ -126,13 +126,41 @@ def write_card(name: str, run_dir: Path | None = None) -> Path:
     return folder / "README.md"
 
 
+README = Path(__file__).resolve().parent.parent / "README.md"
+README_SECTIONS = [("MNIST evaluator", "classifier"), ("Conditional GAN", "cgan"), ("InfoGAN", "infogan"),
+                   ("VAE, 16-d latent", "vae"), ("VAE, 2-d latent", "vae2d"), ("CycleGAN", "cyclegan_photo2monet")]
+START, END = "<!-- results:start -->", "<!-- results:end -->"
+
+
+def update_readme(readme: Path = README) -> None:
+    """Replace the README's results section with every model's metrics.md and sample grid."""
+    parts = []
+    for title, name in README_SECTIONS:
+        folder = local_folder(name)
+        if not (folder / "metrics.md").is_file():
+            continue
+        parts += [f"### {title} — `{CARDS[name]['evaluate']}`", "", (folder / "metrics.md").read_text().strip(), ""]
+        if (folder / "samples.png").is_file():
+            parts += [f"![{title} samples](checkpoints/{name}/samples.png)", ""]
+    text = readme.read_text()
+    head, rest = text.split(START, 1)
+    tail = rest.split(END, 1)[1]
+    readme.write_text(head + START + "\n" + "\n".join(parts) + END + tail)
+
+
 def main(argv=None) -> None:
     p = argparse.ArgumentParser(prog="python -m ganapp.cards")
-    p.add_argument("names", nargs="+", choices=sorted(CARDS))
+    p.add_argument("names", nargs="*", help=f"models whose cards to write: {', '.join(sorted(CARDS))}")
     p.add_argument("--run-dir", type=Path, help="training run whose log gives the curves")
+    p.add_argument("--readme", action="store_true", help="also refresh the README's results section")
     args = p.parse_args(argv)
+    unknown = set(args.names) - set(CARDS)
+    if unknown:
+        p.error(f"unknown model(s): {', '.join(sorted(unknown))}")
     for name in args.names:
         print(write_card(name, args.run_dir))
+    if args.readme:
+        update_readme()
 
 
 if __name__ == "__main__":
