@@ -36,11 +36,14 @@ def _endpoint(editor, digit, seed) -> torch.Tensor:
     return inference.example_digit(digit, seed)
 
 
-def _frames(start_digit, end_digit, start_editor, end_editor, seed, steps, method) -> torch.Tensor:
-    steps = inference.check_int("steps", steps, 2, 32)
+def _ends(start_digit, end_digit, start_editor, end_editor, seed) -> tuple[torch.Tensor, torch.Tensor]:
     seed = inference.check_int("seed", seed, 0, inference.MAX_SEED)
-    a, b = _endpoint(start_editor, start_digit, seed), _endpoint(end_editor, end_digit, seed)
-    return a, b, inference.vae_frames(a, b, torch.linspace(0, 1, steps), method)
+    return _endpoint(start_editor, start_digit, seed), _endpoint(end_editor, end_digit, seed)
+
+
+def _decoded_at(a: torch.Tensor, b: torch.Tensor, t, method):
+    t = inference.check_float("t", t, 0, 1)
+    return to_pil(inference.vae_frames(a, b, torch.tensor([t]), method)[0], scale=8)
 
 
 @user_errors
@@ -51,19 +54,17 @@ def interpolate_api(start_digit, end_digit, steps, seed, method):
 @user_errors
 def interpolate_ui(start_digit, end_digit, start_editor, end_editor, seed, steps, method, t):
     """The strip (drawings included), the frame at t, and the forth-and-back GIF."""
-    a, b, frames = _frames(start_digit, end_digit, start_editor, end_editor, seed, steps, method)
-    strip = grid(frames, nrow=len(frames), scale=inference.DIGIT_SCALE, padding=0)
-    at_t = to_pil(inference.vae_frames(a, b, torch.tensor([float(t)]), method)[0], scale=8)
+    steps = inference.check_int("steps", steps, 2, 32)
+    a, b = _ends(start_digit, end_digit, start_editor, end_editor, seed)
+    frames = inference.vae_frames(a, b, torch.linspace(0, 1, steps), method)
+    strip = grid(frames, nrow=steps, scale=inference.DIGIT_SCALE, padding=0)
     tiles = [to_pil(f, scale=inference.DIGIT_SCALE) for f in frames]
-    return strip, at_t, str(save_gif(tiles, "vae_morph", 100))
+    return strip, _decoded_at(a, b, t, method), str(save_gif(tiles, "vae_morph", 100))
 
 
 @user_errors
 def frame_at(start_digit, end_digit, start_editor, end_editor, seed, method, t):
-    seed = inference.check_int("seed", seed, 0, inference.MAX_SEED)
-    t = inference.check_float("t", t, 0, 1)
-    a, b = _endpoint(start_editor, start_digit, seed), _endpoint(end_editor, end_digit, seed)
-    return to_pil(inference.vae_frames(a, b, torch.tensor([t]), method)[0], scale=8)
+    return _decoded_at(*_ends(start_digit, end_digit, start_editor, end_editor, seed), t, method)
 
 
 @user_errors

@@ -1,0 +1,30 @@
+"""Tab handlers beyond the public endpoints: drawings in the VAE tab, the InfoGAN sweep GIF."""
+from __future__ import annotations
+
+from PIL import Image, ImageDraw
+
+from ganapp.ui import infogan as infogan_tab
+from ganapp.ui import vae as vae_tab
+
+
+def drawing() -> dict:
+    canvas = Image.new("RGBA", (280, 280), (0, 0, 0, 0))  # the editor's transparent layer
+    ImageDraw.Draw(canvas).line([(140, 40), (140, 240)], fill=(0, 0, 0, 255), width=20)  # a "1"
+    return {"background": None, "layers": [canvas], "composite": canvas}
+
+
+def test_vae_uses_a_drawing_when_it_has_ink_and_the_example_otherwise(tiny):
+    blank = {"background": None, "layers": [], "composite": Image.new("RGBA", (280, 280), (0, 0, 0, 0))}
+    from_examples = vae_tab.interpolate_ui(3, 8, blank, blank, 0, 5, "lerp", 0.5)
+    from_drawing = vae_tab.interpolate_ui(3, 8, drawing(), blank, 0, 5, "lerp", 0.5)
+    strip_examples = Image.open(from_examples[0])
+    strip_drawing = Image.open(from_drawing[0])
+    assert strip_examples.size == strip_drawing.size == (5 * 112, 112)
+    assert strip_examples.crop((0, 0, 112, 112)).tobytes() != strip_drawing.crop((0, 0, 112, 112)).tobytes()
+    assert open(from_drawing[2], "rb").read(6) == b"GIF89a"
+
+
+def test_infogan_sweep_gives_a_grid_and_a_gif(tiny):
+    image, gif = infogan_tab.traversal("slant", 3)
+    assert Image.open(image).size[1] == 10 * 112 + 11 * 2 * 4
+    assert open(gif, "rb").read(6) == b"GIF89a"
