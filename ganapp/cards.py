@@ -66,7 +66,7 @@ CARDS = {
              "over the second half. Why this size: a 256×256 image must translate in ≤ 150 ms on 2 CPU cores; "
              "this generator takes about 85 ms there against about 1 s for the paper's (see the benchmark). "
              "Both generators were trained together; this is one of the pair.",
-        train="python -m ganapp.train cyclegan --threads 1 --snapshot-every 500   # shipped: the step-4000 snapshot",
+        train="python -m ganapp.train cyclegan --threads 1 --snapshot-every 500   # shipped: the step-4500 snapshot (the run was stopped there)",
         evaluate="python -m ganapp.evaluate cyclegan"),
 }
 CARDS["cyclegan_monet2photo"] = {**CARDS["cyclegan_photo2monet"], "title": "CycleGAN generator, Monet → photo"}
