@@ -56,7 +56,7 @@ def gif_bytes(frames: list[Image.Image], duration_ms: int = 80, boomerang: bool 
 
 
 EXPORT_DIR = Path(tempfile.gettempdir()) / "ganapp_exports"
-MAX_EXPORTS = 256  # files kept in EXPORT_DIR; the oldest are deleted as new ones arrive
+MAX_EXPORTS = 256  # files of each kind (.png, .gif) kept in EXPORT_DIR; the oldest are deleted first
 
 
 def export_file(data: bytes, stem: str, suffix: str) -> Path:
