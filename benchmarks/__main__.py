@@ -204,7 +204,7 @@ def main(argv=None) -> None:
         proc.terminate()
         proc.wait(10)
 
-    floor1, floor16 = single["/noop (floor)"][0], many["/noop (floor)"][0]
+    floor1 = single["/noop (floor)"][0]
     lines += ["", "## Through the server (gradio_client → `python app.py`), ms", "",
               "| endpoint | 1 client p50 | p95 | ÷ floor p50 | 16 clients p50 | p95 | p95 ÷ 1-client p50 | errors |",
               "|---|---|---|---|---|---|---|---|"]

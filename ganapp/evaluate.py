@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 from pathlib import Path
 
 import numpy as np
@@ -420,7 +419,7 @@ def train_domain_classifier(photos: torch.Tensor, monets: torch.Tensor, steps: i
 def painterly_filter(images: torch.Tensor) -> torch.Tensor:
     """The non-learned baseline: a 7x7 mode filter (flat brush-like patches), then a warm,
     more saturated, lighter colour shift. (B, 3, H, W) in [-1, 1] -> same."""
-    from PIL import Image, ImageEnhance, ImageFilter
+    from PIL import ImageEnhance, ImageFilter
 
     from .images import to_pil
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import importlib
-import shutil
 from pathlib import Path
 
 from .device import pick_device, set_cpu_threads

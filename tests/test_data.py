@@ -1,7 +1,6 @@
 """The MNIST loader (IDX files, gzipped or not, and torchvision's layout) and image folders."""
 from __future__ import annotations
 
-import shutil
 
 import numpy as np
 import pytest
