@@ -18,7 +18,7 @@ from huggingface_hub.errors import HfHubHTTPError, LocalEntryNotFoundError, Offl
 
 from .registry import spec
 
-CHECKPOINTS = Path(os.environ.get("GANAPP_CHECKPOINTS", Path(__file__).resolve().parent.parent / "checkpoints"))
+CHECKPOINTS = Path(__file__).resolve().parent.parent / "checkpoints"  # `GANAPP_CHECKPOINTS` overrides
 WEIGHT_FILES = ("config.json", constants.SAFETENSORS_SINGLE_FILE)
 
 

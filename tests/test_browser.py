@@ -35,7 +35,6 @@ def page(tiny_checkpoints):
         browser.close()
     demo.close()
     mp.undo()
-    SHOTS.mkdir(parents=True, exist_ok=True)
 
 
 def open_tab(page, name: str):
@@ -57,9 +56,11 @@ def wait_for_new_image(page, elem_id: str, before: list[str]) -> list[str]:
     raise AssertionError(f"no new image in #{elem_id}")
 
 
-def shot(page, name):
+def finish(page, name):
+    """Save the tab's screenshot, then fail on any console error the page logged."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    assert not page.errors, page.errors
 
 
 def test_conditional_gan_tab_generates(page):
@@ -67,8 +68,7 @@ def test_conditional_gan_tab_generates(page):
     before = wait_for_new_image(page, "cgan-samples", [])  # drawn on load
     panel.get_by_role("radio", name="5").check()
     wait_for_new_image(page, "cgan-samples", before)
-    shot(page, "cgan")
-    assert not page.errors, page.errors
+    finish(page, "cgan")
 
 
 def test_infogan_slider_redraws(page):
@@ -79,8 +79,7 @@ def test_infogan_slider_redraws(page):
     slider.press("ArrowRight")
     slider.press("ArrowRight")
     wait_for_new_image(page, "infogan-sample", before)
-    shot(page, "infogan")
-    assert not page.errors, page.errors
+    finish(page, "infogan")
 
 
 def test_vae_tab_interpolates(page):
@@ -89,8 +88,7 @@ def test_vae_tab_interpolates(page):
     panel.get_by_role("radio", name="1", exact=True).first.check()  # the start digit
     panel.get_by_role("button", name="Interpolate").click()
     wait_for_new_image(page, "vae-strip", before)
-    shot(page, "vae")
-    assert not page.errors, page.errors
+    finish(page, "vae")
 
 
 def test_cyclegan_tab_translates_an_upload(page):
@@ -99,5 +97,4 @@ def test_cyclegan_tab_translates_an_upload(page):
     page.wait_for_timeout(500)
     panel.get_by_role("button", name="Translate").click()
     wait_for_new_image(page, "cyclegan-output", [])
-    shot(page, "cyclegan")
-    assert not page.errors, page.errors
+    finish(page, "cyclegan")
