@@ -84,7 +84,7 @@ def plot_curves(run_dir: Path, out: Path) -> bool:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    rows = read_log(run_dir)
+    rows = [r for r in read_log(run_dir) if "validation" not in r]  # losses only
     keys = [k for k in rows[0] if k not in ("step", "seconds")]
     fig, axes = plt.subplots(1, len(keys), figsize=(3.2 * len(keys), 2.6), dpi=100, squeeze=False)
     steps = [r["step"] for r in rows]

@@ -68,6 +68,8 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--save-every", type=float, default=300.0, help="seconds between training-state saves")
     p.add_argument("--sample-every", type=int, default=500)
     p.add_argument("--snapshot-every", type=int, default=0, help="export inference weights every N steps")
+    p.add_argument("--validate-every", type=int, default=250,
+                   help="steps between validations, for recipes that measure themselves; the best is kept in <run-dir>/best")
     args = p.parse_args(argv)
 
     set_cpu_threads(args.threads)
@@ -84,7 +86,7 @@ def main(argv: list[str] | None = None) -> None:
     run_dir = args.run_dir or Path("runs") / (args.model if args.seed == 0 else f"{args.model}-seed{args.seed}")
     loop = LoopConfig(steps=train_cfg.steps, run_dir=run_dir, seed=args.seed, resume=args.resume,
                       save_every_s=args.save_every, sample_every=args.sample_every,
-                      snapshot_every=args.snapshot_every)
+                      snapshot_every=args.snapshot_every, validate_every=args.validate_every)
     train(recipe, loop, data_gen)
     if args.export:
         for folder in export(recipe, args.export):

@@ -27,6 +27,7 @@ from ..models.base import HubModel
 
 STATE_FILE = "state.safetensors"
 LOG_FILE = "log.jsonl"
+BEST_FILE = "best.json"   # the step and figures of run_dir/best/, the best-validated export
 
 
 class Recipe(Protocol):
@@ -45,6 +46,15 @@ class Recipe(Protocol):
         """The models to publish, by checkpoint name (e.g. {"cgan": generator})."""
 
 
+class ValidatedRecipe(Recipe, Protocol):
+    """A recipe that can also measure itself: the loop then keeps the best checkpoint, not the last."""
+
+    select_by: str                                     # the key of `validate()` to maximise
+
+    def validate(self) -> dict[str, float]:
+        """Figures on held-out data or fresh samples (never the test set); called in eval mode."""
+
+
 @dataclass
 class LoopConfig:
     steps: int                      # total optimisation steps
@@ -55,6 +65,7 @@ class LoopConfig:
     sample_every: int = 500         # steps between sample grids
     save_every_s: float = 300.0     # seconds between training-state saves
     snapshot_every: int = 0         # steps between exported snapshots (0: only at the end)
+    validate_every: int = 0         # steps between `validate()` calls, when the recipe has one (0: never)
 
 
 def seed_everything(seed: int) -> torch.Generator:
@@ -133,6 +144,9 @@ def train(recipe: Recipe, cfg: LoopConfig, data_gen: torch.Generator) -> None:
     elif not cfg.resume and (run_dir / LOG_FILE).exists():
         (run_dir / LOG_FILE).unlink()  # a fresh run starts a fresh log
 
+    validating = cfg.validate_every > 0 and hasattr(recipe, "validate")
+    best_path = run_dir / BEST_FILE
+    best = json.loads(best_path.read_text())["value"] if cfg.resume and best_path.exists() else float("-inf")
     last_save = time.monotonic()
     t0 = time.monotonic()
     with open(run_dir / LOG_FILE, "a") as log, tqdm(total=cfg.steps, initial=start, dynamic_ncols=True) as bar:
@@ -148,6 +162,14 @@ def train(recipe: Recipe, cfg: LoopConfig, data_gen: torch.Generator) -> None:
                 log.flush()
             if done % cfg.sample_every == 0 or done == cfg.steps:
                 save_image(_sample(recipe), run_dir / "samples" / f"step_{done:06d}.png")
+            if validating and (done % cfg.validate_every == 0 or done == cfg.steps):
+                figures = _validate(recipe)
+                log.write(json.dumps({"step": done, "validation": figures}) + "\n")
+                log.flush()
+                if figures[recipe.select_by] > best:
+                    best = figures[recipe.select_by]
+                    export(recipe, run_dir / "best")
+                    best_path.write_text(json.dumps({"step": done, "value": best, "figures": figures}, indent=2))
             if cfg.snapshot_every and done % cfg.snapshot_every == 0:
                 export(recipe, run_dir / "snapshots" / f"step_{done:06d}")
             if time.monotonic() - last_save > cfg.save_every_s or done == cfg.steps:
@@ -161,6 +183,13 @@ def _sample(recipe: Recipe) -> torch.Tensor:
     for m in recipe.modules.values():
         m.eval()
     return recipe.sample_grid()
+
+
+@torch.no_grad()
+def _validate(recipe: ValidatedRecipe) -> dict[str, float]:
+    for m in recipe.modules.values():
+        m.eval()
+    return recipe.validate()
 
 
 def read_log(run_dir: Path) -> list[dict]:
