@@ -1,6 +1,7 @@
 """ganapp: a playground of generative models. Run `python app.py`, open http://127.0.0.1:7860.
 
-The app is only layout: each tab lives in ganapp/ui/<tab>.py and calls ganapp.inference.
+The app is only layout: every family with a tab in `ganapp.registry` gets one, built by its
+`ganapp/families/<family>/tab.py`, which calls that family's inference functions.
 """
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import os
 import gradio as gr
 
 from ganapp.device import set_cpu_threads
-from ganapp.ui import cgan, cyclegan, infogan, vae
+from ganapp.registry import FAMILIES
 
 INTRO = """# ganapp — play with generative models
 Real, trained models, small enough to answer instantly on a CPU. Every result is reproducible
@@ -23,14 +24,10 @@ CONCURRENCY = 4           # jobs of one event running at once (the models are li
 def build_demo(queue_size: int = QUEUE_SIZE, concurrency: int = CONCURRENCY) -> gr.Blocks:
     with gr.Blocks(title="ganapp", delete_cache=(600, 1800)) as demo:
         gr.Markdown(INTRO)
-        with gr.Tab("InfoGAN"):
-            infogan.build(demo)
-        with gr.Tab("Conditional GAN"):
-            cgan.build(demo)
-        with gr.Tab("CycleGAN"):
-            cyclegan.build(demo)
-        with gr.Tab("VAE"):
-            vae.build(demo)
+        for family in FAMILIES.values():
+            if family.tab_title:
+                with gr.Tab(family.tab_title):
+                    family.part(family.tab)(demo)
         if os.environ.get("GANAPP_BENCHMARK") == "1":
             # The framework's floor for `python -m benchmarks`: an endpoint that does nothing,
             # undocumented and present only when benchmarking.

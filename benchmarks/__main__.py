@@ -49,16 +49,18 @@ def time_call(fn, repeat: int) -> list[float]:
 def model_only(repeat: int) -> list[list]:
     from PIL import Image
 
-    from ganapp import inference
-    from ganapp.models.cyclegan import CycleGANConfig, CycleGANGenerator
-
     import ganapp
+    from ganapp.families.cgan.inference import cgan_generate, cgan_samples
+    from ganapp.families.cyclegan.inference import cyclegan_translate
+    from ganapp.families.cyclegan.model import CycleGANConfig, CycleGANGenerator
+    from ganapp.families.infogan.inference import infogan_generate
+    from ganapp.families.vae.inference import vae_interpolate
     rows = []
     cases = {
-        "cGAN, 1 digit (generator only)": lambda: inference.cgan_samples(3, 1, 0),
-        "cGAN, /cgan_generate(3, 16, 0) incl. grid": lambda: inference.cgan_generate(3, 16, 0),
-        "InfoGAN, /infogan_generate(7, 0.5, -1, 0)": lambda: inference.infogan_generate(7, 0.5, -1, 0),
-        "VAE, /vae_interpolate(3, 8, 10, 0, lerp)": lambda: inference.vae_interpolate(3, 8, 10, 0, "lerp"),
+        "cGAN, 1 digit (generator only)": lambda: cgan_samples(3, 1, 0),
+        "cGAN, /cgan_generate(3, 16, 0) incl. grid": lambda: cgan_generate(3, 16, 0),
+        "InfoGAN, /infogan_generate(7, 0.5, -1, 0)": lambda: infogan_generate(7, 0.5, -1, 0),
+        "VAE, /vae_interpolate(3, 8, 10, 0, lerp)": lambda: vae_interpolate(3, 8, 10, 0, "lerp"),
     }
     for name, fn in cases.items():
         p50, p95 = percentiles(time_call(fn, repeat))
@@ -73,7 +75,7 @@ def model_only(repeat: int) -> list[list]:
         rows.append([f"CycleGAN generator {size}×{size} (ours)", f"{ours_ms[0]:.1f}", f"{ours_ms[1]:.1f}",
                      f"reference 9 blocks/64 filters: {ref_ms[0]:.0f} ms, ours = {ours_ms[0] / ref_ms[0]:.2f}×"])
     img = Image.open(EXAMPLE)
-    p50, p95 = percentiles(time_call(lambda: inference.cyclegan_translate(img, "photo2monet"), max(3, repeat // 10)))
+    p50, p95 = percentiles(time_call(lambda: cyclegan_translate(img, "photo2monet"), max(3, repeat // 10)))
     rows.append([f"CycleGAN /cyclegan_translate {img.width}×{img.height} incl. decode/pad/encode", f"{p50:.1f}", f"{p95:.1f}", ""])
     return rows
 

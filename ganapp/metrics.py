@@ -1,11 +1,15 @@
 """Figures shared by several families' evaluations and by training-time validation.
 
-Everything here is a pure function of tensors; nothing loads a model or reads a file.
+Everything here is a pure function of tensors, except `evaluator_outputs`, which asks the
+project's MNIST evaluator (`checkpoints/classifier`) what it reads.
 """
 from __future__ import annotations
 
+import numpy as np
 import torch
+import torch.nn.functional as F
 
+from . import load
 
 # --- categorical codes against the evaluator's digits (InfoGAN) ----------------------------------
 
@@ -41,3 +45,84 @@ def picked_accuracy(counts: torch.Tensor, category_to_digit: list[int]) -> list[
         if d >= 0:
             per_digit[d] = float(counts[c, d] / counts[c].sum().clamp_min(1))
     return per_digit
+
+
+# --- the evaluator's verdicts and features ------------------------------------------------------
+
+@torch.inference_mode()
+def evaluator_outputs(images01: torch.Tensor, batch: int = 1000) -> tuple[torch.Tensor, torch.Tensor]:
+    """(N, 1, 28, 28) in [0, 1] -> the evaluator's predicted digits (N,) and features (N, 128)."""
+    clf = load("classifier")
+    device = next(clf.parameters()).device
+    preds, feats = [], []
+    for chunk in images01.split(batch):
+        f = clf.features(chunk.to(device))
+        feats.append(f.cpu())
+        preds.append(clf.head(f).argmax(1).cpu())
+    return torch.cat(preds), torch.cat(feats)
+
+
+def frechet_distance(a: torch.Tensor, b: torch.Tensor) -> float:
+    """Fréchet distance between Gaussians fitted to two feature sets (Heusel et al., 2017):
+    |mu_a - mu_b|^2 + Tr(S_a + S_b - 2 (S_a S_b)^(1/2))."""
+    a, b = a.double().numpy(), b.double().numpy()
+    mu_a, mu_b = a.mean(0), b.mean(0)
+    s_a, s_b = np.cov(a, rowvar=False), np.cov(b, rowvar=False)
+    # Tr((S_a S_b)^(1/2)) = sum of sqrt(eigenvalues of S_a^(1/2) S_b S_a^(1/2)), which is symmetric PSD.
+    w, v = np.linalg.eigh(s_a)
+    root_a = (v * np.sqrt(np.clip(w, 0, None))) @ v.T
+    cross = np.sqrt(np.clip(np.linalg.eigvalsh(root_a @ s_b @ root_a), 0, None)).sum()
+    return float(((mu_a - mu_b) ** 2).sum() + np.trace(s_a) + np.trace(s_b) - 2 * cross)
+
+
+def mean_pairwise_distance(images: torch.Tensor) -> float:
+    """Mean L2 distance between distinct pairs of images (B, ...), a measure of variety."""
+    flat = images.flatten(1).double()
+    d = torch.cdist(flat, flat)
+    n = len(flat)
+    return float(d.sum() / (n * (n - 1)))
+
+
+# --- shape measures of digits -------------------------------------------------------------------
+
+def slant(images01: torch.Tensor) -> torch.Tensor:
+    """Shear from second moments, mu11 / mu02: > 0 when the top leans right. (B, 1, H, W) -> (B,)."""
+    b, _, h, w = images01.shape
+    m = images01[:, 0].double()
+    ys = torch.arange(h, dtype=torch.float64).view(1, h, 1).flip(1)  # y grows upwards
+    xs = torch.arange(w, dtype=torch.float64).view(1, 1, w)
+    total = m.sum((1, 2)).clamp_min(1e-8)
+    cy, cx = (m * ys).sum((1, 2)) / total, (m * xs).sum((1, 2)) / total
+    dy, dx = ys - cy.view(b, 1, 1), xs - cx.view(b, 1, 1)
+    return ((m * dx * dy).sum((1, 2)) / (m * dy * dy).sum((1, 2)).clamp_min(1e-8)).float()
+
+
+def ink(images01: torch.Tensor) -> torch.Tensor:
+    """Stroke width as ink area: total intensity. (B, 1, H, W) -> (B,)."""
+    return images01.flatten(1).sum(1)
+
+
+def spearman(x: np.ndarray, y: np.ndarray) -> float:
+    rx, ry = np.argsort(np.argsort(x)), np.argsort(np.argsort(y))
+    if rx.std() == 0 or ry.std() == 0:
+        return 0.0
+    return float(np.corrcoef(rx, ry)[0, 1])
+
+
+# --- images against images ----------------------------------------------------------------------
+
+def ssim(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Structural similarity (Wang et al., 2004), 11x11 Gaussian window, sigma 1.5, data range 1.
+    (B, 1, H, W) in [0, 1] each -> (B,)."""
+    coords = torch.arange(11, dtype=x.dtype) - 5
+    g1 = torch.exp(-coords**2 / (2 * 1.5**2))
+    window = (g1[:, None] * g1[None, :] / g1.sum() ** 2).view(1, 1, 11, 11)
+
+    def blur(t):
+        return F.conv2d(t, window)
+
+    mx, my = blur(x), blur(y)
+    vx, vy, cxy = blur(x * x) - mx**2, blur(y * y) - my**2, blur(x * y) - mx * my
+    c1, c2 = 0.01**2, 0.03**2
+    s = ((2 * mx * my + c1) * (2 * cxy + c2)) / ((mx**2 + my**2 + c1) * (vx + vy + c2))
+    return s.flatten(1).mean(1)

@@ -1,29 +1,50 @@
-"""Every shipped model, in one explicit table: its name, class, and where its weights live.
+"""The one table of names: every model family, the weights it publishes, and where its parts live.
+
+A family is one folder, `ganapp/families/<name>/` (or any importable package):
+
+    model.py      config dataclass + nn.Modules; knows nothing of training or screens
+    inference.py  pure functions (inputs, seed) -> image, with input checks
+    tab.py        its Gradio tab: `build(demo)`, handlers first, then layout
+    recipe.py     its training step for the one loop (training only)
+    evaluate.py   its figures and its model cards' text (evaluation only)
+
+The app, `python -m ganapp.train|evaluate|reports` and the tests find families here and nowhere
+else. Parts are named as "module:attribute" inside the family's package and imported only when
+asked, so serving never imports training or evaluation code. Adding a family is its folder and
+one `Family(...)` line below.
 
 Weights are looked for in `checkpoints/<name>/` first, then on the Hugging Face Hub in
 `<GANAPP_HUB_ORG>/ganapp-<name>` at the pinned `revision` (`GANAPP_HUB_REVISION` overrides).
 """
 from __future__ import annotations
 
+import dataclasses
+import importlib
 import os
-from dataclasses import dataclass
-
-from .models.base import HubModel
-from .models.classifier import MNISTClassifier
-from .models.cgan import CGANGenerator
-from .models.cyclegan import CycleGANGenerator
-from .models.infogan import InfoGANGenerator
-from .models.vae import VAE
+from dataclasses import dataclass, field
 
 DEFAULT_HUB_ORG = "ganapp"
 PINNED_REVISION = "v1"  # a tag on each model repo, set by `python -m ganapp.hub push --tag v1`
 
 
+def _import(package: str, ref: str):
+    """`ref` is "module:attribute" relative to `package`, e.g. "model:CGANGenerator"."""
+    module, _, attribute = ref.partition(":")
+    return getattr(importlib.import_module(f"{package}.{module}"), attribute)
+
+
 @dataclass(frozen=True)
 class ModelSpec:
     name: str                     # checkpoint folder and Hub repo suffix
-    model_class: type[HubModel]   # rebuilt from config.json, then loaded strictly
+    model_class_ref: str          # "model:Class", rebuilt from config.json, then loaded strictly
     summary: str                  # one line, for model cards and error messages
+    tiny: dict = field(default_factory=dict, hash=False)  # config fields of a seconds-fast instance, for tests
+    family: str = ""              # filled in by Family: the family that trains and evaluates it
+    package: str = ""             # filled in by Family: where `model_class_ref` is looked up
+
+    @property
+    def model_class(self):
+        return _import(self.package, self.model_class_ref)
 
     @property
     def repo_id(self) -> str:
@@ -34,18 +55,73 @@ class ModelSpec:
         return os.environ.get("GANAPP_HUB_REVISION", PINNED_REVISION)
 
 
-MODELS: dict[str, ModelSpec] = {
-    spec.name: spec
-    for spec in [
-        ModelSpec("classifier", MNISTClassifier, "MNIST evaluator CNN (measures the generators)"),
-        ModelSpec("cgan", CGANGenerator, "conditional DCGAN generator, MNIST"),
-        ModelSpec("infogan", InfoGANGenerator, "InfoGAN generator, MNIST"),
-        ModelSpec("vae", VAE, "convolutional VAE, 16-d latent, MNIST"),
-        ModelSpec("vae2d", VAE, "convolutional VAE, 2-d latent, MNIST"),
-        ModelSpec("cyclegan_photo2monet", CycleGANGenerator, "CycleGAN generator, photo -> Monet"),
-        ModelSpec("cyclegan_monet2photo", CycleGANGenerator, "CycleGAN generator, Monet -> photo"),
-    ]
-}
+@dataclass(frozen=True)
+class Family:
+    name: str                        # `python -m ganapp.train <name>`, `python -m ganapp.evaluate <name>`
+    models: tuple[ModelSpec, ...]    # the weights it publishes, first = its main model
+    tab_title: str | None = None     # its tab's title in the app; None: no tab (e.g. the evaluator)
+    recipe: str | None = None        # "recipe:Class": its training recipe (see training/loop.py), None: none
+    evaluation: str | None = None    # "evaluate:function": writes its metrics and figures, None: none
+    tab: str = "tab:build"           # "tab:function" that lays out its tab, when it has a title
+    tiny_training: tuple[str, ...] = ()  # `--set` overrides that make its recipe seconds-fast, for tests
+    package: str = ""                # default: ganapp.families.<name>
+
+    def __post_init__(self):
+        package = self.package or f"ganapp.families.{self.name}"
+        object.__setattr__(self, "package", package)
+        models = tuple(dataclasses.replace(m, family=self.name, package=package) for m in self.models)
+        object.__setattr__(self, "models", models)
+
+    def part(self, ref: str):
+        """Import one of the family's parts, e.g. `family.part("tab:build")`."""
+        return _import(self.package, ref)
+
+
+FAMILIES: dict[str, Family] = {}
+MODELS: dict[str, ModelSpec] = {}
+
+
+def register(family: Family) -> Family:
+    """Add a family (and its models) to the table; the app, CLIs and tests then find it."""
+    FAMILIES[family.name] = family
+    MODELS.update((m.name, m) for m in family.models)
+    return family
+
+
+# The tabs appear in this order.
+for _family in [
+    Family("infogan",
+           (ModelSpec("infogan", "model:InfoGANGenerator", "InfoGAN generator, MNIST",
+                      tiny=dict(z_dim=8, hidden=32, category_to_digit=[3, 1, 4, 0, 5, 9, 2, 6, 8, 7],
+                                continuous_names=["slant", "width"])),),
+           tab_title="InfoGAN", recipe="recipe:InfoGANRecipe", evaluation="evaluate:evaluate_infogan",
+           tiny_training=("z_dim=8", "hidden=32", "batch_size=8")),
+    Family("cgan",
+           (ModelSpec("cgan", "model:CGANGenerator", "conditional DCGAN generator, MNIST",
+                      tiny=dict(z_dim=8, embed_dim=4, g_width=8, d_width=8)),),
+           tab_title="Conditional GAN", recipe="recipe:CGANRecipe", evaluation="evaluate:evaluate_cgan",
+           tiny_training=("z_dim=8", "g_width=8", "d_width=8", "batch_size=8")),
+    Family("cyclegan",
+           (ModelSpec("cyclegan_photo2monet", "model:CycleGANGenerator", "CycleGAN generator, photo -> Monet",
+                      tiny=dict(base_filters=4, n_blocks=1)),
+            ModelSpec("cyclegan_monet2photo", "model:CycleGANGenerator", "CycleGAN generator, Monet -> photo",
+                      tiny=dict(base_filters=4, n_blocks=1))),
+           tab_title="CycleGAN", recipe="recipe:CycleGANRecipe", evaluation="evaluate:evaluate_cyclegan",
+           tiny_training=("base_filters=4", "n_blocks=1", "disc_filters=4", "crop=32", "pool_size=2")),
+    Family("vae",
+           (ModelSpec("vae", "model:VAE", "convolutional VAE, 16-d latent, MNIST",
+                      tiny=dict(latent_dim=4, width=4, hidden=16)),
+            ModelSpec("vae2d", "model:VAE", "convolutional VAE, 2-d latent, MNIST",
+                      tiny=dict(latent_dim=2, width=4, hidden=16))),
+           tab_title="VAE", recipe="recipe:VAERecipe", evaluation="evaluate:evaluate_vae",
+           tiny_training=("latent_dim=3", "width=4", "hidden=16", "batch_size=8")),
+    Family("classifier",
+           (ModelSpec("classifier", "model:MNISTClassifier", "MNIST evaluator CNN (measures the generators)",
+                      tiny=dict(width=4, features=16)),),
+           recipe="recipe:ClassifierRecipe", evaluation="evaluate:evaluate_classifier",
+           tiny_training=("width=4", "features=16", "batch_size=8")),
+]:
+    register(_family)
 
 
 def spec(name: str) -> ModelSpec:
@@ -53,3 +129,10 @@ def spec(name: str) -> ModelSpec:
         return MODELS[name]
     except KeyError:
         raise KeyError(f"unknown model {name!r}; known: {', '.join(MODELS)}") from None
+
+
+def family(name: str) -> Family:
+    try:
+        return FAMILIES[name]
+    except KeyError:
+        raise KeyError(f"unknown model family {name!r}; known: {', '.join(FAMILIES)}") from None

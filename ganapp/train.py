@@ -1,7 +1,7 @@
 """Train a model: `python -m ganapp.train <model> [--steps N] [--seed S] [--resume] ...`.
 
-Each family supplies a recipe (ganapp/training/<family>.py) with two dataclasses: the model's
-config (saved with the weights) and the training settings. Any field of either can be set
+Each family supplies a recipe (`ganapp/families/<family>/recipe.py`, named in the registry) with
+two dataclasses: the model's config (saved with the weights) and the training settings. Any field of either can be set
 with `--set name=value`. The full training state is saved every few minutes in `--run-dir`
 (git-ignored); `--resume` continues from it. At the end the inference models are written to
 `<run-dir>/final/`, and to `--export` (e.g. `checkpoints/`) when given.
@@ -15,25 +15,11 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import importlib
 from pathlib import Path
 
 from .device import pick_device, set_cpu_threads
+from .registry import FAMILIES
 from .training.loop import LoopConfig, export, seed_everything, train
-
-# name -> (module under ganapp.training, recipe class, model config class path, train config class)
-RECIPES = {
-    "classifier": ("classifier", "ClassifierRecipe", "ganapp.models.classifier:ClassifierConfig", "ClassifierTrainConfig"),
-    "cgan": ("cgan", "CGANRecipe", "ganapp.models.cgan:CGANConfig", "CGANTrainConfig"),
-    "infogan": ("infogan", "InfoGANRecipe", "ganapp.models.infogan:InfoGANConfig", "InfoGANTrainConfig"),
-    "vae": ("vae", "VAERecipe", "ganapp.models.vae:VAEConfig", "VAETrainConfig"),
-    "cyclegan": ("cyclegan", "CycleGANRecipe", "ganapp.models.cyclegan:CycleGANConfig", "CycleGANTrainConfig"),
-}
-
-
-def _import(path: str):
-    module, name = path.split(":")
-    return getattr(importlib.import_module(module), name)
 
 
 def apply_overrides(configs: list, pairs: list[str]) -> list:
@@ -56,7 +42,7 @@ def apply_overrides(configs: list, pairs: list[str]) -> list:
 
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(prog="python -m ganapp.train", description=__doc__.split("\n")[0])
-    p.add_argument("model", choices=sorted(RECIPES))
+    p.add_argument("model", choices=sorted(name for name, f in FAMILIES.items() if f.recipe))
     p.add_argument("--steps", type=int, help="total steps (default: the recipe's)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--resume", action="store_true", help="continue from <run-dir>/state.safetensors if present")
@@ -73,16 +59,16 @@ def main(argv: list[str] | None = None) -> None:
     args = p.parse_args(argv)
 
     set_cpu_threads(args.threads)
-    module_name, recipe_name, model_cfg_path, train_cfg_name = RECIPES[args.model]
-    module = importlib.import_module(f"ganapp.training.{module_name}")
-    model_cfg, train_cfg = _import(model_cfg_path)(), getattr(module, train_cfg_name)()
+    family = FAMILIES[args.model]
+    recipe_class = family.part(family.recipe)
+    model_cfg, train_cfg = recipe_class.model_config_class(), recipe_class.train_config_class()
     if args.steps:
         args.set.append(f"steps={args.steps}")
     model_cfg, train_cfg = apply_overrides([model_cfg, train_cfg], args.set)
     print(f"model: {model_cfg}\ntraining: {train_cfg}")
 
     data_gen = seed_everything(args.seed)
-    recipe = getattr(module, recipe_name)(model_cfg, train_cfg, data_root=args.data, device=pick_device())
+    recipe = recipe_class(model_cfg, train_cfg, data_root=args.data, device=pick_device())
     run_dir = args.run_dir or Path("runs") / (args.model if args.seed == 0 else f"{args.model}-seed{args.seed}")
     loop = LoopConfig(steps=train_cfg.steps, run_dir=run_dir, seed=args.seed, resume=args.resume,
                       save_every_s=args.save_every, sample_every=args.sample_every,

@@ -17,27 +17,11 @@ os.environ.setdefault("GANAPP_THREADS", "2")
 
 
 def tiny_models() -> dict[str, torch.nn.Module]:
-    """One small random-init instance of every registered model, by name."""
-    from ganapp.models.cgan import CGANConfig
-    from ganapp.models.classifier import ClassifierConfig
-    from ganapp.models.cyclegan import CycleGANConfig
-    from ganapp.models.infogan import InfoGANConfig
-    from ganapp.models.vae import VAEConfig
+    """One small random-init instance of every registered model (its registry `tiny` config), by name."""
     from ganapp.registry import MODELS
 
-    configs = {
-        "classifier": ClassifierConfig(width=4, features=16),
-        "cgan": CGANConfig(z_dim=8, embed_dim=4, g_width=8, d_width=8),
-        "infogan": InfoGANConfig(z_dim=8, hidden=32, category_to_digit=[3, 1, 4, 0, 5, 9, 2, 6, 8, 7],
-                                 continuous_names=["slant", "width"]),
-        "vae": VAEConfig(latent_dim=4, width=4, hidden=16),
-        "vae2d": VAEConfig(latent_dim=2, width=4, hidden=16),
-        "cyclegan_photo2monet": CycleGANConfig(base_filters=4, n_blocks=1),
-        "cyclegan_monet2photo": CycleGANConfig(base_filters=4, n_blocks=1),
-    }
-    assert set(configs) == set(MODELS), "add a tiny config for every registered model"
     torch.manual_seed(0)
-    return {name: MODELS[name].model_class(cfg).eval() for name, cfg in configs.items()}
+    return {name: spec.model_class(spec.model_class.config_class(**spec.tiny)).eval() for name, spec in MODELS.items()}
 
 
 @pytest.fixture(scope="session")

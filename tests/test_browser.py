@@ -6,7 +6,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from test_app import EXAMPLE_PHOTO, serve
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -1,13 +1,18 @@
 """The MNIST loader (IDX files, gzipped or not, and torchvision's layout) and image folders."""
 from __future__ import annotations
 
-
 import numpy as np
 import pytest
 import torch
-
 from conftest import DATA, needs_data, write_idx
-from ganapp.training.data import MNISTSampler, load_image_folder, load_mnist, monet_photo_folder, read_idx
+
+from ganapp.training.data import (
+    MNISTSampler,
+    load_image_folder,
+    load_mnist,
+    monet_photo_folder,
+    read_idx,
+)
 
 
 def test_reads_idx_files_from_our_layout(tiny_data):
@@ -60,8 +65,8 @@ def test_image_folder(tiny_data):
 
 @needs_data
 def test_real_mnist_is_the_official_data():
-    import hashlib
     import gzip
+    import hashlib
 
     raw = gzip.decompress((DATA / "mnist" / "train-images-idx3-ubyte.gz").read_bytes())
     assert hashlib.md5(raw).hexdigest() == "6bbc9ace898e44ae57da46a324031adb"

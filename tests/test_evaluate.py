@@ -9,31 +9,36 @@ import numpy as np
 import pytest
 import torch
 
-from ganapp import evaluate
+from ganapp import metrics
+from ganapp.families.cgan.evaluate import evaluate_cgan
+from ganapp.families.classifier.evaluate import evaluate_classifier
+from ganapp.families.cyclegan.evaluate import evaluate_cyclegan
+from ganapp.families.infogan.evaluate import evaluate_infogan
+from ganapp.families.vae.evaluate import evaluate_vae
 
 
 def test_frechet_distance_known_cases():
     g = torch.Generator().manual_seed(0)
     a = torch.randn(4000, 3, generator=g)
-    assert evaluate.frechet_distance(a, a) == pytest.approx(0, abs=1e-6)
+    assert metrics.frechet_distance(a, a) == pytest.approx(0, abs=1e-6)
     # Shifting the mean by (1, 1, 1) adds 3; scaling by 2 adds tr((2-1)^2 I) = 3.
-    assert evaluate.frechet_distance(a, a + 1) == pytest.approx(3, abs=1e-6)
-    assert evaluate.frechet_distance(a, 2 * a) == pytest.approx(3, rel=0.02)
+    assert metrics.frechet_distance(a, a + 1) == pytest.approx(3, abs=1e-6)
+    assert metrics.frechet_distance(a, 2 * a) == pytest.approx(3, rel=0.02)
 
 
 def test_ssim_known_cases():
     x = torch.rand(2, 1, 64, 64, generator=torch.Generator().manual_seed(0))
-    assert torch.allclose(evaluate.ssim(x, x), torch.ones(2))
-    assert (evaluate.ssim(x, 1 - x) < 0).all()
+    assert torch.allclose(metrics.ssim(x, x), torch.ones(2))
+    assert (metrics.ssim(x, 1 - x) < 0).all()
 
 
 def test_slant_and_ink_measures():
     img = torch.zeros(1, 1, 28, 28)
     for i in range(20):  # a stroke leaning right: top is further right
         img[0, 0, 4 + i, 18 - i // 2] = 1
-    assert evaluate.slant(img) > 0.3 and evaluate.slant(img.flip(-1)) < -0.3
-    assert evaluate.ink(img) == 20
-    assert evaluate.spearman(np.arange(5), np.arange(5) ** 2) == pytest.approx(1)
+    assert metrics.slant(img) > 0.3 and metrics.slant(img.flip(-1)) < -0.3
+    assert metrics.ink(img) == 20
+    assert metrics.spearman(np.arange(5), np.arange(5) ** 2) == pytest.approx(1)
 
 
 @pytest.fixture
@@ -45,35 +50,45 @@ def writable_tiny(tiny, tmp_path, use_checkpoints):
 
 
 def test_cgan_and_classifier_evaluations_run(writable_tiny, tiny_data):
-    m = evaluate.evaluate_cgan(tiny_data, per_class=4)
+    m = evaluate_cgan(tiny_data, per_class=4)
     assert 0 <= m["label_accuracy"] <= 1 and len(m["variety_ratio_per_digit"]) == 10
     assert (writable_tiny / "cgan" / "metrics.json").is_file() and (writable_tiny / "cgan" / "samples.png").is_file()
-    assert 0 <= evaluate.evaluate_classifier(tiny_data)["test_accuracy"] <= 1
+    assert 0 <= evaluate_classifier(tiny_data)["test_accuracy"] <= 1
 
 
 def test_vae_evaluation_runs(writable_tiny, tiny_data):
-    m = evaluate.evaluate_vae(tiny_data, baseline_epochs=1, n_triples=5, steps=4)
+    m = evaluate_vae(tiny_data, baseline_epochs=1, n_triples=5, steps=4)
     assert m["test_negative_elbo"] > 0 and m["baseline_mlp_negative_elbo"] > 0
     assert (writable_tiny / "vae2d" / "latent_scatter.png").is_file()
 
 
 def test_infogan_evaluation_stores_a_permutation_with_the_model(writable_tiny, tiny_data):
-    m = evaluate.evaluate_infogan(tiny_data, n=200, sweeps=4)
+    m = evaluate_infogan(tiny_data, per_digit=20, sweeps=4)
     after = json.loads((writable_tiny / "infogan" / "config.json").read_text())
     assert sorted(m["continuous_names"]) == ["slant", "width"] == sorted(after["continuous_names"])
     assert sorted(after["category_to_digit"]) == list(range(10)) and after["category_to_digit"] == m["category_to_digit"]
-    assert m["assignment_accuracy"] <= m["category_purity"]
+    assert m["picked_accuracy"] <= m["category_purity"]
 
 
-def test_one_to_one_assignment():
-    counts = torch.eye(10, dtype=torch.long) * 5
-    counts[3] = torch.tensor([0, 0, 0, 0, 0, 0, 0, 9, 0, 0])  # category 3 prefers 7, already taken by 7
-    counts[7, 7] = 10
-    assert evaluate.one_to_one_assignment(counts) == [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]
+def test_pick_categories_one_per_digit():
+    counts = torch.eye(10, dtype=torch.long) * 10
+    counts[3] = torch.tensor([0, 0, 0, 2, 0, 0, 0, 8, 0, 0])  # category 3 prefers 7, which category 7 draws purely
+    assert metrics.pick_categories(counts) == [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]
+    assert metrics.picked_accuracy(counts, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9])[3] == pytest.approx(0.2)
+
+
+def test_pick_categories_over_clustered_takes_the_purest_and_leaves_the_rest():
+    counts = torch.zeros(20, 10, dtype=torch.long)
+    for c in range(20):
+        counts[c, c % 10] = 10
+        counts[c, (c + 1) % 10] = 5 if c < 10 else 1  # categories 10..19 are the purer of each pair
+    picked = metrics.pick_categories(counts)
+    assert picked[:10] == [-1] * 10 and picked[10:] == list(range(10))
+    assert metrics.picked_accuracy(counts, picked) == pytest.approx([10 / 11] * 10)
 
 
 def test_cyclegan_evaluation_runs_with_baselines(writable_tiny, tiny_data):
-    m = evaluate.evaluate_cyclegan(tiny_data, domain_steps=2)
+    m = evaluate_cyclegan(tiny_data, domain_steps=2)
     assert {"CycleGAN (ours)", "identity", "painterly filter"} <= set(m)
     assert m["identity"]["ssim_photo2monet"] == pytest.approx(1) and m["identity"]["cycle_l1_photo"] == 0
     assert (writable_tiny / "cyclegan_photo2monet" / "samples.png").is_file()

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 import torch
+from conftest import tiny_models
 
 import ganapp
-from conftest import tiny_models
 from ganapp import hub
 from ganapp.registry import spec
 

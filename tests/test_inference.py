@@ -8,10 +8,23 @@ import pytest
 import torch
 from PIL import Image
 
-from ganapp import inference
+from ganapp.checks import InvalidInput
+from ganapp.families.cgan.inference import cgan_all_digits, cgan_generate
+from ganapp.families.cyclegan.inference import cyclegan_translate
+from ganapp.families.infogan.inference import (
+    infogan_category,
+    infogan_generate,
+    infogan_traversal,
+)
+from ganapp.families.vae.inference import (
+    example_digit,
+    example_digits,
+    vae_frames,
+    vae_interpolate,
+)
+from ganapp.families.vae.model import negative_elbo
 from ganapp.images import BadImage, open_user_image, to_mnist
-from ganapp.inference import InvalidInput
-from ganapp.models.vae import negative_elbo
+from ganapp.sampling import DIGIT_SCALE
 
 
 def png_bytes(img: Image.Image) -> bytes:
@@ -21,16 +34,16 @@ def png_bytes(img: Image.Image) -> bytes:
 
 
 def test_cgan_grid_sizes_and_determinism(tiny):
-    one = inference.cgan_generate(3, 1, 0)
-    assert one.size == (28 * inference.DIGIT_SCALE,) * 2
-    many = inference.cgan_generate(3, 10, 7)
-    assert many.size[0] == 4 * 28 * inference.DIGIT_SCALE + 5 * 2 * inference.DIGIT_SCALE  # 4 per row, padded
-    assert png_bytes(many) == png_bytes(inference.cgan_generate(3, 10, 7))
-    assert png_bytes(many) != png_bytes(inference.cgan_generate(3, 10, 8))
+    one = cgan_generate(3, 1, 0)
+    assert one.size == (28 * DIGIT_SCALE,) * 2
+    many = cgan_generate(3, 10, 7)
+    assert many.size[0] == 4 * 28 * DIGIT_SCALE + 5 * 2 * DIGIT_SCALE  # 4 per row, padded
+    assert png_bytes(many) == png_bytes(cgan_generate(3, 10, 7))
+    assert png_bytes(many) != png_bytes(cgan_generate(3, 10, 8))
 
 
 def test_cgan_all_digits_shares_noise_down_columns(tiny):
-    img = inference.cgan_all_digits(5, columns=3)
+    img = cgan_all_digits(5, columns=3)
     assert img.size[1] > img.size[0]  # 10 rows x 3 columns
 
 
@@ -38,43 +51,43 @@ def test_cgan_all_digits_shares_noise_down_columns(tiny):
                                    (None, 1, 0), ("x", 1, 0), (3.5, 1, 0), (True, 1, 0)])
 def test_cgan_rejects_bad_inputs(tiny, args):
     with pytest.raises(InvalidInput):
-        inference.cgan_generate(*args)
+        cgan_generate(*args)
 
 
 def test_infogan_uses_the_stored_mapping(tiny):
-    assert inference.infogan_category(4) == 2  # the tiny config maps category 2 -> digit 4
-    a = inference.infogan_generate(7, 0.5, -2, 3)
-    assert a.size == (112, 112) and png_bytes(a) == png_bytes(inference.infogan_generate(7, 0.5, -2, 3))
+    assert infogan_category(4) == 2  # the tiny config maps category 2 -> digit 4
+    a = infogan_generate(7, 0.5, -2, 3)
+    assert a.size == (112, 112) and png_bytes(a) == png_bytes(infogan_generate(7, 0.5, -2, 3))
     with pytest.raises(InvalidInput):
-        inference.infogan_generate(7, 2.5, 0, 0)
+        infogan_generate(7, 2.5, 0, 0)
     with pytest.raises(InvalidInput):
-        inference.infogan_generate(7, float("nan"), 0, 0)
+        infogan_generate(7, float("nan"), 0, 0)
 
 
 def test_infogan_traversal_grid_and_frames(tiny):
-    image, frames = inference.infogan_traversal(1, 0, steps=5)
+    image, frames = infogan_traversal(1, 0, steps=5)
     assert len(frames) == 5 and frames[0].size == (10 * 112, 112)
 
 
 def test_vae_strip_is_one_row_of_equal_square_tiles(tiny):
-    strip = inference.vae_interpolate(3, 8, 7, 0, "slerp")
+    strip = vae_interpolate(3, 8, 7, 0, "slerp")
     assert strip.size == (7 * 112, 112)
-    assert png_bytes(strip) == png_bytes(inference.vae_interpolate(3, 8, 7, 0, "slerp"))
+    assert png_bytes(strip) == png_bytes(vae_interpolate(3, 8, 7, 0, "slerp"))
     with pytest.raises(InvalidInput):
-        inference.vae_interpolate(3, 8, 1, 0, "lerp")
+        vae_interpolate(3, 8, 1, 0, "lerp")
     with pytest.raises(InvalidInput):
-        inference.vae_interpolate(3, 8, 5, 0, "cubic")
+        vae_interpolate(3, 8, 5, 0, "cubic")
 
 
 def test_vae_interpolation_ends_are_the_endpoints(tiny):
-    a, b = inference.example_digit(2, 0), inference.example_digit(6, 0)
-    frames = inference.vae_frames(a, b, torch.tensor([0.0, 1.0]), "slerp")
-    direct = inference.vae_frames(a, a, torch.tensor([0.0]), "lerp")
+    a, b = example_digit(2, 0), example_digit(6, 0)
+    frames = vae_frames(a, b, torch.tensor([0.0, 1.0]), "slerp")
+    direct = vae_frames(a, a, torch.tensor([0.0]), "lerp")
     assert torch.allclose(frames[0], direct[0], atol=1e-5)
 
 
 def test_shipped_example_digits_are_ten_per_class():
-    assert inference.example_digits().shape == (10, 10, 1, 28, 28)
+    assert example_digits().shape == (10, 10, 1, 28, 28)
 
 
 def test_negative_elbo_on_a_known_case():
@@ -156,13 +169,13 @@ def test_decompression_bombs_are_refused_before_decoding():
 @pytest.mark.parametrize("size", [(1, 1), (5000, 100), (37, 53), (512, 512)])
 def test_cyclegan_translates_any_size_back_to_its_bounded_size(tiny, size):
     img = Image.fromarray(np.random.default_rng(0).integers(0, 256, (size[1], size[0], 3), dtype=np.uint8))
-    out, back = inference.cyclegan_translate(png_bytes(img), "photo2monet", max_side=512, with_cycle=True)
+    out, back = cyclegan_translate(png_bytes(img), "photo2monet", max_side=512, with_cycle=True)
     scale = min(1, 512 / max(size))
     expected = (max(1, round(size[0] * scale)), max(1, round(size[1] * scale)))
     assert out.size == expected and back.size == expected
-    assert png_bytes(out) == png_bytes(inference.cyclegan_translate(png_bytes(img), "photo2monet"))
+    assert png_bytes(out) == png_bytes(cyclegan_translate(png_bytes(img), "photo2monet"))
 
 
 def test_cyclegan_rejects_unknown_direction(tiny):
     with pytest.raises(InvalidInput, match="direction"):
-        inference.cyclegan_translate(make("RGB"), "monet2picasso")
+        cyclegan_translate(make("RGB"), "monet2picasso")

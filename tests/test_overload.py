@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from gradio_client import Client, handle_file
 from PIL import Image
-
 from test_app import serve
 
 

@@ -11,7 +11,6 @@ import numpy as np
 import pytest
 from gradio_client import Client, handle_file
 from PIL import Image
-
 from test_app import EXAMPLE_PHOTO, serve
 
 
@@ -132,7 +131,7 @@ def test_many_calls_keep_memory_flat_and_exports_bounded(served):
     """120 mixed calls (the benchmark does 500, reported in the README)."""
     import psutil
 
-    from ganapp.images import EXPORT_DIR, MAX_EXPORTS
+    from ganapp.ui.exports import EXPORT_DIR, MAX_EXPORTS
 
     _, client = served
     calls = [("/cgan_generate", lambda i: (i % 10, 4, i)), ("/infogan_generate", lambda i: (i % 10, 0.1, -0.2, i)),

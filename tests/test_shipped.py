@@ -6,10 +6,12 @@ import json
 
 import pytest
 import torch
+from conftest import DATA, SHIPPED, needs_data, shipped
 
 import ganapp
-from conftest import DATA, SHIPPED, needs_data, shipped
-from ganapp import inference
+from ganapp.families.cgan.inference import cgan_samples
+from ganapp.families.cyclegan.inference import EXAMPLES, cyclegan_translate
+from ganapp.families.vae.inference import example_digit, vae_frames
 
 
 @pytest.fixture
@@ -28,9 +30,9 @@ def test_every_shipped_folder_is_complete(name):
 
 @shipped("cgan", "classifier")
 def test_cgan_draws_the_digit_it_is_asked_for(real):
-    from ganapp.evaluate import evaluator_outputs
+    from ganapp.metrics import evaluator_outputs
 
-    images = torch.cat([(inference.cgan_samples(d, 20, 123) + 1) / 2 for d in range(10)])
+    images = torch.cat([(cgan_samples(d, 20, 123) + 1) / 2 for d in range(10)])
     preds, _ = evaluator_outputs(images)
     assert (preds == torch.arange(10).repeat_interleave(20)).float().mean() >= 0.9
 
@@ -44,12 +46,12 @@ def test_infogan_mapping_is_a_permutation_of_the_digits():
 
 @shipped("vae", "classifier")
 def test_vae_interpolation_starts_and_ends_on_its_digits(real):
-    from ganapp.evaluate import evaluator_outputs
+    from ganapp.metrics import evaluator_outputs
 
     ok = 0
     for a, b in [(0, 1), (2, 7), (3, 8), (4, 9), (5, 6), (6, 0)]:
-        x_a, x_b = inference.example_digit(a, 1), inference.example_digit(b, 1)
-        frames = inference.vae_frames(x_a, x_b, torch.linspace(0, 1, 5))
+        x_a, x_b = example_digit(a, 1), example_digit(b, 1)
+        frames = vae_frames(x_a, x_b, torch.linspace(0, 1, 5))
         preds, _ = evaluator_outputs(frames[[0, -1]])
         ok += preds.tolist() == [a, b]
     assert ok >= 5
@@ -57,10 +59,10 @@ def test_vae_interpolation_starts_and_ends_on_its_digits(real):
 
 @shipped("cyclegan_photo2monet", "cyclegan_monet2photo")
 def test_cyclegan_changes_the_picture_but_keeps_its_size(real):
-    out = inference.cyclegan_translate(inference.EXAMPLES / "photo_coffee.jpg", "photo2monet")
+    out = cyclegan_translate(EXAMPLES / "photo_coffee.jpg", "photo2monet")
     from PIL import Image
 
-    src = Image.open(inference.EXAMPLES / "photo_coffee.jpg")
+    src = Image.open(EXAMPLES / "photo_coffee.jpg")
     assert out.size == src.size
     diff = torch.tensor(list(out.convert("L").getdata()), dtype=torch.float) - \
         torch.tensor(list(src.convert("L").getdata()), dtype=torch.float)
@@ -70,7 +72,7 @@ def test_cyclegan_changes_the_picture_but_keeps_its_size(real):
 @needs_data
 @shipped("classifier")
 def test_evaluator_reaches_99_percent_on_the_real_test_set(real):
-    from ganapp.evaluate import evaluator_outputs
+    from ganapp.metrics import evaluator_outputs
     from ganapp.training.data import MNISTSampler
 
     test = MNISTSampler("test", DATA)

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from PIL import Image, ImageDraw
 
-from ganapp.ui import infogan as infogan_tab
-from ganapp.ui import vae as vae_tab
+from ganapp.families.infogan import tab as infogan_tab
+from ganapp.families.vae import tab as vae_tab
 
 
 def drawing() -> dict:

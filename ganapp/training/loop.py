@@ -23,7 +23,7 @@ from torch import nn
 from torchvision.utils import save_image
 from tqdm import tqdm
 
-from ..models.base import HubModel
+from ..hub import HubModel
 
 STATE_FILE = "state.safetensors"
 LOG_FILE = "log.jsonl"

@@ -8,15 +8,17 @@ import gradio as gr
 from PIL import Image
 
 import ganapp
-from ganapp.images import BadImage, png_file
-from ganapp.inference import MAX_SEED, InvalidInput
+from ganapp.checks import MAX_SEED, InvalidInput
+from ganapp.images import BadImage
+
+from .exports import png_file
 
 
 def user_errors(fn):
     """Wrap a handler: PIL results become PNG files, our input errors short messages (gr.Error).
 
     Files, because Gradio writes returned PIL images into its cache in place, and identical
-    results requested at once could be served half-written (see images.export_file).
+    results requested at once could be served half-written (see exports.export_file).
     Any other exception propagates: Gradio reports it as a plain "Error" without a traceback
     (show_error is off) and keeps serving everyone else.
     """

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from .base import HubModel
+from ...hub import HubModel
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,10 @@ class CycleGANGenerator(HubModel):
     """One translation direction: (B, 3, H, W) in [-1, 1] -> same shape in [-1, 1]."""
     config_class = CycleGANConfig
 
+
+    def example_inputs(self, generator: torch.Generator) -> tuple:
+        """A valid input for `forward` (any multiple of 4 per side), for the tests every model gets."""
+        return (torch.rand(1, 3, 36, 52, generator=generator) * 2 - 1,)
 
     def __init__(self, config: CycleGANConfig):
         super().__init__()

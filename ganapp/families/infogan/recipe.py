@@ -16,10 +16,10 @@ import torch
 import torch.nn.functional as F
 from torchvision.utils import make_grid
 
-from .. import load
-from ..metrics import category_digit_counts, pick_categories, picked_accuracy
-from ..models.infogan import InfoGANConfig, InfoGANDiscriminator, InfoGANGenerator
-from .data import MNISTSampler
+from ...metrics import pick_categories, picked_accuracy
+from ...training.data import MNISTSampler
+from .evaluate import category_counts
+from .model import InfoGANConfig, InfoGANDiscriminator, InfoGANGenerator
 
 
 @dataclass
@@ -41,6 +41,9 @@ def sample_codes(cfg: InfoGANConfig, n: int, generator: torch.Generator):
 
 
 class InfoGANRecipe:
+    model_config_class = InfoGANConfig  # what `python -m ganapp.train` builds; `--set` overrides
+    train_config_class = InfoGANTrainConfig
+
     def __init__(self, model: InfoGANConfig, train: InfoGANTrainConfig, data_root=None, device="cpu"):
         self.cfg, self.model_cfg, self.device = train, model, torch.device(device)
         self.data = MNISTSampler("train", data_root, device)
@@ -65,13 +68,8 @@ class InfoGANRecipe:
         The evaluator's labels only choose among checkpoints (and, later, name the categories);
         the training step never sees a label.
         """
-        k, per_category = self.model_cfg.n_categories, 2000 // self.model_cfg.n_categories
-        gen = torch.Generator().manual_seed(20_000)  # the same samples every time; not the evaluation's
-        z, _, continuous = sample_codes(self.model_cfg, k * per_category, gen)
-        category = torch.arange(k).repeat_interleave(per_category)
-        images = (self.g(z.to(self.device), category.to(self.device), continuous.to(self.device)) + 1) / 2
-        digits = load("classifier")(images).argmax(1)
-        counts = category_digit_counts(category, digits, k)
+        k = self.model_cfg.n_categories
+        counts = category_counts(self.g, 2000 // k, torch.Generator().manual_seed(20_000))  # same samples each time
         per_digit = picked_accuracy(counts, pick_categories(counts))
         return {"purity": float(counts.max(1).values.sum() / counts.sum()),
                 "picked_accuracy": sum(per_digit) / 10, "worst_digit_accuracy": min(per_digit)}

@@ -4,10 +4,10 @@ from __future__ import annotations
 import gradio as gr
 
 import ganapp
-from ganapp import inference
-from ganapp.images import save_gif
 
-from .common import availability_note, how_it_works, seed_control, user_errors
+from ...ui.common import availability_note, how_it_works, seed_control, user_errors
+from ...ui.exports import save_gif
+from . import inference
 
 EXPLANATION = """
 InfoGAN is a GAN whose generator gets, besides random noise, a few extra inputs — *codes* —

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import gradio as gr
 
-from ganapp import inference
-
-from .common import UploadImage, availability_note, how_it_works, user_errors
+from ...ui.common import UploadImage, availability_note, how_it_works, user_errors
+from . import inference
 
 EXPLANATION = """
 CycleGAN learns to translate between two collections of images that were never paired: 240

@@ -10,8 +10,8 @@ import torch
 import torch.nn.functional as F
 from torchvision.utils import make_grid
 
-from ..models.cgan import CGANConfig, CGANDiscriminator, CGANGenerator
-from .data import MNISTSampler
+from ...training.data import MNISTSampler
+from .model import CGANConfig, CGANDiscriminator, CGANGenerator
 
 
 @dataclass
@@ -23,6 +23,9 @@ class CGANTrainConfig:
 
 
 class CGANRecipe:
+    model_config_class = CGANConfig  # what `python -m ganapp.train` builds; `--set` overrides
+    train_config_class = CGANTrainConfig
+
     def __init__(self, model: CGANConfig, train: CGANTrainConfig, data_root=None, device="cpu"):
         self.cfg, self.model_cfg, self.device = train, model, torch.device(device)
         self.data = MNISTSampler("train", data_root, device)

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import torch
 from torchvision.utils import make_grid
 
-from ..models.vae import VAE, VAEConfig, negative_elbo
-from .data import MNISTSampler
+from ...training.data import MNISTSampler
+from .model import VAE, VAEConfig, negative_elbo
 
 
 @dataclass
@@ -21,6 +21,9 @@ class VAETrainConfig:
 
 
 class VAERecipe:
+    model_config_class = VAEConfig  # what `python -m ganapp.train` builds; `--set` overrides
+    train_config_class = VAETrainConfig
+
     def __init__(self, model: VAEConfig, train: VAETrainConfig, data_root=None, device="cpu"):
         self.cfg, self.device = train, torch.device(device)
         self.data = MNISTSampler("train", data_root, device)

@@ -16,7 +16,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .base import HubModel
+from ...hub import HubModel
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,11 @@ class InfoGANGenerator(HubModel):
     """(z: (B, z_dim), category: (B,) int, continuous: (B, n_continuous)) -> (B, 1, 28, 28)."""
     config_class = InfoGANConfig
 
+
+    def example_inputs(self, generator: torch.Generator) -> tuple:
+        """Three valid inputs for `forward` (codes beyond ±1, as the app's sliders allow), for the tests."""
+        return (torch.randn(3, self.config.z_dim, generator=generator), torch.tensor([0, 5, 9]),
+                torch.rand(3, self.config.n_continuous, generator=generator) * 4 - 2)
 
     def __init__(self, config: InfoGANConfig):
         super().__init__()

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import gradio as gr
 
-from ganapp import inference
-
-from .common import availability_note, how_it_works, seed_control, user_errors
+from ...ui.common import availability_note, how_it_works, seed_control, user_errors
+from . import inference
 
 EXPLANATION = """
 A conditional GAN trains two networks against each other, and tells both of them the label.

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from .base import HubModel
+from ...hub import HubModel
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,12 @@ class ClassifierConfig:
 
 class MNISTClassifier(HubModel):
     config_class = ClassifierConfig
+
+    output_range = None   # logits
+
+    def example_inputs(self, generator: torch.Generator) -> tuple:
+        """Three valid inputs for `forward`, for the tests every model gets."""
+        return (torch.rand(3, 1, 28, 28, generator=generator),)
 
     def __init__(self, config: ClassifierConfig):
         super().__init__()

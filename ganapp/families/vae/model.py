@@ -16,7 +16,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .base import HubModel
+from ...hub import HubModel
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,15 @@ class VAEConfig:
 
 class VAE(HubModel):
     config_class = VAEConfig
+
+    output_range = (0.0, 1.0)  # of `generate`: pixel intensities
+
+    def example_inputs(self, generator: torch.Generator) -> tuple:
+        """Three latent points for `generate` (the decoder), for the tests every model gets."""
+        return (torch.randn(3, self.config.latent_dim, generator=generator),)
+
+    def generate(self, z: torch.Tensor) -> torch.Tensor:
+        return self.decode(z)
 
     def __init__(self, config: VAEConfig):
         super().__init__()

@@ -17,8 +17,8 @@ import torch.nn.functional as F
 from torch import nn
 from torchvision.utils import make_grid
 
-from ..models.cyclegan import CycleGANConfig, CycleGANGenerator, PatchDiscriminator
-from .data import load_image_folder, monet_photo_folder, random_indices
+from ...training.data import load_image_folder, monet_photo_folder, random_indices
+from .model import CycleGANConfig, CycleGANGenerator, PatchDiscriminator
 
 
 @dataclass
@@ -63,6 +63,9 @@ def _to_float(x: torch.Tensor) -> torch.Tensor:
 
 
 class CycleGANRecipe:
+    model_config_class = CycleGANConfig  # what `python -m ganapp.train` builds; `--set` overrides
+    train_config_class = CycleGANTrainConfig
+
     def __init__(self, model: CycleGANConfig, train: CycleGANTrainConfig, data_root=None, device="cpu"):
         self.cfg, self.device = train, torch.device(device)
         self.photos = load_image_folder(monet_photo_folder("train", "photo", data_root))   # (4000, 3, 256, 256) uint8

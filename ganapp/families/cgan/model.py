@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from .base import HubModel
+from ...hub import HubModel
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,10 @@ class CGANGenerator(HubModel):
     """(z: (B, z_dim), labels: (B,) int) -> (B, 1, 28, 28) in [-1, 1]."""
     config_class = CGANConfig
 
+
+    def example_inputs(self, generator: torch.Generator) -> tuple:
+        """Three valid inputs for `forward`, for the tests every model gets."""
+        return torch.randn(3, self.config.z_dim, generator=generator), torch.tensor([0, 5, 9])
 
     def __init__(self, config: CGANConfig):
         super().__init__()

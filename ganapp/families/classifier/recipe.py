@@ -9,8 +9,8 @@ import torch.nn.functional as F
 from torchvision.transforms import v2
 from torchvision.utils import make_grid
 
-from ..models.classifier import ClassifierConfig, MNISTClassifier
-from .data import MNISTSampler
+from ...training.data import MNISTSampler
+from .model import ClassifierConfig, MNISTClassifier
 
 
 @dataclass
@@ -21,6 +21,9 @@ class ClassifierTrainConfig:
 
 
 class ClassifierRecipe:
+    model_config_class = ClassifierConfig  # what `python -m ganapp.train` builds; `--set` overrides
+    train_config_class = ClassifierTrainConfig
+
     def __init__(self, model: ClassifierConfig, train: ClassifierTrainConfig, data_root=None, device="cpu"):
         self.cfg = train
         self.data = MNISTSampler("train", data_root, device)

@@ -5,11 +5,12 @@ import gradio as gr
 import torch
 
 import ganapp
-from ganapp import inference
-from ganapp.hub import resolve
-from ganapp.images import grid, save_gif, to_pil
 
-from .common import availability_note, how_it_works, seed_control, user_errors
+from ...hub import resolve
+from ...images import grid, to_pil
+from ...ui.common import availability_note, how_it_works, seed_control, user_errors
+from ...ui.exports import save_gif
+from . import inference
 
 EXPLANATION = """
 A variational autoencoder learns two networks at once. The **encoder** reads a digit and

@@ -1,0 +1,40 @@
+"""Input checks shared by every family's inference: each accepts what a web client may send
+(3.0 for 3, strings of numbers) and refuses everything else with a short message for the user."""
+from __future__ import annotations
+
+import math
+
+MAX_SEED = 2**32 - 1
+
+
+class InvalidInput(ValueError):
+    """An input outside what a function accepts; the message is meant for the user."""
+
+
+def check_int(name: str, value, lo: int, hi: int) -> int:
+    """`value` as an int in [lo, hi], accepting integral floats (web clients send 3.0 for 3)."""
+    if isinstance(value, bool) or value is None:
+        raise InvalidInput(f"{name} must be an integer from {lo} to {hi}")
+    try:
+        as_float = float(value)
+    except (TypeError, ValueError):
+        raise InvalidInput(f"{name} must be an integer from {lo} to {hi}") from None
+    if not as_float.is_integer() or not lo <= as_float <= hi:
+        raise InvalidInput(f"{name} must be an integer from {lo} to {hi}, got {value}")
+    return int(as_float)
+
+
+def check_float(name: str, value, lo: float, hi: float) -> float:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise InvalidInput(f"{name} must be a number from {lo} to {hi}") from None
+    if not math.isfinite(v) or not lo <= v <= hi:
+        raise InvalidInput(f"{name} must be a number from {lo} to {hi}, got {value}")
+    return v
+
+
+def check_choice(name: str, value, choices) -> str:
+    if value not in choices:
+        raise InvalidInput(f"{name} must be one of {', '.join(map(repr, choices))}")
+    return value

@@ -1,0 +1,39 @@
+"""Conditional GAN inference: samples of the digit you ask for, reproducible from a seed."""
+from __future__ import annotations
+
+import math
+
+import torch
+from PIL import Image
+
+from ... import load
+from ...checks import MAX_SEED, check_int
+from ...images import grid
+from ...sampling import DIGIT_SCALE, device_of, seeded_noise
+
+
+@torch.inference_mode()
+def cgan_samples(digit: int, count: int, seed: int) -> torch.Tensor:
+    """`count` samples of `digit`: (count, 1, 28, 28) in [-1, 1]."""
+    g = load("cgan")
+    z = (seeded_noise(seed, count, g.config.z_dim) * g.config.noise_scale).to(device_of(g))
+    return g(z, torch.full((count,), digit, device=z.device)).cpu()
+
+
+def cgan_generate(digit, count, seed) -> Image.Image:
+    """Samples of one digit in a square-ish grid; count=1 gives a single digit."""
+    digit, count = check_int("digit", digit, 0, 9), check_int("count", count, 1, 64)
+    seed = check_int("seed", seed, 0, MAX_SEED)
+    images = cgan_samples(digit, count, seed)
+    return grid(images, nrow=math.ceil(math.sqrt(count)), value_range=(-1, 1), scale=DIGIT_SCALE,
+                padding=0 if count == 1 else 2)
+
+
+@torch.inference_mode()
+def cgan_all_digits(seed, columns=8) -> Image.Image:
+    """Ten rows, one per digit; each column shares one noise vector (the style)."""
+    seed, columns = check_int("seed", seed, 0, MAX_SEED), check_int("columns", columns, 1, 16)
+    g = load("cgan")
+    z = (seeded_noise(seed, columns, g.config.z_dim) * g.config.noise_scale).repeat(10, 1).to(device_of(g))  # (10*columns, z)
+    labels = torch.arange(10, device=z.device).repeat_interleave(columns)
+    return grid(g(z, labels).cpu(), nrow=columns, value_range=(-1, 1), scale=DIGIT_SCALE)

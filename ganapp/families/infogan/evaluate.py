@@ -1,0 +1,105 @@
+"""InfoGAN figures: does each digit's category draw that digit, and what do the continuous codes
+move? The evaluator's labels are used here, after training, never in it."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import torch
+
+from ... import load
+from ...hub import local_folder
+from ...metrics import (
+    category_digit_counts,
+    evaluator_outputs,
+    ink,
+    pick_categories,
+    picked_accuracy,
+    slant,
+    spearman,
+)
+from ...reports import markdown_table, write_metrics
+from .inference import infogan_traversal
+
+CARDS = {
+    "infogan": dict(
+        title="InfoGAN, MNIST",
+        what="The paper's MNIST architecture (Chen et al. 2016, appendix C.1): 62-d noise, a 10-way categorical code and "
+             "two continuous codes U(−1, 1); a Q head on the discriminator's trunk; mutual-information terms "
+             "(λ = 1 categorical, 0.1 continuous). Labels are never used in training. `config.json` stores which digit "
+             "each category draws and what each continuous code controls, measured by the evaluation.",
+        train="python -m ganapp.train infogan --threads 1 --export checkpoints",
+        evaluate="python -m ganapp.evaluate infogan"),
+}
+
+
+@torch.inference_mode()
+def category_counts(g, per_category: int, generator: torch.Generator) -> torch.Tensor:
+    """Draw `per_category` samples of every category (training prior for z and the continuous
+    codes) and count which digit the evaluator reads: (n_categories, 10)."""
+    cfg, device = g.config, next(g.parameters()).device
+    n = cfg.n_categories * per_category
+    z = torch.randn(n, cfg.z_dim, generator=generator)
+    continuous = torch.rand(n, cfg.n_continuous, generator=generator) * 2 - 1
+    category = torch.arange(cfg.n_categories).repeat_interleave(per_category)
+    images = (g(z.to(device), category.to(device), continuous.to(device)).cpu() + 1) / 2
+    return category_digit_counts(category, evaluator_outputs(images)[0], cfg.n_categories)
+
+
+def evaluate_infogan(data_root=None, per_digit: int = 1000, seed: int = 0, sweeps: int = 200, sweep_steps: int = 9) -> dict:
+    """The category each digit uses is chosen on one draw of samples (seed + 1), and its accuracy
+    reported on another (seed), `per_digit` samples per category."""
+    g = load("infogan")
+    cfg = g.config
+    device = next(g.parameters()).device
+    assignment = pick_categories(category_counts(g, per_digit, torch.Generator().manual_seed(seed + 1)))
+    gen = torch.Generator().manual_seed(seed)
+    counts = category_counts(g, per_digit, gen)
+    accuracy = picked_accuracy(counts, assignment)
+    mean_accuracy = sum(accuracy) / 10
+    mapping = counts.argmax(1).tolist()  # category -> the digit the evaluator most often reads
+    purity = float(counts.max(1).values.sum() / counts.sum())
+    category_of = {d: c for c, d in enumerate(assignment) if d >= 0}
+
+    # Continuous codes: sweep one over [-2, 2], the other at 0, for fixed noise and category.
+    rho = np.zeros((cfg.n_continuous, 2))  # [code, (slant, width)]
+    sweep = torch.linspace(-2, 2, sweep_steps)
+    with torch.inference_mode():
+        for code in range(cfg.n_continuous):
+            rs = []
+            for s in range(sweeps):
+                zz = torch.randn(1, cfg.z_dim, generator=gen).repeat(sweep_steps, 1)
+                cc = torch.full((sweep_steps,), category_of[s % 10])
+                codes = torch.zeros(sweep_steps, cfg.n_continuous)
+                codes[:, code] = sweep
+                imgs = (g(zz.to(device), cc.to(device), codes.to(device)).cpu() + 1) / 2
+                rs.append([spearman(sweep.numpy(), slant(imgs).numpy()), spearman(sweep.numpy(), ink(imgs).numpy())])
+            rho[code] = np.mean(rs, axis=0)
+    slant_code = int(np.abs(rho[:, 0]).argmax())
+    width_code = 1 - slant_code if cfg.n_continuous == 2 else int(np.abs(rho[:, 1]).argmax())
+    names = ["code"] * cfg.n_continuous
+    names[slant_code], names[width_code] = "slant", "width"
+
+    over = cfg.n_categories > 10
+    rows = [[f"picked digit drawn (evaluator, {per_digit:,} per digit; the app's digit → category choice)",
+             f"{100 * mean_accuracy:.2f}%", "≥ 95%"],
+            ["worst digit", f"{100 * min(accuracy):.1f}% (digit {accuracy.index(min(accuracy))})", "≥ 90%"],
+            ["digit → category (accuracy)", " · ".join(f"{d}→{category_of[d]} ({100 * accuracy[d]:.0f}%)" for d in range(10)),
+             f"{cfg.n_categories} categories, {'over-clustered: the purest one per digit' if over else 'one per digit'}"],
+            [f"category purity (all {cfg.n_categories} categories, majority digit)", f"{100 * purity:.2f}%", ""]]
+    for code in range(cfg.n_continuous):
+        rows.append([f"c{code + 1}: Spearman ρ with slant / with width (mean over {sweeps} sweeps)",
+                     f"{rho[code, 0]:+.3f} / {rho[code, 1]:+.3f}", f"named '{names[code]}'"])
+    metrics = {"picked_accuracy": mean_accuracy, "picked_accuracy_per_digit": accuracy, "category_purity": purity,
+               "majority_mapping": mapping, "category_to_digit": assignment,
+               "spearman_slant": rho[:, 0].tolist(), "spearman_width": rho[:, 1].tolist(), "continuous_names": names}
+    write_metrics("infogan", metrics, markdown_table(["figure", "value", "target"], rows))
+    # Store the mapping with the model, so the app can say which category draws which digit.
+    path = local_folder("infogan") / "config.json"
+    config = json.loads(path.read_text())
+    config.update(category_to_digit=assignment, continuous_names=names)
+    path.write_text(json.dumps(config, indent=2) + "\n")
+    load.cache_clear()
+    infogan_traversal(slant_code, seed)[0].save(local_folder("infogan") / "samples_slant.png")
+    infogan_traversal(width_code, seed)[0].save(local_folder("infogan") / "samples_width.png")
+    return metrics

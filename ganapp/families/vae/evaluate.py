@@ -1,0 +1,159 @@
+"""VAE figures: test negative ELBO beside the PyTorch example's MLP VAE, reconstructions and
+interpolations read by the evaluator, and the 2-d model's map of test encodings."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from tqdm import tqdm
+
+from ... import load
+from ...hub import local_folder
+from ...metrics import evaluator_outputs
+from ...reports import markdown_table, write_metrics
+from ...training.data import MNISTSampler
+from .inference import vae_frames, vae_interpolate, vae_latent_map
+from .model import negative_elbo
+
+CARDS = {
+    "vae": dict(
+        title="Convolutional VAE, 16-d latent, MNIST",
+        what="Encoder: two strided convolutions, a 256-unit layer, then mean and log-variance of a 16-d Gaussian. "
+             "Decoder: the mirror image, ending in per-pixel Bernoulli logits. Trained on the negative ELBO "
+             "(binary cross-entropy summed over pixels + KL), Adam 1e-3, batch 128.",
+        train="python -m ganapp.train vae --threads 1 --export checkpoints",
+        evaluate="python -m ganapp.evaluate vae"),
+    "vae2d": dict(
+        title="Convolutional VAE, 2-d latent, MNIST (for the latent map)",
+        what="The same architecture as `vae` with a 2-d latent space, so that the decoder can be drawn as a map and the "
+             "test set's encodings as a scatter plot (below). Two dimensions cost reconstruction quality; that is the point.",
+        train="python -m ganapp.train vae --threads 1 --run-dir runs/vae2d --steps 4000 --set latent_dim=2 "
+              "--set export_name=vae2d --export checkpoints",
+        evaluate="python -m ganapp.evaluate vae"),
+}
+
+
+class ExampleMLPVAE(torch.nn.Module):
+    """The baseline: the PyTorch examples repository's MNIST VAE (784-400-20, MLP), unchanged."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc1, self.fc21, self.fc22 = torch.nn.Linear(784, 400), torch.nn.Linear(400, 20), torch.nn.Linear(400, 20)
+        self.fc3, self.fc4 = torch.nn.Linear(20, 400), torch.nn.Linear(400, 784)
+
+    def encode(self, x):
+        h = F.relu(self.fc1(x.flatten(1)))
+        return self.fc21(h), self.fc22(h)
+
+    def decode_logits(self, z):
+        return self.fc4(F.relu(self.fc3(z))).view(-1, 1, 28, 28)
+
+    def forward(self, x, generator=None):
+        mu, logvar = self.encode(x)
+        z = mu + torch.exp(0.5 * logvar) * torch.randn(mu.shape, generator=generator)
+        return self.decode_logits(z), mu, logvar
+
+
+@torch.inference_mode()
+def test_negative_elbo(model, test: MNISTSampler, seed: int = 0) -> float:
+    """Mean over the 10,000 test images of the one-sample negative ELBO, in nats."""
+    g = torch.Generator().manual_seed(seed)
+    device = next(model.parameters()).device
+    total = 0.0
+    for x in test.images.split(1000):
+        x = x.to(device)
+        mu, logvar = model.encode(x)  # our VAE and the baseline share encode / decode_logits
+        z = mu + torch.exp(0.5 * logvar) * torch.randn(mu.shape, generator=g).to(device)
+        logits = model.decode_logits(z)
+        total += float(negative_elbo(logits, x, mu, logvar).sum())
+    return total / len(test)
+
+
+def train_example_vae(train: MNISTSampler, epochs: int, seed: int = 0) -> ExampleMLPVAE:
+    """Train the baseline as the PyTorch example does: Adam 1e-3, batch 128, `epochs` epochs."""
+    torch.manual_seed(seed)
+    g = torch.Generator().manual_seed(seed)
+    model = ExampleMLPVAE()
+    opt = torch.optim.Adam(model.parameters(), 1e-3)
+    for _ in tqdm(range(epochs), desc="baseline MLP VAE (epochs)"):
+        for idx in torch.randperm(len(train), generator=g).split(128):
+            x = train.images[idx]
+            logits, mu, logvar = model(x, g)
+            loss = negative_elbo(logits, x, mu, logvar).mean()
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+    return model
+
+
+def evaluate_vae(data_root=None, baseline_epochs: int = 34, n_triples: int = 1000, steps: int = 8, seed: int = 0) -> dict:
+    train, test = MNISTSampler("train", data_root), MNISTSampler("test", data_root)
+    vae = load("vae")
+    ours = test_negative_elbo(vae, test, seed)
+    baseline = test_negative_elbo(train_example_vae(train, baseline_epochs, seed), test, seed)
+
+    with torch.inference_mode():
+        recon = torch.cat([vae.decode(vae.encode(x)[0]).cpu() for x in test.images.split(1000)])
+    recon_acc = float((evaluator_outputs(recon)[0] == test.labels).float().mean())
+
+    g = torch.Generator().manual_seed(seed)
+    ends_ok, ratios = 0, []
+    by_digit = [torch.nonzero(test.labels == d).flatten() for d in range(10)]
+    firsts, lasts, pairs = [], [], []
+    for _ in range(n_triples):
+        a, b = (int(v) for v in torch.randint(10, (2,), generator=g))
+        ia = by_digit[a][torch.randint(len(by_digit[a]), (), generator=g)]
+        ib = by_digit[b][torch.randint(len(by_digit[b]), (), generator=g)]
+        frames = vae_frames(test.images[ia], test.images[ib], torch.linspace(0, 1, steps))
+        gaps = (frames[1:] - frames[:-1]).flatten(1).norm(dim=1)
+        ratios.append(float(gaps.max() / gaps.mean().clamp_min(1e-8)))
+        firsts.append(frames[0])
+        lasts.append(frames[-1])
+        pairs.append((a, b))
+    first_pred, _ = evaluator_outputs(torch.stack(firsts))
+    last_pred, _ = evaluator_outputs(torch.stack(lasts))
+    ends_ok = sum(int(fp == a and lp == b) for fp, lp, (a, b) in zip(first_pred.tolist(), last_pred.tolist(), pairs))
+    interp_acc = ends_ok / n_triples
+
+    rows = [[f"test negative ELBO (nats), latent {vae.config.latent_dim}", ours, f"MLP baseline, {baseline_epochs} epochs: {baseline:.2f}; target ≤ 95"],
+            ["reconstructions read as the input's label (evaluator)", f"{100 * recon_acc:.2f}%", "≥ 97%"],
+            [f"interpolations ({n_triples} random pairs, {steps} frames): ends read as a and b", f"{100 * interp_acc:.1f}%", "≥ 95%"],
+            ["smoothness: max / mean consecutive-frame L2, mean over pairs (1 = even steps)", float(np.mean(ratios)), f"worst pair: {max(ratios):.2f}"]]
+    metrics = {"test_negative_elbo": ours, "baseline_mlp_negative_elbo": baseline, "baseline_epochs": baseline_epochs,
+               "reconstruction_accuracy": recon_acc, "interpolation_end_accuracy": interp_acc,
+               "smoothness_ratio_mean": float(np.mean(ratios)), "smoothness_ratio_max": max(ratios)}
+    write_metrics("vae", metrics, markdown_table(["figure", "value", "target / baseline"], rows))
+
+    # The 2-d model: its ELBO, and the scatter of test encodings the app shows beside the map.
+    vae2d = load("vae2d")
+    elbo2d = test_negative_elbo(vae2d, test, seed)
+    with torch.inference_mode():
+        mu2d = torch.cat([vae2d.encode(x)[0].cpu() for x in test.images.split(1000)])
+    plot_latent_scatter(mu2d.numpy(), test.labels.numpy(), local_folder("vae2d") / "latent_scatter.png")
+    write_metrics("vae2d", {"test_negative_elbo": elbo2d},
+                  markdown_table(["figure", "value"], [["test negative ELBO (nats), latent 2", elbo2d]]))
+    vae_interpolate(3, 8, 10, 0, "lerp").save(local_folder("vae") / "samples.png")
+    vae_latent_map().save(local_folder("vae2d") / "samples.png")
+    return metrics
+
+
+MAP_SPAN = 3.0  # the app's latent map and the scatter both cover [-3, 3]^2
+
+
+def plot_latent_scatter(mu: np.ndarray, labels: np.ndarray, path: Path) -> None:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(5, 5), dpi=100)
+    sc = ax.scatter(mu[:, 0], mu[:, 1], c=labels, cmap="tab10", s=2, alpha=0.6)
+    ax.set_xlim(-MAP_SPAN, MAP_SPAN)
+    ax.set_ylim(-MAP_SPAN, MAP_SPAN)
+    ax.set_aspect("equal")
+    ax.set_title("test digits encoded (latent means)")
+    fig.colorbar(sc, ax=ax, ticks=range(10), fraction=0.046)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)

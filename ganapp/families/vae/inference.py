@@ -1,0 +1,87 @@
+"""VAE inference: real test digits morphing into each other through the latent space, and the
+2-d model's map of that space."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from PIL import Image
+
+from ... import load
+from ...checks import MAX_SEED, check_choice, check_float, check_int
+from ...images import grid, open_user_image, to_mnist, to_pil
+from ...sampling import DIGIT_SCALE, device_of
+
+EXAMPLE_DIGITS = Path(__file__).resolve().parents[2] / "assets" / "mnist_test_digits.png"  # 10 rows (0-9) x 10
+METHODS = ("lerp", "slerp")
+
+
+@lru_cache(maxsize=1)
+def example_digits() -> torch.Tensor:
+    """The shipped MNIST test digits: (10 digits, n examples, 1, 28, 28) in [0, 1]."""
+    sheet = torch.from_numpy(np.asarray(Image.open(EXAMPLE_DIGITS).convert("L"), dtype=np.float32) / 255.0)
+    rows, cols = sheet.shape[0] // 28, sheet.shape[1] // 28
+    return sheet.view(rows, 28, cols, 28).permute(0, 2, 1, 3).unsqueeze(2).contiguous()
+
+
+def example_digit(digit, seed) -> torch.Tensor:
+    """A real example of `digit`, chosen by `seed`: (1, 28, 28) in [0, 1]."""
+    digit, seed = check_int("digit", digit, 0, 9), check_int("seed", seed, 0, MAX_SEED)
+    examples = example_digits()[digit]
+    return examples[seed % len(examples)]
+
+
+def user_digit(image) -> torch.Tensor:
+    """A drawn or uploaded digit, normalised like MNIST: (1, 28, 28) in [0, 1]."""
+    return to_mnist(open_user_image(image))
+
+
+def _slerp(a: torch.Tensor, b: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
+    """Spherical interpolation (Shoemake, 1985) between latent vectors, along great circles."""
+    a_n, b_n = F.normalize(a, dim=-1), F.normalize(b, dim=-1)
+    omega = torch.acos((a_n * b_n).sum(-1).clamp(-1 + 1e-7, 1 - 1e-7))
+    so = torch.sin(omega)
+    if so.abs() < 1e-6:  # (anti)parallel: lerp is as good and stable
+        return torch.lerp(a, b, t)
+    return (torch.sin((1 - t) * omega) / so) * a + (torch.sin(t * omega) / so) * b
+
+
+@torch.inference_mode()
+def vae_frames(x_a: torch.Tensor, x_b: torch.Tensor, ts: torch.Tensor, method: str = "lerp") -> torch.Tensor:
+    """Decode the path from x_a's latent mean to x_b's at fractions `ts`: (len(ts), 1, 28, 28)."""
+    method = check_choice("method", method, METHODS)
+    vae = load("vae")
+    device = device_of(vae)
+    mu, _ = vae.encode(torch.stack([x_a, x_b]).to(device))          # (2, latent)
+    t = ts.to(device).view(-1, 1)                                     # (T, 1)
+    z = torch.lerp(mu[:1], mu[1:], t) if method == "lerp" else _slerp(mu[:1], mu[1:], t)
+    return vae.decode(z).cpu()
+
+
+def vae_interpolate(start_digit, end_digit, steps, seed, method) -> Image.Image:
+    """A single row of `steps` equal tiles, no gaps: shipped example of start -> ... -> end."""
+    steps, seed = check_int("steps", steps, 2, 32), check_int("seed", seed, 0, MAX_SEED)
+    x_a, x_b = example_digit(start_digit, seed), example_digit(end_digit, seed)
+    frames = vae_frames(x_a, x_b, torch.linspace(0, 1, steps), method)
+    return grid(frames, nrow=steps, scale=DIGIT_SCALE, padding=0)
+
+
+@torch.inference_mode()
+def vae_latent_map(n: int = 16, span: float = 3.0) -> Image.Image:
+    """The 2-d VAE's decoder over a grid of the latent plane [-span, span]^2 (y up), as tiles."""
+    vae = load("vae2d")
+    axis = torch.linspace(-span, span, n)
+    ys, xs = torch.meshgrid(axis.flip(0), axis, indexing="ij")        # row 0 = top = +span
+    z = torch.stack([xs.flatten(), ys.flatten()], 1).to(device_of(vae))  # (n*n, 2)
+    return grid(vae.decode(z).cpu(), nrow=n, padding=0, scale=2)
+
+
+@torch.inference_mode()
+def vae_decode_point(x, y) -> Image.Image:
+    """The 2-d VAE's decoding of latent point (x, y)."""
+    x, y = check_float("x", x, -10, 10), check_float("y", y, -10, 10)
+    vae = load("vae2d")
+    return to_pil(vae.decode(torch.tensor([[x, y]], device=device_of(vae))).cpu()[0], scale=DIGIT_SCALE)

@@ -1,0 +1,140 @@
+"""Reports written from files: metrics tables, model cards, the README's results section.
+
+    python -m ganapp.reports <name> [--run-dir runs/<model>] [--readme]
+
+`write_metrics` stores an evaluation's figures (`metrics.json`) and table (`metrics.md`) beside
+the weights. A card (`checkpoints/<name>/README.md`) is then assembled from what our own
+commands produced: the config, the training command, the training curve (plotted from the run's
+log), the sample grids and that metrics table. Run it after evaluating. The words of each card
+come from its family's `evaluate.CARDS`.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from .hub import local_folder
+from .registry import FAMILIES, MODELS
+from .training.loop import read_log
+
+
+def cards() -> dict[str, dict]:
+    """Every model's card text, by model name, from its family's `evaluate.CARDS`: title, what,
+    train and evaluate (the commands), and optionally data and run_dir."""
+    out = {}
+    for family in FAMILIES.values():
+        if family.evaluation:
+            out.update(family.part("evaluate:CARDS"))
+    return out
+
+
+def markdown_table(header: list[str], rows: list[list]) -> str:
+    def fmt(v):
+        return f"{v:.4g}" if isinstance(v, float) else str(v)
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(fmt(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def write_metrics(name: str, metrics: dict, table: str) -> None:
+    folder = local_folder(name)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
+    (folder / "metrics.md").write_text(table + "\n")
+    print(table)
+
+
+def plot_curves(run_dir: Path, out: Path) -> bool:
+    """Every logged loss against the step, one panel per loss. False when there is no log."""
+    if not (run_dir / "log.jsonl").is_file():
+        return False
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = [r for r in read_log(run_dir) if "validation" not in r]  # losses only
+    keys = [k for k in rows[0] if k not in ("step", "seconds")]
+    fig, axes = plt.subplots(1, len(keys), figsize=(3.2 * len(keys), 2.6), dpi=100, squeeze=False)
+    steps = [r["step"] for r in rows]
+    for ax, key in zip(axes[0], keys):
+        ax.plot(steps, [r[key] for r in rows], lw=0.8)
+        ax.set_title(key)
+        ax.set_xlabel("step")
+    fig.tight_layout()
+    fig.savefig(out)
+    plt.close(fig)
+    return True
+
+
+def write_card(name: str, run_dir: Path | None = None) -> Path:
+    folder = local_folder(name)
+    card = cards()[name]
+    run_dir = Path(run_dir or card.get("run_dir", f"runs/{name}"))
+    config = json.loads((folder / "config.json").read_text())
+    metrics = (folder / "metrics.md").read_text() if (folder / "metrics.md").is_file() else "_not evaluated yet_"
+    has_curve = plot_curves(run_dir, folder / "training_curve.png")
+    lines = [
+        "---", "license: mit", "library_name: pytorch", "tags: [ganapp, gan, mnist]" if "cyclegan" not in name
+        else "tags: [ganapp, cyclegan, image-to-image]", "---", "",
+        f"# {card['title']}", "", card["what"], "",
+        "## Data", "", card.get("data", "MNIST (LeCun, Cortes and Burges): 60,000 training digits; the 10,000 test "
+                                      "digits are used only for evaluation."), "",
+        "## Use", "", "```python", "import ganapp", f'model = ganapp.load("{name}")  # this folder, or the Hub', "```", "",
+        "Config (`config.json`, rebuilt on load, weights loaded strictly):", "", "```json",
+        json.dumps(config, indent=2), "```", "",
+        "## Training", "", f"```\n{card['train']}\n```", "",
+    ]
+    if has_curve:
+        lines += ["![training curves](training_curve.png)", ""]
+    lines += ["## Results", "", f"Measured by `{card['evaluate']}`:", "", metrics, ""]
+    for image in ("samples.png", "samples_slant.png", "samples_width.png", "latent_scatter.png"):
+        if (folder / image).is_file():
+            lines += [f"![{image[:-4].replace('_', ' ')}]({image})", ""]
+    (folder / "README.md").write_text("\n".join(lines))
+    return folder / "README.md"
+
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+START, END = "<!-- results:start -->", "<!-- results:end -->"
+
+
+def update_readme(readme: Path = README) -> None:
+    """Replace the README's results section with every model's metrics.md and sample grid."""
+    parts, shown = [], set()
+    texts = cards()
+    for name in MODELS:
+        folder = local_folder(name)
+        if name not in texts or not (folder / "metrics.md").is_file():
+            continue
+        if (folder / "metrics.md").read_text() in shown:  # models evaluated together share one table
+            continue
+        shown.add((folder / "metrics.md").read_text())
+        title = texts[name]["title"]
+        parts += [f"### {title} — `{texts[name]['evaluate']}`", "", (folder / "metrics.md").read_text().strip(), ""]
+        if (folder / "samples.png").is_file():
+            parts += [f"![{title} samples](checkpoints/{name}/samples.png)", ""]
+    text = readme.read_text()
+    head, rest = text.split(START, 1)
+    tail = rest.split(END, 1)[1]
+    readme.write_text(head + START + "\n" + "\n".join(parts) + END + tail)
+
+
+def main(argv=None) -> None:
+    texts = cards()
+    p = argparse.ArgumentParser(prog="python -m ganapp.reports")
+    p.add_argument("names", nargs="*", help=f"models whose cards to write: {', '.join(sorted(texts))}")
+    p.add_argument("--run-dir", type=Path, help="training run whose log gives the curves")
+    p.add_argument("--readme", action="store_true", help="also refresh the README's results section")
+    args = p.parse_args(argv)
+    unknown = set(args.names) - set(texts)
+    if unknown:
+        p.error(f"unknown model(s): {', '.join(sorted(unknown))}")
+    for name in args.names:
+        print(write_card(name, args.run_dir))
+    if args.readme:
+        update_readme()
+
+
+if __name__ == "__main__":
+    main()
