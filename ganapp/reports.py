@@ -73,7 +73,8 @@ def write_card(name: str, run_dir: Path | None = None) -> Path:
     run_dir = Path(run_dir or card.get("run_dir", f"runs/{name}"))
     config = json.loads((folder / "config.json").read_text())
     metrics = (folder / "metrics.md").read_text() if (folder / "metrics.md").is_file() else "_not evaluated yet_"
-    has_curve = plot_curves(run_dir, folder / "training_curve.png")
+    # Re-plotted when the run's log is here; otherwise the curve plotted when the model was trained.
+    has_curve = plot_curves(run_dir, folder / "training_curve.png") or (folder / "training_curve.png").is_file()
     lines = [
         "---", "license: mit", "library_name: pytorch", "tags: [ganapp, gan, mnist]" if "cyclegan" not in name
         else "tags: [ganapp, cyclegan, image-to-image]", "---", "",
