@@ -2,18 +2,19 @@
 
     import ganapp
     generator = ganapp.load("cgan")          # checkpoints/cgan/ or the Hub; eval mode, on the best device
+    ganapp.generation_config("cgan")         # its measured sampling settings, e.g. {"noise_scale": 0.8}
 """
 from __future__ import annotations
 
 from functools import lru_cache
 
 from .device import pick_device
-from .hub import WeightsUnavailable, resolve
+from .hub import WeightsUnavailable, generation_config, resolve
 from .registry import MODELS, spec
 
 MODEL_NAMES = tuple(MODELS)
 
-__all__ = ["MODEL_NAMES", "WeightsUnavailable", "load"]
+__all__ = ["MODEL_NAMES", "WeightsUnavailable", "generation_config", "load"]
 
 
 @lru_cache(maxsize=None)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import json
 import os
 from pathlib import Path
 
@@ -33,6 +34,9 @@ from .registry import spec
 
 CHECKPOINTS = Path(__file__).resolve().parent.parent / "checkpoints"  # `GANAPP_CHECKPOINTS` overrides
 WEIGHT_FILES = ("config.json", constants.SAFETENSORS_SINGLE_FILE)
+# Measured settings for sampling (a cGAN's noise scale, which InfoGAN category draws which digit), apart
+# from the architecture: written only by `python -m ganapp.evaluate`, never by an export; optional.
+GENERATION_FILE = "generation_config.json"
 
 
 class HubModel(nn.Module, PyTorchModelHubMixin):
@@ -108,7 +112,31 @@ def resolve(name: str) -> Path:
             f"no weights for '{name}': not in {folder} and not downloadable from the Hub "
             f"({s.repo_id}@{s.revision}): {type(e).__name__}"
         ) from e
+    try:  # lands in the same snapshot folder when the repo has it
+        hf_hub_download(s.repo_id, GENERATION_FILE, revision=s.revision, local_files_only=_offline(),
+                        endpoint=os.environ.get("HF_ENDPOINT") or None)
+    except (HfHubHTTPError, LocalEntryNotFoundError, OfflineModeIsEnabled, OSError):
+        pass  # a model without measured settings samples with its defaults
     return Path(paths[0]).parent
+
+
+def generation_config(name: str) -> dict:
+    """Model `name`'s measured sampling settings (`generation_config.json` beside its weights), {} when none.
+
+    Read on every call (a few hundred bytes), so a fresh evaluation is picked up without a restart.
+    """
+    path = resolve(name) / GENERATION_FILE
+    return json.loads(path.read_text()) if path.is_file() else {}
+
+
+def write_generation_config(name: str, **settings) -> Path:
+    """Merge `settings` into `checkpoints/<name>/generation_config.json` (evaluations call this)."""
+    path = local_folder(name) / GENERATION_FILE
+    current = json.loads(path.read_text()) if path.is_file() else {}
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({**current, **settings}, indent=2) + "\n")
+    tmp.replace(path)
+    return path
 
 
 def push(name: str, repo_id: str, tag: str | None = None, api: HfApi | None = None, private: bool = False) -> str:
@@ -119,7 +147,7 @@ def push(name: str, repo_id: str, tag: str | None = None, api: HfApi | None = No
     api = api or HfApi()
     api.create_repo(repo_id, repo_type="model", exist_ok=True, private=private)
     commit = api.upload_folder(repo_id=repo_id, folder_path=folder, repo_type="model",
-                               allow_patterns=["config.json", "*.safetensors", "README.md", "*.png", "*.gif"],
+                               allow_patterns=["config.json", "*.safetensors", GENERATION_FILE, "README.md", "*.png", "*.gif"],
                                commit_message=f"ganapp: upload {name}")
     if tag:
         api.create_tag(repo_id, tag=tag, revision=commit.oid, exist_ok=True)

@@ -85,20 +85,34 @@ def mean_pairwise_distance(images: torch.Tensor) -> float:
 
 # --- shape measures of digits -------------------------------------------------------------------
 
-def slant(images01: torch.Tensor) -> torch.Tensor:
-    """Shear from second moments, mu11 / mu02: > 0 when the top leans right. (B, 1, H, W) -> (B,)."""
+def _central_moments(images01: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Second central moments of the ink, normalised by its mass, y growing upwards:
+    (mu20 = E[dx^2], mu11 = E[dx dy], mu02 = E[dy^2]), each (B,). (B, 1, H, W) in [0, 1]."""
     b, _, h, w = images01.shape
     m = images01[:, 0].double()
-    ys = torch.arange(h, dtype=torch.float64).view(1, h, 1).flip(1)  # y grows upwards
+    ys = torch.arange(h, dtype=torch.float64).view(1, h, 1).flip(1)
     xs = torch.arange(w, dtype=torch.float64).view(1, 1, w)
     total = m.sum((1, 2)).clamp_min(1e-8)
     cy, cx = (m * ys).sum((1, 2)) / total, (m * xs).sum((1, 2)) / total
     dy, dx = ys - cy.view(b, 1, 1), xs - cx.view(b, 1, 1)
-    return ((m * dx * dy).sum((1, 2)) / (m * dy * dy).sum((1, 2)).clamp_min(1e-8)).float()
+    return (m * dx * dx).sum((1, 2)) / total, (m * dx * dy).sum((1, 2)) / total, (m * dy * dy).sum((1, 2)) / total
+
+
+def slant(images01: torch.Tensor) -> torch.Tensor:
+    """Shear from second moments, mu11 / mu02: > 0 when the top leans right. (B, 1, H, W) -> (B,)."""
+    _, mu11, mu02 = _central_moments(images01)
+    return (mu11 / mu02.clamp_min(1e-8)).float()
+
+
+def width(images01: torch.Tensor) -> torch.Tensor:
+    """How wide the digit is, slant removed: the standard deviation of the ink's x after shearing
+    the slant away, sqrt(mu20 - mu11^2 / mu02), in pixels. (B, 1, H, W) -> (B,)."""
+    mu20, mu11, mu02 = _central_moments(images01)
+    return (mu20 - mu11**2 / mu02.clamp_min(1e-8)).clamp_min(0).sqrt().float()
 
 
 def ink(images01: torch.Tensor) -> torch.Tensor:
-    """Stroke width as ink area: total intensity. (B, 1, H, W) -> (B,)."""
+    """Ink area: total intensity, which grows with stroke thickness and size. (B, 1, H, W) -> (B,)."""
     return images01.flatten(1).sum(1)
 
 

@@ -39,6 +39,7 @@ class ModelSpec:
     model_class_ref: str          # "model:Class", rebuilt from config.json, then loaded strictly
     summary: str                  # one line, for model cards and error messages
     tiny: dict = field(default_factory=dict, hash=False)  # config fields of a seconds-fast instance, for tests
+    tiny_generation: dict = field(default_factory=dict, hash=False)  # its generation_config.json, for tests
     family: str = ""              # filled in by Family: the family that trains and evaluates it
     package: str = ""             # filled in by Family: where `model_class_ref` is looked up
 
@@ -92,8 +93,9 @@ def register(family: Family) -> Family:
 for _family in [
     Family("infogan",
            (ModelSpec("infogan", "model:InfoGANGenerator", "InfoGAN generator, MNIST",
-                      tiny=dict(z_dim=8, hidden=32, category_to_digit=[3, 1, 4, 0, 5, 9, 2, 6, 8, 7],
-                                continuous_names=["slant", "width"])),),
+                      tiny=dict(z_dim=8, hidden=32),
+                      tiny_generation=dict(category_to_digit=[3, 1, 4, 0, 5, 9, 2, 6, 8, 7],
+                                           continuous_names=["slant", "width"])),),
            tab_title="InfoGAN", recipe="recipe:InfoGANRecipe", evaluation="evaluate:evaluate_infogan",
            tiny_training=("z_dim=8", "hidden=32", "batch_size=8")),
     Family("cgan",

@@ -2,6 +2,7 @@
 runs anywhere in seconds; tests that need the shipped weights or the real data say so."""
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -27,8 +28,13 @@ def tiny_models() -> dict[str, torch.nn.Module]:
 @pytest.fixture(scope="session")
 def tiny_checkpoints(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("checkpoints")
+    from ganapp.hub import GENERATION_FILE
+    from ganapp.registry import MODELS
+
     for name, model in tiny_models().items():
         model.save_pretrained(folder / name)
+        if MODELS[name].tiny_generation:
+            (folder / name / GENERATION_FILE).write_text(json.dumps(MODELS[name].tiny_generation))
     return folder
 
 

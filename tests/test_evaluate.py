@@ -64,7 +64,7 @@ def test_vae_evaluation_runs(writable_tiny, tiny_data):
 
 def test_infogan_evaluation_stores_a_permutation_with_the_model(writable_tiny, tiny_data):
     m = evaluate_infogan(tiny_data, per_digit=20, sweeps=4)
-    after = json.loads((writable_tiny / "infogan" / "config.json").read_text())
+    after = json.loads((writable_tiny / "infogan" / "generation_config.json").read_text())
     assert sorted(m["continuous_names"]) == ["slant", "width"] == sorted(after["continuous_names"])
     assert sorted(after["category_to_digit"]) == list(range(10)) and after["category_to_digit"] == m["category_to_digit"]
     assert m["picked_accuracy"] <= m["category_purity"]

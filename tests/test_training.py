@@ -57,3 +57,13 @@ def test_validation_keeps_the_best_checkpoint_by_its_figure(tiny, tiny_data, tmp
 def test_unknown_override_is_refused(tiny_data, tmp_path):
     with pytest.raises(SystemExit, match="unknown field 'nope'"):
         train_main(["vae", "--data", str(tiny_data), "--run-dir", str(tmp_path), "--set", "nope=1"])
+
+
+def test_export_keeps_the_measured_generation_config(tiny_data, tmp_path):
+    """Measured sampling settings live beside the architecture and survive re-exporting the weights."""
+    measured = tmp_path / "checkpoints" / "cgan" / "generation_config.json"
+    measured.parent.mkdir(parents=True)
+    measured.write_text('{"noise_scale": 0.8}')
+    run("cgan", tmp_path / "run", tiny_data, 2, "--export", str(tmp_path / "checkpoints"))
+    assert measured.read_text() == '{"noise_scale": 0.8}'
+    assert "noise_scale" not in (measured.parent / "config.json").read_text()

@@ -1,16 +1,14 @@
 """Conditional GAN figures: label accuracy, Fréchet distance and variety of what users get."""
 from __future__ import annotations
 
-import json
-
 import torch
 
-from ... import load
-from ...hub import local_folder
+from ...hub import local_folder, write_generation_config
 from ...metrics import evaluator_outputs, frechet_distance, mean_pairwise_distance
 from ...reports import markdown_table, write_metrics
 from ...training.data import MNISTSampler
 from .inference import cgan_all_digits, cgan_samples
+from .inference import noise_scale as cgan_noise_scale
 
 CARDS = {
     "cgan": dict(
@@ -19,7 +17,7 @@ CARDS = {
              "→ 28×28, tanh. Discriminator (not shipped): two strided convolutions and a dense layer, spectrally "
              "normalised, with a projection head (Miyato & Koyama 2018): realism score + ⟨features, embedding(label)⟩. "
              "Non-saturating GAN loss, Adam 2e-4 (β1 = 0.5), batch 64, trained on all 60,000 MNIST training digits. "
-             "Samples are drawn with noise scale 0.8 (`noise_scale` in the config; the truncation trick of Brock et al. "
+             "Samples are drawn with noise scale 0.8 (`noise_scale` in generation_config.json; the truncation trick of Brock et al. "
              "2019): at the full scale 1.0 the evaluator reads 98.12% of them as the asked-for digit, with a Fréchet "
              "distance of 8.35 and a variety ratio of at least 0.936 per digit (`python -m ganapp.evaluate cgan "
              "--set noise_scale=1.0`); at 0.8, 99.21% — the table below — for less variety (ratio ≥ 0.855) and a larger "
@@ -31,11 +29,9 @@ CARDS = {
 
 def evaluate_cgan(data_root=None, per_class: int = 1000, seed: int = 0, noise_scale: float | None = None) -> dict:
     """Label accuracy, Fréchet distance and variety of the samples users get. With
-    `noise_scale`, first store that sampling scale in the checkpoint's config.json."""
+    `noise_scale`, first store that sampling scale beside the weights (generation_config.json)."""
     if noise_scale is not None:
-        path = local_folder("cgan") / "config.json"
-        path.write_text(json.dumps({**json.loads(path.read_text()), "noise_scale": noise_scale}, indent=2) + "\n")
-        load.cache_clear()
+        write_generation_config("cgan", noise_scale=noise_scale)
     train, test = MNISTSampler("train", data_root), MNISTSampler("test", data_root)
     fakes = torch.cat([(cgan_samples(d, per_class, seed + d) + 1) / 2 for d in range(10)])  # (10k, 1, 28, 28)
     labels = torch.arange(10).repeat_interleave(per_class)
@@ -55,7 +51,7 @@ def evaluate_cgan(data_root=None, per_class: int = 1000, seed: int = 0, noise_sc
         real_d = test.images[test.labels == d][:200]
         ratios.append(mean_pairwise_distance(fakes[labels == d][:200]) / mean_pairwise_distance(real_d))
 
-    scale = load("cgan").config.noise_scale
+    scale = cgan_noise_scale()
     rows = [[f"label accuracy (evaluator, {per_class:,} per digit), noise scale {scale}", f"{100 * accuracy:.2f}%", "≥ 99%"],
             [f"Fréchet distance to 10k train (evaluator features), n={n}", fd_gen, f"real test vs train: {fd_real:.3g}"],
             ["variety: min over digits of pairwise-distance ratio (generated / real)", min(ratios), "≥ 0.8"]]

@@ -6,17 +6,23 @@ import math
 import torch
 from PIL import Image
 
-from ... import load
+from ... import generation_config, load
 from ...checks import MAX_SEED, check_int
 from ...images import grid
 from ...sampling import DIGIT_SCALE, device_of, seeded_noise
+
+
+def noise_scale() -> float:
+    """z ~ N(0, scale^2 I) when sampling. Below 1 trades variety for fidelity (the "truncation
+    trick", Brock et al. 2019); training uses 1. Measured and stored by `python -m ganapp.evaluate cgan`."""
+    return float(generation_config("cgan").get("noise_scale", 1.0))
 
 
 @torch.inference_mode()
 def cgan_samples(digit: int, count: int, seed: int) -> torch.Tensor:
     """`count` samples of `digit`: (count, 1, 28, 28) in [-1, 1]."""
     g = load("cgan")
-    z = (seeded_noise(seed, count, g.config.z_dim) * g.config.noise_scale).to(device_of(g))
+    z = (seeded_noise(seed, count, g.config.z_dim) * noise_scale()).to(device_of(g))
     return g(z, torch.full((count,), digit, device=z.device)).cpu()
 
 
@@ -34,6 +40,6 @@ def cgan_all_digits(seed, columns=8) -> Image.Image:
     """Ten rows, one per digit; each column shares one noise vector (the style)."""
     seed, columns = check_int("seed", seed, 0, MAX_SEED), check_int("columns", columns, 1, 16)
     g = load("cgan")
-    z = (seeded_noise(seed, columns, g.config.z_dim) * g.config.noise_scale).repeat(10, 1).to(device_of(g))  # (10*columns, z)
+    z = (seeded_noise(seed, columns, g.config.z_dim) * noise_scale()).repeat(10, 1).to(device_of(g))  # (10*columns, z)
     labels = torch.arange(10, device=z.device).repeat_interleave(columns)
     return grid(g(z, labels).cpu(), nrow=columns, value_range=(-1, 1), scale=DIGIT_SCALE)

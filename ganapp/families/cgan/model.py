@@ -23,8 +23,6 @@ class CGANConfig:
     embed_dim: int = 16      # label embedding concatenated to the noise
     g_width: int = 64        # generator filters at 14x14 (twice that at 7x7)
     d_width: int = 64        # discriminator filters at 14x14 (twice that at 7x7)
-    noise_scale: float = 1.0  # sampling only: z ~ N(0, noise_scale^2 I). Below 1 trades variety for
-                              # fidelity (the "truncation trick", Brock et al. 2019); training uses 1
 
 
 class CGANGenerator(HubModel):

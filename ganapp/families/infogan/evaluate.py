@@ -2,21 +2,19 @@
 move? The evaluator's labels are used here, after training, never in it."""
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import torch
 
 from ... import load
-from ...hub import local_folder
+from ...hub import local_folder, write_generation_config
 from ...metrics import (
     category_digit_counts,
     evaluator_outputs,
-    ink,
     pick_categories,
     picked_accuracy,
     slant,
     spearman,
+    width,
 )
 from ...reports import markdown_table, write_metrics
 from .inference import infogan_traversal
@@ -73,7 +71,7 @@ def evaluate_infogan(data_root=None, per_digit: int = 1000, seed: int = 0, sweep
                 codes = torch.zeros(sweep_steps, cfg.n_continuous)
                 codes[:, code] = sweep
                 imgs = (g(zz.to(device), cc.to(device), codes.to(device)).cpu() + 1) / 2
-                rs.append([spearman(sweep.numpy(), slant(imgs).numpy()), spearman(sweep.numpy(), ink(imgs).numpy())])
+                rs.append([spearman(sweep.numpy(), slant(imgs).numpy()), spearman(sweep.numpy(), width(imgs).numpy())])
             rho[code] = np.mean(rs, axis=0)
     slant_code = int(np.abs(rho[:, 0]).argmax())
     width_code = 1 - slant_code if cfg.n_continuous == 2 else int(np.abs(rho[:, 1]).argmax())
@@ -89,17 +87,14 @@ def evaluate_infogan(data_root=None, per_digit: int = 1000, seed: int = 0, sweep
             [f"category purity (all {cfg.n_categories} categories, majority digit)", f"{100 * purity:.2f}%", ""]]
     for code in range(cfg.n_continuous):
         rows.append([f"c{code + 1}: Spearman ρ with slant / with width (mean over {sweeps} sweeps)",
-                     f"{rho[code, 0]:+.3f} / {rho[code, 1]:+.3f}", f"named '{names[code]}'"])
+                     f"{rho[code, 0]:+.3f} / {rho[code, 1]:+.3f}", f"named '{names[code]}'; |ρ| ≥ 0.9"])
     metrics = {"picked_accuracy": mean_accuracy, "picked_accuracy_per_digit": accuracy, "category_purity": purity,
                "majority_mapping": mapping, "category_to_digit": assignment,
                "spearman_slant": rho[:, 0].tolist(), "spearman_width": rho[:, 1].tolist(), "continuous_names": names}
     write_metrics("infogan", metrics, markdown_table(["figure", "value", "target"], rows))
-    # Store the mapping with the model, so the app can say which category draws which digit.
-    path = local_folder("infogan") / "config.json"
-    config = json.loads(path.read_text())
-    config.update(category_to_digit=assignment, continuous_names=names)
-    path.write_text(json.dumps(config, indent=2) + "\n")
-    load.cache_clear()
+    # Stored beside the weights, so the app can say which category draws which digit, and how well.
+    write_generation_config("infogan", category_to_digit=assignment, continuous_names=names,
+                            picked_accuracy_per_digit=[round(a, 4) for a in accuracy])
     infogan_traversal(slant_code, seed)[0].save(local_folder("infogan") / "samples_slant.png")
     infogan_traversal(width_code, seed)[0].save(local_folder("infogan") / "samples_width.png")
     return metrics

@@ -5,16 +5,23 @@ from __future__ import annotations
 import torch
 from PIL import Image
 
-from ... import load
+from ... import generation_config, load
 from ...checks import MAX_SEED, InvalidInput, check_float, check_int
 from ...images import grid, to_pil
 from ...sampling import DIGIT_SCALE, device_of, seeded_noise
 
 
+def digit_mapping() -> list[int] | None:
+    """category_to_digit[c] = the digit category c stands for (-1: a category the app leaves out, when
+    over-clustered), as measured by `python -m ganapp.evaluate infogan`; None when not measured."""
+    mapping = generation_config("infogan").get("category_to_digit", [])
+    return mapping if sorted(d for d in mapping if d >= 0) == list(range(10)) else None
+
+
 def infogan_category(digit: int) -> int:
     """The categorical code value that draws `digit`, from the mapping stored with the model."""
-    mapping = load("infogan").config.category_to_digit
-    if sorted(d for d in mapping if d >= 0) != list(range(10)):  # -1: a category the app leaves out
+    mapping = digit_mapping()
+    if mapping is None:
         raise InvalidInput("this InfoGAN checkpoint has no digit mapping; run `python -m ganapp.evaluate infogan`")
     return mapping.index(digit)
 

@@ -10,7 +10,7 @@ Images: (B, 1, 28, 28) in [-1, 1].
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
@@ -25,10 +25,8 @@ class InfoGANConfig:
     n_categories: int = 10       # one categorical code with this many values
     n_continuous: int = 2        # continuous codes, drawn from U(-1, 1) in training
     hidden: int = 1024           # width of the fully connected layers (paper: 1024)
-    # Filled in by `python -m ganapp.evaluate infogan`, not by training: which digit each
-    # category draws (category_to_digit[c] = digit), and which factor each continuous code moves.
-    category_to_digit: list[int] = field(default_factory=list)
-    continuous_names: list[str] = field(default_factory=list)
+    # Which digit each category draws and what each continuous code moves are measured after
+    # training, by `python -m ganapp.evaluate infogan`, and stored in generation_config.json.
 
     @property
     def code_dim(self) -> int:

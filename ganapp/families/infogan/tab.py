@@ -22,21 +22,29 @@ training range of ±1: the model extrapolates.
 """
 
 
-def _digit_choices() -> list[tuple[str, int]]:
+def _measured() -> dict:
     try:
-        mapping = ganapp.load("infogan").config.category_to_digit
+        return ganapp.generation_config("infogan")
     except ganapp.WeightsUnavailable:
-        mapping = []
-    if sorted(mapping) != list(range(10)):
+        return {}
+
+
+def _digit_choices() -> list[tuple[str, int]]:
+    """'7 → category 4, 98%': the category the app uses for each digit and how often the evaluator
+    reads its samples as that digit, both from the stored measurements."""
+    try:
+        mapping = inference.digit_mapping()
+    except ganapp.WeightsUnavailable:
+        mapping = None
+    accuracy = _measured().get("picked_accuracy_per_digit")
+    if mapping is None:
         return [(str(d), d) for d in range(10)]
-    return [(f"{d}  (category {mapping.index(d)} → draws {d})", d) for d in range(10)]
+    return [(f"{d} → category {mapping.index(d)}" + (f", {100 * accuracy[d]:.0f}%" if accuracy else ""), d)
+            for d in range(10)]
 
 
 def _code_names() -> list[str]:
-    try:
-        names = ganapp.load("infogan").config.continuous_names
-    except ganapp.WeightsUnavailable:
-        names = []
+    names = _measured().get("continuous_names", [])
     return names if len(names) == 2 else ["code 1", "code 2"]
 
 
