@@ -1,37 +1,45 @@
-"""Results served as files: Gradio serves what a handler returns from its cache, and a file we
-finished writing is the only way concurrent identical results are never served half-written."""
+"""Results served as files, written straight into Gradio's cache, whole.
+
+Gradio saves a returned PIL image into its cache in place, so concurrent identical results (every
+visitor's first image is the same) could be served half-written. We write the PNG or GIF ourselves,
+content-addressed in Gradio's own cache layout (`<cache>/<sha256>/<name>`), under a temporary name
+renamed into place. Gradio then serves that file as is (no copy) and, having registered it as one of
+the app's files, deletes it on the app's `delete_cache` schedule — nothing here prunes, so concurrent
+callers can never remove each other's results before they are fetched.
+"""
 from __future__ import annotations
 
 import hashlib
 import io
 import os
 import tempfile
-import threading
 from pathlib import Path
 
+from gradio.utils import get_upload_folder
 from PIL import Image
 
 from ..images import gif_bytes
 
-EXPORT_DIR = Path(tempfile.gettempdir()) / "ganapp_exports"
-MAX_EXPORTS = 256  # files of each kind (.png, .gif) kept in EXPORT_DIR; the oldest are deleted first
-
 
 def export_file(data: bytes, stem: str, suffix: str) -> Path:
-    """Write `data` under a content-addressed name, atomically (write, then rename), and prune.
-
-    Gradio writes returned PIL images to its cache in place, so concurrent identical results
-    (every visitor's first image is the same) can be served half-written; a finished file it
-    copies instead is renamed into place whole.
-    """
-    EXPORT_DIR.mkdir(parents=True, exist_ok=True)
-    path = EXPORT_DIR / f"{stem}_{hashlib.sha1(data).hexdigest()[:16]}{suffix}"
-    if not path.exists():
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-        for old in sorted(EXPORT_DIR.glob(f"*{suffix}"), key=lambda p: p.stat().st_mtime)[:-MAX_EXPORTS]:
-            old.unlink(missing_ok=True)
+    """`data` as `<gradio cache>/<sha256 of data>/<stem><suffix>`, written atomically; the path."""
+    folder = Path(get_upload_folder()) / hashlib.sha256(data).hexdigest()
+    path = folder / f"{stem}{suffix}"
+    if path.exists():
+        try:
+            os.utime(path)  # Gradio ages its files by ctime: a reused result starts a new life
+        except OSError:
+            pass
+        return path
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, staging = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(staging, path)
+    except BaseException:
+        Path(staging).unlink(missing_ok=True)
+        raise
     return path
 
 
