@@ -14,6 +14,8 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from torchvision.utils import make_grid
 
 MAX_UPLOAD_PIXELS = 40_000_000     # ~6300x6300: larger uploads are refused before decoding
+TOO_LARGE = f"Image too large: the limit is {MAX_UPLOAD_PIXELS // 1_000_000} megapixels. Please use a smaller one."
+NOT_READABLE = "Not a readable image (PNG, JPEG, WebP, GIF, BMP or TIFF)."
 Image.MAX_IMAGE_PIXELS = MAX_UPLOAD_PIXELS  # Pillow raises DecompressionBombError beyond 2x this
 
 
@@ -65,7 +67,7 @@ def open_user_image(source, max_pixels: int = MAX_UPLOAD_PIXELS) -> Image.Image:
                 source = io.BytesIO(source)
             img = Image.open(source)
         if img.width * img.height > max_pixels:
-            raise BadImage(f"image too large ({img.width}x{img.height}); the limit is {max_pixels // 1_000_000} megapixels")
+            raise BadImage(TOO_LARGE)
         if getattr(img, "is_animated", False):
             img.seek(0)  # animated GIF/WebP/PNG: the first frame
         img.load()
@@ -74,9 +76,22 @@ def open_user_image(source, max_pixels: int = MAX_UPLOAD_PIXELS) -> Image.Image:
     except BadImage:
         raise
     except Image.DecompressionBombError:
-        raise BadImage(f"image too large; the limit is {max_pixels // 1_000_000} megapixels") from None
+        raise BadImage(TOO_LARGE) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
-        raise BadImage("not a readable image (supported: PNG, JPEG, WebP, GIF, BMP, TIFF)") from None
+        raise BadImage(NOT_READABLE) from None
+
+
+def check_image_file(path, max_pixels: int = MAX_UPLOAD_PIXELS) -> None:
+    """Refuse a file that is not an image or holds too many pixels, reading its header only."""
+    try:
+        with Image.open(path) as img:  # lazy: nothing is decoded yet
+            too_large = img.width * img.height > max_pixels
+    except Image.DecompressionBombError:
+        too_large = True
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
+        raise BadImage(NOT_READABLE) from None
+    if too_large:
+        raise BadImage(TOO_LARGE)
 
 
 def _to_rgb(img: Image.Image) -> Image.Image:

@@ -191,3 +191,45 @@ def test_concurrent_distinct_calls_on_every_endpoint_all_succeed(tiny_checkpoint
     finally:
         demo.close()
     assert not failures, f"{len(failures)} of 400 failed, e.g. {failures[:3]}"
+
+
+@pytest.fixture(scope="module")
+def huge_pngs(tmp_path_factory) -> dict[str, Path]:
+    """60-megapixel PNGs of a few hundred KB: grey and palette (Gradio converted these to RGB,
+    decoding all 60 MP, before anything checked their size)."""
+    folder = tmp_path_factory.mktemp("huge")
+    out = {}
+    for mode in ("L", "P"):
+        out[mode] = folder / f"huge_{mode}.png"
+        Image.new(mode, (7746, 7746)).save(out[mode], optimize=False, compress_level=1)
+    return out
+
+
+@pytest.mark.parametrize("mode", ["L", "P"])
+def test_huge_uploads_are_refused_before_decoding_on_the_translate_endpoint(served, huge_pngs, mode):
+    import time
+
+    _, client = served
+    start = time.monotonic()
+    with pytest.raises(Exception, match="Image too large: the limit is 40 megapixels"):
+        translate(client, huge_pngs[mode])
+    assert time.monotonic() - start < 2
+    assert translate(client, EXAMPLE_PHOTO)  # still serving
+
+
+@pytest.mark.parametrize("mode", ["L", "P"])
+def test_huge_uploads_are_refused_before_decoding_in_the_vae_drawing_editor(huge_pngs, mode):
+    import time
+
+    import gradio as gr
+    from gradio.components.image_editor import EditorData
+    from gradio.data_classes import FileData
+
+    from ganapp.ui.common import DrawingEditor
+
+    editor = DrawingEditor(type="pil", image_mode="RGBA")
+    payload = EditorData(background=FileData(path=str(huge_pngs[mode])), layers=[], composite=None)
+    start = time.monotonic()
+    with pytest.raises(gr.Error, match="Image too large: the limit is 40 megapixels"):
+        editor.preprocess(payload)
+    assert time.monotonic() - start < 2

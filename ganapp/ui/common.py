@@ -9,7 +9,7 @@ from PIL import Image
 
 import ganapp
 from ganapp.checks import MAX_SEED, InvalidInput
-from ganapp.images import BadImage
+from ganapp.images import NOT_READABLE, BadImage, check_image_file
 
 from .exports import png_file
 
@@ -72,20 +72,48 @@ def how_it_works(text: str) -> None:
         gr.Markdown(text)
 
 
+def _checked(paths) -> None:
+    """Gradio's error for the first uploaded file that is unreadable or too large (header only)."""
+    for path in paths:
+        if path:
+            try:
+                check_image_file(path)
+            except BadImage as e:
+                raise gr.Error(str(e), print_exception=False) from None
+
+
 class UploadImage(gr.Image):
-    """gr.Image whose uploads fail with a clear message (not a bare "Error") when the file is
-    not an image, is truncated, or decodes to too many pixels."""
+    """gr.Image whose uploads are bounded before anything is decoded: too many pixels, a file that
+    is not an image or a truncated one get the same short message as everywhere else. It hands
+    the handler the file path (no conversion here: `images.open_user_image` does it, bounded)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("image_mode", None)  # Gradio would otherwise decode and convert first
+        super().__init__(*args, **kwargs)
 
     def get_block_name(self) -> str:
         return "image"  # the stock front end
 
     def preprocess(self, payload):
+        if payload is not None:
+            _checked([payload.path])
         try:
-            value = super().preprocess(payload)
-            if isinstance(value, Image.Image):
-                value.load()
-            return value
-        except Image.DecompressionBombError:
-            raise gr.Error("Image too large: please upload a smaller one.", print_exception=False) from None
+            return super().preprocess(payload)
         except (OSError, SyntaxError, ValueError, EOFError):
-            raise gr.Error("Not a readable image (PNG, JPEG, WebP, GIF, BMP or TIFF).", print_exception=False) from None
+            raise gr.Error(NOT_READABLE, print_exception=False) from None
+
+
+class DrawingEditor(gr.ImageEditor):
+    """gr.ImageEditor whose uploaded background and layers are bounded before Gradio decodes them."""
+
+    def get_block_name(self) -> str:
+        return "imageeditor"  # the stock front end
+
+    def preprocess(self, payload):
+        if payload is not None:
+            files = [payload.background, payload.composite, *(payload.layers or [])]
+            _checked([getattr(f, "path", None) for f in files])
+        try:
+            return super().preprocess(payload)
+        except (OSError, SyntaxError, ValueError, EOFError):
+            raise gr.Error(NOT_READABLE, print_exception=False) from None

@@ -8,7 +8,13 @@ import ganapp
 
 from ...hub import resolve
 from ...images import grid, to_pil
-from ...ui.common import availability_note, how_it_works, seed_control, user_errors
+from ...ui.common import (
+    DrawingEditor,
+    availability_note,
+    how_it_works,
+    seed_control,
+    user_errors,
+)
 from ...ui.exports import save_gif
 from . import inference
 
@@ -93,7 +99,7 @@ def _scatter_path() -> str | None:
 def _digit_input(label: str, value: int):
     with gr.Column():
         digit = gr.Radio(list(range(10)), value=value, label=f"{label}: a real test digit")
-        editor = gr.ImageEditor(label=f"…or draw / upload the {label.lower()} digit (used when it has ink)",
+        editor = DrawingEditor(label=f"…or draw / upload the {label.lower()} digit (used when it has ink)",
                                 type="pil", sources=["upload", "clipboard"], image_mode="RGBA",
                                 brush=gr.Brush(colors=["#000000"], default_size=18), canvas_size=(280, 280),
                                 height=300, layers=False, transforms=())
