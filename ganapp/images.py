@@ -11,7 +11,6 @@ import imageio.v3 as iio
 import numpy as np
 import torch
 from PIL import Image, ImageOps, UnidentifiedImageError
-from torchvision.utils import make_grid
 
 MAX_UPLOAD_PIXELS = 40_000_000     # ~6300x6300: larger uploads are refused before decoding
 TOO_LARGE = f"Image too large: the limit is {MAX_UPLOAD_PIXELS // 1_000_000} megapixels. Please use a smaller one."
@@ -37,12 +36,21 @@ def to_pil(image: torch.Tensor, value_range: tuple[float, float] = (0.0, 1.0), s
 
 
 def grid(images: torch.Tensor, nrow: int, value_range=(0.0, 1.0), scale: int = 1, padding: int = 2) -> Image.Image:
-    """(B, C, H, W) -> one PIL grid with `nrow` images per row (torchvision's make_grid)."""
-    lo, hi = value_range
-    g = make_grid(images.detach().float().cpu(), nrow=nrow, padding=padding, pad_value=lo)
-    if images.shape[1] == 1:
-        g = g[:1]  # make_grid repeats grey to 3 channels; keep one, for smaller PNGs
-    return to_pil(g, value_range, scale)
+    """(B, C, H, W) -> one PIL grid with `nrow` images per row, `padding` pixels of the background
+    (`value_range`'s low end) around each — the layout of torchvision's make_grid, which serving
+    avoids importing (torchvision costs more than a second of start-up)."""
+    images = images.detach().float().cpu()
+    if len(images) == 1:
+        return to_pil(images[0], value_range, scale)  # a single image, unpadded (as make_grid does)
+    b, c, h, w = images.shape
+    cols = min(nrow, b)
+    rows = -(-b // cols)
+    out = torch.full((c, rows * (h + padding) + padding, cols * (w + padding) + padding), float(value_range[0]))
+    for i, image in enumerate(images):
+        y, x = divmod(i, cols)
+        top, left = y * (h + padding) + padding, x * (w + padding) + padding
+        out[:, top:top + h, left:left + w] = image
+    return to_pil(out, value_range, scale)
 
 
 def gif_bytes(frames: list[Image.Image], duration_ms: int = 80, boomerang: bool = True) -> bytes:
