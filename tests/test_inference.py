@@ -144,9 +144,9 @@ def test_exif_orientation_is_applied():
 
 
 @pytest.mark.parametrize("data,message", [
-    (b"", "not a readable image"),
-    (b"hello, I am a text file", "not a readable image"),
-    (make("RGB", format="JPEG")[:200], "not a readable image"),
+    (b"", "Not a readable image"),
+    (b"hello, I am a text file", "Not a readable image"),
+    (make("RGB", format="JPEG")[:200], "Not a readable image"),
 ])
 def test_unusable_files_are_refused_clearly(data, message):
     with pytest.raises(BadImage, match=message):
