@@ -2,9 +2,18 @@
 (3.0 for 3, strings of numbers) and refuses everything else with a short message for the user."""
 from __future__ import annotations
 
+import json
 import math
 
 MAX_SEED = 2**32 - 1
+
+
+def parse_value(raw: str):
+    """A command-line value as JSON when it parses (1e4, true, [1, 2]), else the string itself."""
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError:
+        return raw
 
 
 class InvalidInput(ValueError):

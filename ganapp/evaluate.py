@@ -11,18 +11,10 @@ from __future__ import annotations
 
 import argparse
 import inspect
-import json
 
+from .checks import parse_value
 from .device import set_cpu_threads
 from .registry import FAMILIES
-
-
-def parse_value(raw: str):
-    """A command-line value as JSON when it parses (numbers, true/false, lists), else the string."""
-    try:
-        return json.loads(raw)
-    except json.JSONDecodeError:
-        return raw
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -17,9 +17,32 @@ import argparse
 import dataclasses
 from pathlib import Path
 
+from .checks import parse_value
 from .device import pick_device, set_cpu_threads
 from .registry import FAMILIES
 from .training.loop import LoopConfig, export, seed_everything, train
+
+
+def typed_like(default, raw: str, pair: str):
+    """`raw` parsed as JSON and checked against the type of the field's default (1e4 is an int
+    when integral; lists stay lists)."""
+    value = parse_value(raw)
+    if isinstance(default, bool):
+        if isinstance(value, str) and value.lower() in ("yes", "no"):
+            value = value.lower() == "yes"
+        ok = isinstance(value, bool) or value in (0, 1)
+        value = bool(value)
+    elif isinstance(default, int):
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer()
+        value = int(value) if ok else value
+    elif isinstance(default, float):
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        value = float(value) if ok else value
+    else:
+        ok = isinstance(value, type(default)) or (isinstance(default, (list, tuple)) and isinstance(value, list))
+    if not ok:
+        raise SystemExit(f"--set {pair}: expected a value like {default!r}")
+    return value
 
 
 def apply_overrides(configs: list, pairs: list[str]) -> list:
@@ -30,8 +53,7 @@ def apply_overrides(configs: list, pairs: list[str]) -> list:
         for i, cfg in enumerate(configs):
             fields = {f.name: f for f in dataclasses.fields(cfg)}
             if name in fields:
-                kind = type(getattr(cfg, name))
-                value = raw.lower() in ("1", "true", "yes") if kind is bool else kind(raw)
+                value = typed_like(getattr(cfg, name), raw, pair)
                 configs[i] = dataclasses.replace(cfg, **{name: value})
                 break
         else:
@@ -46,6 +68,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--steps", type=int, help="total steps (default: the recipe's)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--resume", action="store_true", help="continue from <run-dir>/state.safetensors if present")
+    p.add_argument("--force", action="store_true", help="start afresh even where <run-dir> holds a saved state")
     p.add_argument("--run-dir", type=Path, help="training state, log, samples (default: runs/<model>)")
     p.add_argument("--data", help="data folder (default: $GANAPP_DATA or ../shared/data)")
     p.add_argument("--threads", type=int, help="CPU threads (default: $GANAPP_THREADS or all cores)")
@@ -70,7 +93,9 @@ def main(argv: list[str] | None = None) -> None:
     data_gen = seed_everything(args.seed)
     recipe = recipe_class(model_cfg, train_cfg, data_root=args.data, device=pick_device())
     run_dir = args.run_dir or Path("runs") / (args.model if args.seed == 0 else f"{args.model}-seed{args.seed}")
-    loop = LoopConfig(steps=train_cfg.steps, run_dir=run_dir, seed=args.seed, resume=args.resume,
+    settings = {"model": dataclasses.asdict(model_cfg), "training": dataclasses.asdict(train_cfg), "seed": args.seed}
+    loop = LoopConfig(steps=train_cfg.steps, run_dir=run_dir, seed=args.seed, resume=args.resume, force=args.force,
+                      settings=settings,
                       save_every_s=args.save_every, sample_every=args.sample_every,
                       snapshot_every=args.snapshot_every, validate_every=args.validate_every)
     train(recipe, loop, data_gen)

@@ -67,3 +67,35 @@ def test_export_keeps_the_measured_generation_config(tiny_data, tmp_path):
     run("cgan", tmp_path / "run", tiny_data, 2, "--export", str(tmp_path / "checkpoints"))
     assert measured.read_text() == '{"noise_scale": 0.8}'
     assert "noise_scale" not in (measured.parent / "config.json").read_text()
+
+
+def test_a_saved_run_is_neither_overwritten_nor_resumed_with_other_settings(tiny_data, tmp_path):
+    run("cgan", tmp_path, tiny_data, 2)
+    with pytest.raises(SystemExit, match="--resume"):
+        run("cgan", tmp_path, tiny_data, 2)  # fresh run over a saved one
+    with pytest.raises(SystemExit, match="lr: saved 0.0002, now 0.001"):
+        run("cgan", tmp_path, tiny_data, 4, "--resume", "--set", "lr=1e-3")
+    run("cgan", tmp_path, tiny_data, 4, "--resume")  # same settings, more steps: fine
+    run("cgan", tmp_path, tiny_data, 2, "--force")  # afresh, on purpose
+
+
+def test_resume_after_a_crash_logs_each_step_once(tiny_data, tmp_path):
+    import json
+
+    run("vae", tmp_path, tiny_data, 4, "--save-every", "1e9")  # state saved only at the end (step 4)
+    log = tmp_path / "log.jsonl"
+    log.write_text(log.read_text() + json.dumps({"step": 5, "seconds": 0, "loss": 1.0}) + "\n")  # logged, then crashed
+    run("vae", tmp_path, tiny_data, 8, "--resume")
+    steps = [json.loads(line)["step"] for line in log.read_text().splitlines()]
+    assert len(steps) == len(set(steps)) and steps[-1] == 8
+
+
+def test_set_values_are_typed_like_their_field():
+    from ganapp.families.cgan.recipe import CGANRecipe
+    from ganapp.train import apply_overrides
+
+    model, train = apply_overrides([CGANRecipe.model_config_class(), CGANRecipe.train_config_class()],
+                                   ["steps=1e4", "lr=3e-4", "z_dim=32"])
+    assert (train.steps, train.lr, model.z_dim) == (10000, 3e-4, 32) and isinstance(train.steps, int)
+    with pytest.raises(SystemExit, match="expected a value like"):
+        apply_overrides([train], ["steps=1.5"])

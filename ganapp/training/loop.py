@@ -66,6 +66,8 @@ class LoopConfig:
     save_every_s: float = 300.0     # seconds between training-state saves
     snapshot_every: int = 0         # steps between exported snapshots (0: only at the end)
     validate_every: int = 0         # steps between `validate()` calls, when the recipe has one (0: never)
+    force: bool = False             # start afresh even where run_dir holds a saved state (else refuse)
+    settings: dict | None = None    # the run's configs, saved with the state; a resume must match (steps aside)
 
 
 def seed_everything(seed: int) -> torch.Generator:
@@ -76,7 +78,7 @@ def seed_everything(seed: int) -> torch.Generator:
 
 # --- training state as safetensors -------------------------------------------------------
 
-def save_state(path: Path, recipe: Recipe, step: int, data_gen: torch.Generator) -> None:
+def save_state(path: Path, recipe: Recipe, step: int, data_gen: torch.Generator, settings: dict | None = None) -> None:
     tensors: dict[str, torch.Tensor] = {}
     groups: dict[str, list] = {}
     for name, module in recipe.modules.items():
@@ -90,10 +92,32 @@ def save_state(path: Path, recipe: Recipe, step: int, data_gen: torch.Generator)
                 tensors[f"optim.{name}.{pid}.{slot}"] = torch.as_tensor(value).cpu().contiguous()
     tensors["rng.torch"] = torch.get_rng_state()
     tensors["rng.data"] = data_gen.get_state()
-    metadata = {"step": str(step), "param_groups": json.dumps(groups)}
+    if torch.cuda.is_available():
+        for i, state in enumerate(torch.cuda.get_rng_state_all()):
+            tensors[f"rng.cuda.{i}"] = state
+    metadata = {"step": str(step), "param_groups": json.dumps(groups), "settings": json.dumps(settings)}
     tmp = path.with_suffix(".tmp")
     save_file(tensors, tmp, metadata=metadata)
     tmp.replace(path)  # atomic: a run killed mid-save keeps the previous state
+
+
+def check_settings(path: Path, settings: dict | None) -> None:
+    """Refuse to resume a run with other configs than it was started with (`steps` may grow)."""
+    from safetensors import safe_open
+
+    with safe_open(path, "pt") as f:
+        saved = json.loads(f.metadata().get("settings", "null"))
+    if saved is None or settings is None:
+        return  # a state saved before settings were recorded
+    strip = lambda s: {**s, "training": {k: v for k, v in s["training"].items() if k != "steps"}}  # noqa: E731
+    if strip(saved) != strip(settings):
+        diffs = [f"{group}.{k}: saved {saved[group].get(k)!r}, now {settings[group].get(k)!r}"
+                 for group in ("model", "training") for k in settings[group]
+                 if k != "steps" and saved[group].get(k) != settings[group].get(k)]
+        if saved.get("seed") != settings.get("seed"):
+            diffs.append(f"seed: saved {saved.get('seed')}, now {settings.get('seed')}")
+        raise SystemExit(f"{path} was saved with other settings ({'; '.join(diffs)}); resume with the same "
+                         "--set values, or start afresh with --force")
 
 
 def load_state(path: Path, recipe: Recipe, data_gen: torch.Generator) -> int:
@@ -117,6 +141,9 @@ def load_state(path: Path, recipe: Recipe, data_gen: torch.Generator) -> int:
         opt.load_state_dict({"state": state, "param_groups": groups[name]})
     torch.set_rng_state(tensors["rng.torch"])
     data_gen.set_state(tensors["rng.data"])
+    cuda_states = [tensors[k] for k in sorted(tensors) if k.startswith("rng.cuda.")]
+    if cuda_states and torch.cuda.is_available() and len(cuda_states) == torch.cuda.device_count():
+        torch.cuda.set_rng_state_all(cuda_states)
     return int(metadata["step"])
 
 
@@ -139,10 +166,15 @@ def train(recipe: Recipe, cfg: LoopConfig, data_gen: torch.Generator) -> None:
     state_path = run_dir / STATE_FILE
     start = 0
     if cfg.resume and state_path.exists():
+        check_settings(state_path, cfg.settings)
         start = load_state(state_path, recipe, data_gen)
         print(f"resumed from {state_path} at step {start}")
-    elif not cfg.resume and (run_dir / LOG_FILE).exists():
-        (run_dir / LOG_FILE).unlink()  # a fresh run starts a fresh log
+        _truncate_log(run_dir / LOG_FILE, start)  # steps logged after the last save are done again
+    elif not cfg.resume:
+        if state_path.exists() and not cfg.force:
+            raise SystemExit(f"{run_dir} holds a saved run: continue it with --resume, or start afresh with --force")
+        for stale in (run_dir / LOG_FILE, run_dir / BEST_FILE):
+            stale.unlink(missing_ok=True)  # a fresh run starts a fresh log and a fresh best
 
     validating = cfg.validate_every > 0 and hasattr(recipe, "validate")
     best_path = run_dir / BEST_FILE
@@ -173,7 +205,7 @@ def train(recipe: Recipe, cfg: LoopConfig, data_gen: torch.Generator) -> None:
             if cfg.snapshot_every and done % cfg.snapshot_every == 0:
                 export(recipe, run_dir / "snapshots" / f"step_{done:06d}")
             if time.monotonic() - last_save > cfg.save_every_s or done == cfg.steps:
-                save_state(state_path, recipe, done, data_gen)
+                save_state(state_path, recipe, done, data_gen, cfg.settings)
                 last_save = time.monotonic()
     export(recipe, run_dir / "final")
 
@@ -183,6 +215,12 @@ def _sample(recipe: Recipe) -> torch.Tensor:
     for m in recipe.modules.values():
         m.eval()
     return recipe.sample_grid()
+
+
+def _truncate_log(path: Path, step: int) -> None:
+    if path.exists():
+        kept = [line for line in path.read_text().splitlines() if line.strip() and json.loads(line)["step"] <= step]
+        path.write_text("".join(line + "\n" for line in kept))
 
 
 @torch.no_grad()
