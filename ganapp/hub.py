@@ -9,7 +9,8 @@ that config and loads the weights with strict key checking. This is huggingface_
 `resolve(name)`: the local `checkpoints/<name>/` when it holds config.json and
 model.safetensors; otherwise the two files from the Hub (registry's repo id and pinned
 revision) through huggingface_hub's cache, honouring `HF_ENDPOINT` and `HF_HUB_OFFLINE`.
-Only those two files are ever fetched: no pickle can arrive this way.
+Only those two files (and the optional generation_config.json) are ever fetched: no pickle can
+arrive this way. `GANAPP_HUB_REVISION` may name a tag, a branch or a commit SHA (the surest pin).
 
     python -m ganapp.hub push <name> --repo <org/repo> [--tag v1]   # publish checkpoints/<name>/
 """
@@ -24,9 +25,11 @@ from pathlib import Path
 from huggingface_hub import HfApi, PyTorchModelHubMixin, constants, hf_hub_download
 from huggingface_hub.errors import (
     HfHubHTTPError,
+    HFValidationError,
     LocalEntryNotFoundError,
     OfflineModeIsEnabled,
 )
+from huggingface_hub.utils import validate_repo_id
 from safetensors.torch import load_model
 from torch import nn
 
@@ -140,7 +143,13 @@ def write_generation_config(name: str, **settings) -> Path:
 
 
 def push(name: str, repo_id: str, tag: str | None = None, api: HfApi | None = None, private: bool = False) -> str:
-    """Upload `checkpoints/<name>/` (config, weights, model card and its images) to a Hub model repo."""
+    """Upload `checkpoints/<name>/` (config, weights, measured settings, card and its images) to a Hub
+    model repo. `tag` is moved to the new commit when it already exists: the app pins tags, and a
+    tag left on the old commit would keep serving the old weights."""
+    try:
+        validate_repo_id(repo_id)
+    except HFValidationError as e:
+        raise ValueError(f"not a Hub repo id: {repo_id!r} (expected 'owner/name'): {e}") from None
     folder = local_folder(name)
     if not all((folder / f).is_file() for f in WEIGHT_FILES):
         raise FileNotFoundError(f"{folder} lacks {' or '.join(WEIGHT_FILES)}: train and export it first")
@@ -150,7 +159,14 @@ def push(name: str, repo_id: str, tag: str | None = None, api: HfApi | None = No
                                allow_patterns=["config.json", "*.safetensors", GENERATION_FILE, "README.md", "*.png", "*.gif"],
                                commit_message=f"ganapp: upload {name}")
     if tag:
-        api.create_tag(repo_id, tag=tag, revision=commit.oid, exist_ok=True)
+        try:
+            api.create_tag(repo_id, tag=tag, revision=commit.oid)
+        except HfHubHTTPError as e:
+            if e.response is None or e.response.status_code != 409:  # 409: the tag exists
+                raise
+            api.delete_tag(repo_id, tag=tag)
+            api.create_tag(repo_id, tag=tag, revision=commit.oid)
+            print(f"moved tag {tag!r} of {repo_id} to {commit.oid}")
     return commit.commit_url
 
 
@@ -163,7 +179,10 @@ def main(argv: list[str] | None = None) -> None:
     push_p.add_argument("--tag", help="tag the commit, e.g. v1 (the revision the app pins)")
     push_p.add_argument("--private", action="store_true")
     args = p.parse_args(argv)
-    print(push(args.name, args.repo, tag=args.tag, private=args.private))
+    try:
+        print(push(args.name, args.repo, tag=args.tag, private=args.private))
+    except (ValueError, FileNotFoundError) as e:
+        p.error(str(e))
 
 
 if __name__ == "__main__":

@@ -120,8 +120,9 @@ def test_a_revision_the_hub_does_not_have_is_a_clear_error(fake_hub, monkeypatch
 class RecordingApi:
     """Stands in for huggingface_hub.HfApi: records what push asks of it."""
 
-    def __init__(self):
+    def __init__(self, tags=()):
         self.calls = []
+        self.tags = set(tags)
 
     def create_repo(self, repo_id, **kw):
         self.calls.append(("create_repo", repo_id, kw))
@@ -132,6 +133,17 @@ class RecordingApi:
 
     def create_tag(self, repo_id, **kw):
         self.calls.append(("create_tag", repo_id, kw))
+        if kw["tag"] in self.tags and not kw.get("exist_ok"):
+            import httpx
+            from huggingface_hub.errors import HfHubHTTPError
+
+            response = httpx.Response(409, request=httpx.Request("POST", "https://hub/tag"))
+            raise HfHubHTTPError("tag exists", response=response)
+        self.tags.add(kw["tag"])
+
+    def delete_tag(self, repo_id, **kw):
+        self.calls.append(("delete_tag", repo_id, kw))
+        self.tags.discard(kw["tag"])
 
 
 def test_push_uploads_the_checkpoint_folder_and_tags_it(tiny):
@@ -141,7 +153,20 @@ def test_push_uploads_the_checkpoint_folder_and_tags_it(tiny):
     assert repo == "someone/ganapp-vae"
     assert Path(upload["folder_path"]) == tiny / "vae" and "*.safetensors" in upload["allow_patterns"]
     assert not any(p.endswith((".bin", ".pt", ".pth")) for p in upload["allow_patterns"])
-    assert tag == {"tag": "v1", "revision": "abc", "exist_ok": True}
+    assert tag == {"tag": "v1", "revision": "abc"}
+
+
+def test_republishing_moves_the_pinned_tag_to_the_new_commit(tiny):
+    api = RecordingApi(tags={"v1"})  # published before, on another commit
+    hub.push("vae", "someone/ganapp-vae", tag="v1", api=api)
+    assert [c[0] for c in api.calls] == ["create_repo", "upload_folder", "create_tag", "delete_tag", "create_tag"]
+    assert api.calls[-1][2] == {"tag": "v1", "revision": "abc"}
+
+
+@pytest.mark.parametrize("repo", ["no-slash-but-spaces here", "a/b/c", "owner/na me"])
+def test_a_malformed_repo_id_is_a_clear_error(tiny, repo):
+    with pytest.raises(ValueError, match="not a Hub repo id"):
+        hub.push("vae", repo, api=RecordingApi())
 
 
 def test_push_refuses_a_folder_without_weights(tmp_path, monkeypatch):
