@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 import torch.nn.functional as F
+from scipy.optimize import linear_sum_assignment
 
 from . import load
 
@@ -23,18 +24,16 @@ def category_digit_counts(categories: torch.Tensor, digits: torch.Tensor, n_cate
 def pick_categories(counts: torch.Tensor) -> list[int]:
     """The digit each category stands for in the app (category_to_digit[c] = d, or -1 when unused).
 
-    Every digit gets exactly one category: greedily the (category, digit) pair whose category draws
-    that digit most reliably (highest share of its samples), then the next among those left. With
-    as many categories as digits this is a one-to-one assignment; with more (over-clustering), the
-    purest category of each digit is used and the others are left out.
+    Every digit gets exactly one category, chosen to maximise the summed precision (the share of a
+    category's samples read as its digit) with an optimal assignment (Hungarian method, scipy's
+    `linear_sum_assignment`). With as many categories as digits this is one-to-one; with more
+    (over-clustering), the leftover categories are not used.
     """
-    precision = counts.double() / counts.sum(1, keepdim=True).clamp_min(1)  # (k, 10)
+    precision = (counts.double() / counts.sum(1, keepdim=True).clamp_min(1)).numpy()  # (k, 10)
+    rows, cols = linear_sum_assignment(precision, maximize=True)
     assignment = [-1] * counts.shape[0]
-    for _ in range(min(counts.shape)):
-        c, d = divmod(int(precision.argmax()), counts.shape[1])
+    for c, d in zip(rows.tolist(), cols.tolist()):
         assignment[c] = d
-        precision[c, :] = -1
-        precision[:, d] = -1
     return assignment
 
 

@@ -11,6 +11,7 @@ come from its family's `evaluate.CARDS`.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 from pathlib import Path
 
@@ -115,6 +116,17 @@ def update_readme(readme: Path = README) -> None:
         parts += [f"### {title} — `{texts[name]['evaluate']}`", "", (folder / "metrics.md").read_text().strip(), ""]
         if (folder / "samples.png").is_file():
             parts += [f"![{title} samples](checkpoints/{name}/samples.png)", ""]
+    shortfalls = []
+    for family in FAMILIES.values():
+        if not family.evaluation:
+            continue
+        judge = getattr(importlib.import_module(f"{family.package}.evaluate"), "below_target", None)
+        metrics_file = local_folder(family.models[0].name) / "metrics.json"
+        if judge and metrics_file.is_file():
+            shortfalls += judge(json.loads(metrics_file.read_text()))
+    summary = ("**Below target in this release** (from the stored metrics): " + "; ".join(shortfalls) + "."
+               if shortfalls else "Every model meets its targets (from the stored metrics).")
+    parts = [summary, ""] + parts
     text = readme.read_text()
     head, rest = text.split(START, 1)
     tail = rest.split(END, 1)[1]

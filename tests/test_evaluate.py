@@ -77,6 +77,11 @@ def test_pick_categories_one_per_digit():
     assert metrics.picked_accuracy(counts, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9])[3] == pytest.approx(0.2)
 
 
+def test_pick_categories_is_optimal_not_greedy():
+    counts = torch.tensor([[10, 9], [9, 0]])  # greedy takes (0, 0) first and is left with 0
+    assert metrics.pick_categories(counts) == [1, 0]
+
+
 def test_pick_categories_over_clustered_takes_the_purest_and_leaves_the_rest():
     counts = torch.zeros(20, 10, dtype=torch.long)
     for c in range(20):

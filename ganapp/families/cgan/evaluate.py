@@ -18,46 +18,63 @@ CARDS = {
              "normalised, with a projection head (Miyato & Koyama 2018): realism score + ⟨features, embedding(label)⟩. "
              "Non-saturating GAN loss, Adam 2e-4 (β1 = 0.5), batch 64, trained on all 60,000 MNIST training digits. "
              "Samples are drawn with noise scale 0.8 (`noise_scale` in generation_config.json; the truncation trick of Brock et al. "
-             "2019): at the full scale 1.0 the evaluator reads 98.12% of them as the asked-for digit, with a Fréchet "
-             "distance of 8.35 and a variety ratio of at least 0.936 per digit (`python -m ganapp.evaluate cgan "
-             "--set noise_scale=1.0`); at 0.8, 99.21% — the table below — for less variety (ratio ≥ 0.855) and a larger "
-             "Fréchet distance, since the samples cover less of the real distribution.",
+             "2019): the table below gives the figures as served and at the full scale 1.0 — a smaller scale reads "
+             "as the asked-for digit more often, for less variety and a larger Fréchet distance, since the samples "
+             "cover less of the real distribution.",
         train="python -m ganapp.train cgan --threads 1 --export checkpoints",
         evaluate="python -m ganapp.evaluate cgan --set noise_scale=0.8"),
 }
 
 
 def evaluate_cgan(data_root=None, per_class: int = 1000, seed: int = 0, noise_scale: float | None = None) -> dict:
-    """Label accuracy, Fréchet distance and variety of the samples users get. With
-    `noise_scale`, first store that sampling scale beside the weights (generation_config.json)."""
+    """Label accuracy, Fréchet distance and variety of the samples users get (at the stored noise
+    scale) and at the full scale 1.0. With `noise_scale`, first store that sampling scale beside the
+    weights (generation_config.json)."""
     if noise_scale is not None:
         write_generation_config("cgan", noise_scale=noise_scale)
     train, test = MNISTSampler("train", data_root), MNISTSampler("test", data_root)
-    fakes = torch.cat([(cgan_samples(d, per_class, seed + d) + 1) / 2 for d in range(10)])  # (10k, 1, 28, 28)
-    labels = torch.arange(10).repeat_interleave(per_class)
-    preds, feats = evaluator_outputs(fakes)
-    accuracy = float((preds == labels).float().mean())
-    per_digit_acc = [float((preds[labels == d] == d).float().mean()) for d in range(10)]
-
-    n = len(fakes)
+    n = 10 * per_class
     g = torch.Generator().manual_seed(seed)
-    train_idx = torch.randperm(len(train), generator=g)[:n]
-    _, train_feats = evaluator_outputs(train.images[train_idx])
+    _, train_feats = evaluator_outputs(train.images[torch.randperm(len(train), generator=g)[:n]])
     _, test_feats = evaluator_outputs(test.images[:n])
-    fd_gen, fd_real = frechet_distance(feats, train_feats), frechet_distance(test_feats, train_feats)
+    fd_real = frechet_distance(test_feats, train_feats)
+    labels = torch.arange(10).repeat_interleave(per_class)
 
-    ratios = []
-    for d in range(10):  # variety: 200 samples per class against 200 real test digits of the class
-        real_d = test.images[test.labels == d][:200]
-        ratios.append(mean_pairwise_distance(fakes[labels == d][:200]) / mean_pairwise_distance(real_d))
+    def figures(scale: float) -> dict:
+        fakes = torch.cat([(cgan_samples(d, per_class, seed + d, scale) + 1) / 2 for d in range(10)])  # (n, 1, 28, 28)
+        preds, feats = evaluator_outputs(fakes)
+        ratios = []
+        for d in range(10):  # variety: 200 samples per class against 200 real test digits of the class
+            real_d = test.images[test.labels == d][:200]
+            ratios.append(mean_pairwise_distance(fakes[labels == d][:200]) / mean_pairwise_distance(real_d))
+        return {"noise_scale": scale, "label_accuracy": float((preds == labels).float().mean()),
+                "per_digit_accuracy": [float((preds[labels == d] == d).float().mean()) for d in range(10)],
+                "frechet_distance": frechet_distance(feats, train_feats), "variety_ratio_per_digit": ratios}
 
-    scale = cgan_noise_scale()
-    rows = [[f"label accuracy (evaluator, {per_class:,} per digit), noise scale {scale}", f"{100 * accuracy:.2f}%", "≥ 99%"],
-            [f"Fréchet distance to 10k train (evaluator features), n={n}", fd_gen, f"real test vs train: {fd_real:.3g}"],
-            ["variety: min over digits of pairwise-distance ratio (generated / real)", min(ratios), "≥ 0.8"]]
-    rows += [[f"digit {d}: accuracy / variety ratio", f"{100 * per_digit_acc[d]:.1f}% / {ratios[d]:.3f}", ""] for d in range(10)]
-    metrics = {"noise_scale": scale, "label_accuracy": accuracy, "per_digit_accuracy": per_digit_acc, "frechet_distance": fd_gen,
-               "frechet_distance_real_test_vs_train": fd_real, "variety_ratio_per_digit": ratios, "n": n}
+    shipped = figures(cgan_noise_scale())
+    full = figures(1.0) if shipped["noise_scale"] != 1.0 else shipped
+    rows = []
+    for f, what in ((shipped, "as served"), (full, "full scale")) if full is not shipped else ((shipped, "as served"),):
+        rows += [[f"label accuracy (evaluator, {per_class:,} per digit), noise scale {f['noise_scale']} ({what})",
+                  f"{100 * f['label_accuracy']:.2f}%", "≥ 99%"],
+                 [f"Fréchet distance to {n:,} train digits (evaluator features), noise scale {f['noise_scale']}",
+                  f["frechet_distance"], f"real test vs train: {fd_real:.3g}"],
+                 [f"variety: min over digits of pairwise-distance ratio (generated / real), noise scale {f['noise_scale']}",
+                  min(f["variety_ratio_per_digit"]), "≥ 0.8"]]
+    rows += [[f"digit {d}: accuracy / variety ratio (as served)",
+              f"{100 * shipped['per_digit_accuracy'][d]:.1f}% / {shipped['variety_ratio_per_digit'][d]:.3f}", ""]
+             for d in range(10)]
+    metrics = {**shipped, "full_scale": full, "frechet_distance_real_test_vs_train": fd_real, "n": n}
     write_metrics("cgan", metrics, markdown_table(["figure", "value", "target / baseline"], rows))
     cgan_all_digits(seed, 10).save(local_folder("cgan") / "samples.png")
     return metrics
+
+
+def below_target(metrics: dict) -> list[str]:
+    """What the stored figures say misses its bar, in words (for the README and the tab)."""
+    out = []
+    if metrics["label_accuracy"] < 0.99:
+        out.append(f"conditional GAN label accuracy {100 * metrics['label_accuracy']:.2f}% (target ≥ 99%)")
+    if min(metrics["variety_ratio_per_digit"]) < 0.8:
+        out.append(f"conditional GAN variety ratio {min(metrics['variety_ratio_per_digit']):.3f} (target ≥ 0.8)")
+    return out

@@ -19,10 +19,10 @@ def noise_scale() -> float:
 
 
 @torch.inference_mode()
-def cgan_samples(digit: int, count: int, seed: int) -> torch.Tensor:
-    """`count` samples of `digit`: (count, 1, 28, 28) in [-1, 1]."""
+def cgan_samples(digit: int, count: int, seed: int, scale: float | None = None) -> torch.Tensor:
+    """`count` samples of `digit`: (count, 1, 28, 28) in [-1, 1]; `scale` defaults to the measured one."""
     g = load("cgan")
-    z = (seeded_noise(seed, count, g.config.z_dim) * noise_scale()).to(device_of(g))
+    z = (seeded_noise(seed, count, g.config.z_dim) * (noise_scale() if scale is None else scale)).to(device_of(g))
     return g(z, torch.full((count,), digit, device=z.device)).cpu()
 
 

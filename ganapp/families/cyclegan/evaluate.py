@@ -21,7 +21,7 @@ _PAIR = dict(  # both generators are trained together, in one run, and evaluated
              "with the same texture scale — with LSGAN, cycle (λ = 10) and identity (0.5 λ) losses, a 50-image "
              "history for the PatchGAN discriminators (32 base filters), batch 1, Adam 2e-4 decaying linearly to 0 "
              "over the second half. Why this size: a 256×256 image must translate in ≤ 150 ms on 2 CPU cores; "
-             "this generator takes 119 ms there against 956 ms for the paper's, measured in one run of `python -m benchmarks`. "
+             "`python -m benchmarks` measures it against the paper's generator (the README's Performance section). "
              "Both generators were trained together; this is one of the pair.",
         train="python -m ganapp.train cyclegan --threads 1 --snapshot-every 500   # shipped: the step-4500 snapshot (the run was stopped there)",
         evaluate="python -m ganapp.evaluate cyclegan",

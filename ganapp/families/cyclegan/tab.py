@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import gradio as gr
 
+from ...checks import InvalidInput
 from ...ui.common import UploadImage, availability_note, how_it_works, user_errors
 from . import inference
 
@@ -23,7 +24,7 @@ MAX_SIDE = 512  # the longest side of what we translate; larger uploads are down
 @user_errors
 def translate(image, direction):
     if image is None:
-        raise inference.InvalidInput("upload an image first")
+        raise InvalidInput("upload an image first")
     return inference.cyclegan_translate(image, direction, MAX_SIDE)
 
 

@@ -157,3 +157,13 @@ def plot_latent_scatter(mu: np.ndarray, labels: np.ndarray, path: Path) -> None:
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)
+
+
+def below_target(metrics: dict) -> list[str]:
+    """What the stored figures say misses its bar, in words (for the README)."""
+    bars = [("test negative ELBO", metrics["test_negative_elbo"], 95, "≤ 95 nats", lambda v: f"{v:.2f} nats", False),
+            ("reconstructions read right", metrics["reconstruction_accuracy"], 0.97, "≥ 97%", lambda v: f"{100 * v:.1f}%", True),
+            ("interpolation ends read right", metrics["interpolation_end_accuracy"], 0.95, "≥ 95%",
+             lambda v: f"{100 * v:.1f}%", True)]
+    return [f"VAE {what}: {fmt(v)} (target {target})" for what, v, bar, target, fmt, higher in bars
+            if (v < bar if higher else v > bar)]

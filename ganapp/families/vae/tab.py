@@ -6,8 +6,10 @@ import torch
 
 import ganapp
 
+from ...checks import MAX_SEED, check_float, check_int
 from ...hub import resolve
 from ...images import grid, to_pil
+from ...sampling import DIGIT_SCALE
 from ...ui.common import (
     DrawingEditor,
     availability_note,
@@ -44,12 +46,12 @@ def _endpoint(editor, digit, seed) -> torch.Tensor:
 
 
 def _ends(start_digit, end_digit, start_editor, end_editor, seed) -> tuple[torch.Tensor, torch.Tensor]:
-    seed = inference.check_int("seed", seed, 0, inference.MAX_SEED)
+    seed = check_int("seed", seed, 0, MAX_SEED)
     return _endpoint(start_editor, start_digit, seed), _endpoint(end_editor, end_digit, seed)
 
 
 def _decoded_at(a: torch.Tensor, b: torch.Tensor, t, method):
-    t = inference.check_float("t", t, 0, 1)
+    t = check_float("t", t, 0, 1)
     return to_pil(inference.vae_frames(a, b, torch.tensor([t]), method)[0], scale=8)
 
 
@@ -61,11 +63,11 @@ def interpolate_api(start_digit, end_digit, steps, seed, method):
 @user_errors
 def interpolate_ui(start_digit, end_digit, start_editor, end_editor, seed, steps, method, t):
     """The strip (drawings included), the frame at t, and the forth-and-back GIF."""
-    steps = inference.check_int("steps", steps, 2, 32)
+    steps = check_int("steps", steps, 2, 32)
     a, b = _ends(start_digit, end_digit, start_editor, end_editor, seed)
     frames = inference.vae_frames(a, b, torch.linspace(0, 1, steps), method)
-    strip = grid(frames, nrow=steps, scale=inference.DIGIT_SCALE, padding=0)
-    tiles = [to_pil(f, scale=inference.DIGIT_SCALE) for f in frames]
+    strip = grid(frames, nrow=steps, scale=DIGIT_SCALE, padding=0)
+    tiles = [to_pil(f, scale=DIGIT_SCALE) for f in frames]
     return strip, _decoded_at(a, b, t, method), str(save_gif(tiles, "vae_morph", 100))
 
 
