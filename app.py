@@ -21,6 +21,12 @@ QUEUE_SIZE = 64           # beyond this many waiting jobs, new ones are told the
 CONCURRENCY = 4           # jobs of one event running at once (the models are light)
 
 
+# Digits are 28 pixels: shown large, they must stay crisp (nearest-neighbour, not blurred).
+CSS = """
+.pixelated img { image-rendering: pixelated; }
+"""
+
+
 def build_demo(queue_size: int = QUEUE_SIZE, concurrency: int = CONCURRENCY) -> gr.Blocks:
     with gr.Blocks(title="ganapp", delete_cache=(600, 1800)) as demo:
         gr.Markdown(INTRO)
@@ -42,7 +48,7 @@ def _noop(x: int) -> int:
 
 # How the app is served, here and in the tests: uploads bounded, no share links, and errors
 # shown to users only as the short messages our handlers raise (no tracebacks, no paths).
-LAUNCH_OPTIONS = dict(max_file_size=MAX_FILE_SIZE, share=False, show_error=False)
+LAUNCH_OPTIONS = dict(max_file_size=MAX_FILE_SIZE, share=False, show_error=False, css=CSS)
 
 set_cpu_threads()
 demo = build_demo()

@@ -81,19 +81,56 @@ def test_infogan_slider_redraws(page):
     finish(page, "infogan")
 
 
-def test_vae_tab_interpolates(page):
+def test_vae_tab_interpolates_live_and_plays_its_gif(page):
     panel = open_tab(page, "VAE")
     before = wait_for_new_image(page, "vae-strip", [])
-    panel.get_by_role("radio", name="1", exact=True).first.check()  # the start digit
-    panel.get_by_role("button", name="Interpolate").click()
+    wait_for_new_image(page, "vae-gif", [])  # the morph plays on the page, not only as a download
+    panel.get_by_role("radio", name="1", exact=True).first.check()  # the start digit: redraws at once
     wait_for_new_image(page, "vae-strip", before)
     finish(page, "vae")
 
 
-def test_cyclegan_tab_translates_an_upload(page):
+def test_cyclegan_tab_translates_an_upload_at_once(page):
     panel = open_tab(page, "CycleGAN")
     panel.locator("input[type=file]").first.set_input_files(str(EXAMPLE_PHOTO))
-    page.wait_for_timeout(500)
-    panel.get_by_role("button", name="Translate").click()
     wait_for_new_image(page, "cyclegan-output", [])
+    # Outputs are pictures, not drop zones: no upload input, no "Drop Image Here".
+    assert page.locator("#cyclegan-output input[type=file]").count() == 0
+    assert page.locator("#cyclegan-cycled input[type=file]").count() == 0
     finish(page, "cyclegan")
+
+
+def test_editing_the_seed_raises_no_error_and_the_box_shows_the_seed_used(page):
+    panel = open_tab(page, "Conditional GAN")
+    before = wait_for_new_image(page, "cgan-samples", [])
+    box = panel.locator(".seed-box input").first
+    box.fill("")  # cleared while typing: nothing happens
+    box.type("12")
+    page.wait_for_timeout(500)
+    assert image_sources(page, "cgan-samples") == before
+    box.press("Enter")
+    wait_for_new_image(page, "cgan-samples", before)
+    box.fill("1.5")
+    box.press("Enter")
+    page.wait_for_timeout(800)
+    assert box.input_value() == "2"  # rounded, and shown as used
+    box.fill("-4")
+    box.press("Enter")
+    page.wait_for_timeout(800)
+    assert box.input_value() == "2"  # out of range: the seed in use stays, and says so
+    assert page.locator(".toast-body.error, .toast-wrap .error").count() == 0
+    finish(page, "cgan-seed")
+
+
+@pytest.mark.parametrize("tab", ["InfoGAN", "Conditional GAN", "CycleGAN", "VAE"])
+def test_every_tab_fits_a_phone(page, tab):
+    open_tab(page, tab)  # at desktop width, where every tab's button shows; then a phone's width
+    page.set_viewport_size({"width": 400, "height": 860})
+    try:
+        page.wait_for_timeout(700)
+        overflow = page.evaluate("document.documentElement.scrollWidth")
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"phone-{tab.lower().replace(' ', '-')}.png"), full_page=True)
+        assert overflow <= 400, f"{tab}: the page is {overflow} px wide on a 400 px screen"
+    finally:
+        page.set_viewport_size({"width": 1400, "height": 1000})

@@ -5,10 +5,11 @@ import functools
 import random
 
 import gradio as gr
+from gradio import image_utils
 from PIL import Image
 
 import ganapp
-from ganapp.checks import MAX_SEED, InvalidInput
+from ganapp.checks import MAX_SEED, InvalidInput, check_int
 from ganapp.images import NOT_READABLE, BadImage, check_image_file
 
 from .exports import png_file
@@ -44,14 +45,36 @@ def random_seed() -> int:
     return random.randint(0, 2**31 - 1)
 
 
+def commit_seed(typed, current) -> tuple[int, int]:
+    """The seed to use, shown in the box and committed: what was typed when it is a whole number in
+    range (the box rounds 1.5 to 2, and shows it), else the seed in use — never an error."""
+    try:
+        seed = check_int("seed", typed, 0, MAX_SEED)
+    except InvalidInput:
+        seed = int(current)
+    return seed, seed
+
+
+def new_seed() -> tuple[int, int]:
+    seed = random_seed()
+    return seed, seed
+
+
 def seed_control(prefix: str, value: int = 0) -> gr.Number:
-    """A seed box and a 🎲 button that draws a new one (a private helper event)."""
+    """A seed box and a 🎲 button that draws a new one. Returns the *committed* seed, a hidden
+    number that changes only when a whole seed is entered (Enter, or leaving the box) or drawn:
+    tabs use it as their seed input and its `.change` as a trigger. Typing never fires an event,
+    so half-typed or cleared boxes raise no error, and the box always shows the seed in use."""
     with gr.Row(equal_height=True):
-        seed = gr.Number(value=value, label="Seed", precision=0, minimum=0, maximum=MAX_SEED, scale=4)
-        dice = gr.Button("🎲 Random seed", scale=1, size="sm")
-    dice.click(random_seed, outputs=seed, api_name=f"{prefix}_random_seed", api_visibility="private",
+        box = gr.Number(value=value, label="Seed", precision=0, scale=4, elem_classes="seed-box",
+                        info="Same inputs and seed, same picture. Enter to apply.")
+        dice = gr.Button("🎲 New samples", scale=1, size="sm")
+    committed = gr.Number(value=value, visible=False, precision=0)
+    gr.on([box.submit, box.blur], commit_seed, inputs=[box, committed], outputs=[box, committed],
+          api_name=f"{prefix}_commit_seed", api_visibility="private", show_progress="hidden")
+    dice.click(new_seed, outputs=[box, committed], api_name=f"{prefix}_random_seed", api_visibility="private",
                show_progress="hidden")
-    return seed
+    return committed
 
 
 def availability_note(*names: str) -> None:
@@ -87,18 +110,16 @@ class UploadImage(gr.Image):
     is not an image or a truncated one get the same short message as everywhere else. It hands
     the handler the file path (no conversion here: `images.open_user_image` does it, bounded)."""
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("image_mode", None)  # Gradio would otherwise decode and convert first
-        super().__init__(*args, **kwargs)
-
     def get_block_name(self) -> str:
         return "image"  # the stock front end
 
     def preprocess(self, payload):
-        if payload is not None:
-            _checked([payload.path])
-        try:
-            return super().preprocess(payload)
+        if payload is None:
+            return None
+        _checked([payload.path])
+        try:  # Gradio's own preprocessing, minus the colour conversion that would decode the whole file
+            return image_utils.preprocess_image(payload, cache_dir=self.GRADIO_CACHE, format=self.format,
+                                                image_mode=None, type=self.type)
         except (OSError, SyntaxError, ValueError, EOFError):
             raise gr.Error(NOT_READABLE, print_exception=False) from None
 

@@ -31,18 +31,18 @@ def all_digits(seed):
 def build(demo: gr.Blocks) -> None:
     availability_note("cgan")
     with gr.Row():
+        with gr.Column(scale=2, min_width=240):  # first: above the controls when a phone stacks them
+            samples = gr.Image(label="Samples", type="pil", format="png", height=420, interactive=False,
+                               elem_id="cgan-samples", elem_classes="pixelated")
         with gr.Column(scale=1):
             digit = gr.Radio(list(range(10)), value=3, label="Digit")
             count = gr.Slider(1, 64, value=16, step=1, label="Number of samples")
             seed = seed_control("cgan")
-            button = gr.Button("Generate", variant="primary")
-        with gr.Column(scale=2):
-            samples = gr.Image(label="Samples", type="pil", format="png", height=420, elem_id="cgan-samples")
-    gr.on([demo.load, button.click, digit.change, count.change, seed.change], generate, inputs=[digit, count, seed],
+    gr.on([demo.load, digit.change, count.change, seed.change], generate, inputs=[digit, count, seed],
           outputs=samples, api_name="cgan_generate", trigger_mode="always_last", show_progress="minimal")
     with gr.Accordion("All digits: label down the rows, the same noise down each column", open=True):
-        grid_button = gr.Button("Show all digits")
-        grid = gr.Image(label="All digits", type="pil", format="png")
-    gr.on([grid_button.click, seed.change], all_digits, inputs=seed, outputs=grid,
+        grid_button = gr.Button("Redraw all digits")
+        grid = gr.Image(label="All digits", type="pil", format="png", interactive=False, elem_classes="pixelated")
+    gr.on([demo.load, grid_button.click, seed.change], all_digits, inputs=seed, outputs=grid,
           api_name="cgan_all_digits", api_visibility="private", trigger_mode="always_last")
     how_it_works(EXPLANATION)

@@ -45,15 +45,23 @@ def build(demo: gr.Blocks) -> None:
             direction = gr.Radio([("photo → Monet", "photo2monet"), ("Monet → photo", "monet2photo")],
                                  value="photo2monet", label="Direction")
             show_cycle = gr.Checkbox(value=True, label="Also translate back (the cycle)")
-            button = gr.Button("Translate", variant="primary")
-        translated = gr.Image(label="Translation", type="pil", format="png", height=400, elem_id="cyclegan-output")
-        cycled = gr.Image(label="Translated back", type="pil", format="png", height=400)
+        translated = gr.Image(label="Translation", type="pil", format="png", height=400, interactive=False,
+                              elem_id="cyclegan-output")
+        cycled = gr.Image(label="Translated back", type="pil", format="png", height=400, interactive=False,
+                          elem_id="cyclegan-cycled")
     examples = sorted(inference.EXAMPLES.glob("*.jpg")) + sorted(inference.EXAMPLES.glob("*.png"))
     if examples:
         gr.Examples([[str(p), "monet2photo" if p.name.startswith("monet") else "photo2monet"] for p in examples],
-                    inputs=[image, direction], label="Examples (credits in the README)")
-    gr.on([button.click], translate, inputs=[image, direction], outputs=translated,
-          api_name="cyclegan_translate").then(
-        translate_back, inputs=[translated, direction, show_cycle], outputs=cycled,
-        api_name="cyclegan_translate_back", api_visibility="private")
+                    inputs=[image, direction], label="Examples (credits in the README): click one to translate it",
+                    examples_per_page=6)
+    # Live, like every tab: a new picture (uploaded, pasted, taken or an example) or direction
+    # translates at once. A failure clears both outputs, so no stale result sits beside the message.
+    translation = gr.on([image.change, direction.change], translate, inputs=[image, direction], outputs=translated,
+                        api_name="cyclegan_translate")
+    translation.success(translate_back, inputs=[translated, direction, show_cycle], outputs=cycled,
+                        api_name="cyclegan_translate_back", api_visibility="private")
+    translation.failure(lambda: (None, None), outputs=[translated, cycled], api_visibility="private",
+                        show_progress="hidden")
+    show_cycle.change(translate_back, inputs=[translated, direction, show_cycle], outputs=cycled,
+                      api_visibility="private")
     how_it_works(EXPLANATION)

@@ -64,13 +64,15 @@ def build(demo: gr.Blocks) -> None:
     availability_note("infogan")
     names = _code_names()
     with gr.Row():
+        # The picture comes first: on a phone the columns stack, and it stays above the sliders.
+        with gr.Column(scale=1, min_width=240):
+            image = gr.Image(label="Sample", type="pil", format="png", height=336, interactive=False,
+                             elem_id="infogan-sample", elem_classes="pixelated")
         with gr.Column(scale=1):
             digit = gr.Radio(_digit_choices(), value=7, label="Digit (the category the model uses for it)")
             c1 = gr.Slider(-2, 2, value=0, step=0.05, label=f"c1: {names[0]}")
             c2 = gr.Slider(-2, 2, value=0, step=0.05, label=f"c2: {names[1]}")
             seed = seed_control("infogan")
-        with gr.Column(scale=1):
-            image = gr.Image(label="Sample", type="pil", format="png", height=336, elem_id="infogan-sample")
     # One endpoint for every control: the image follows the sliders while they are dragged,
     # always computing the latest position, with no progress overlay flickering.
     gr.on([demo.load, digit.change, c1.change, c2.change, seed.change], generate, inputs=[digit, c1, c2, seed], outputs=image,
@@ -79,8 +81,13 @@ def build(demo: gr.Blocks) -> None:
         with gr.Row():
             code = gr.Radio(names, value=names[0], label="Code to sweep")
             sweep_button = gr.Button("Sweep")
-        sweep = gr.Image(label="Rows: digits 0–9; columns: the code from −2 to 2", type="pil", format="png")
-        gif = gr.File(label="Animated GIF of the sweep")
-    sweep_button.click(traversal, inputs=[code, seed], outputs=[sweep, gif], api_name="infogan_traversal",
-                       api_visibility="private")
+        with gr.Row():
+            sweep = gr.Image(label="Rows: digits 0–9; columns: the code from −2 to 2", type="pil", format="png",
+                             interactive=False, elem_classes="pixelated")
+            animation = gr.Image(label="The sweep, animated", type="filepath", interactive=False,
+                                 elem_id="infogan-gif", elem_classes="pixelated")
+        gif = gr.File(label="Download the GIF", interactive=False)
+    sweep_button.click(traversal, inputs=[code, seed], outputs=[sweep, animation], api_name="infogan_traversal",
+                       api_visibility="private").success(lambda path: path, inputs=animation, outputs=gif,
+                                                         api_visibility="private", show_progress="hidden")
     how_it_works(EXPLANATION)

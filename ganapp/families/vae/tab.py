@@ -62,13 +62,14 @@ def interpolate_api(start_digit, end_digit, steps, seed, method):
 
 @user_errors
 def interpolate_ui(start_digit, end_digit, start_editor, end_editor, seed, steps, method, t):
-    """The strip (drawings included), the frame at t, and the forth-and-back GIF."""
+    """The strip (drawings included), the frame at t, the forth-and-back GIF, and the start and end digits."""
     steps = check_int("steps", steps, 2, 32)
     a, b = _ends(start_digit, end_digit, start_editor, end_editor, seed)
     frames = inference.vae_frames(a, b, torch.linspace(0, 1, steps), method)
     strip = grid(frames, nrow=steps, scale=DIGIT_SCALE, padding=0)
     tiles = [to_pil(f, scale=DIGIT_SCALE) for f in frames]
-    return strip, _decoded_at(a, b, t, method), str(save_gif(tiles, "vae_morph", 100))
+    return (strip, _decoded_at(a, b, t, method), str(save_gif(tiles, "vae_morph", 100)),
+            to_pil(a, scale=DIGIT_SCALE), to_pil(b, scale=DIGIT_SCALE))  # ..., and the two real digits used
 
 
 @user_errors
@@ -98,50 +99,65 @@ def _scatter_path() -> str | None:
     return str(path) if path.is_file() else None
 
 
-def _digit_input(label: str, value: int):
-    with gr.Column():
-        digit = gr.Radio(list(range(10)), value=value, label=f"{label}: a real test digit")
-        editor = DrawingEditor(label=f"…or draw / upload the {label.lower()} digit (used when it has ink)",
-                                type="pil", sources=["upload", "clipboard"], image_mode="RGBA",
-                                brush=gr.Brush(colors=["#000000"], default_size=18), canvas_size=(280, 280),
-                                height=300, layers=False, transforms=())
-    return digit, editor
+def _editor(label: str) -> DrawingEditor:
+    return DrawingEditor(label=f"{label} (used when it has ink)", type="pil", sources=["upload", "clipboard"],
+                         image_mode="RGBA", brush=gr.Brush(colors=["#000000"], default_size=18),
+                         canvas_size=(280, 280), height=300, layers=False, transforms=())
 
 
 def build(demo: gr.Blocks) -> None:
     availability_note("vae", "vae2d")
     with gr.Row():
-        start_digit, start_editor = _digit_input("Start", 3)
-        end_digit, end_editor = _digit_input("End", 8)
+        start_digit = gr.Radio(list(range(10)), value=3, label="Start: a real test digit")
+        end_digit = gr.Radio(list(range(10)), value=8, label="End: a real test digit")
     with gr.Row():
         steps = gr.Slider(2, 32, value=10, step=1, label="Steps")
         method = gr.Radio(list(inference.METHODS), value="lerp", label="Interpolation",
                           info="lerp: straight line; slerp: along a great circle (keeps the norm)")
     seed = seed_control("vae")
-    button = gr.Button("Interpolate", variant="primary")
-    strip = gr.Image(label="Start → end", type="pil", format="png", elem_id="vae-strip")
+    with gr.Accordion("Draw your own start or end digit", open=False):
+        with gr.Row():
+            start_editor, end_editor = _editor("Start"), _editor("End")
+    with gr.Row(equal_height=True):
+        start_used = gr.Image(label="Start used", type="pil", format="png", interactive=False, height=140,
+                              min_width=120, scale=0, elem_classes="pixelated")
+        strip = gr.Image(label="Start → end", type="pil", format="png", interactive=False, elem_id="vae-strip",
+                         elem_classes="pixelated", scale=4)
+        end_used = gr.Image(label="End used", type="pil", format="png", interactive=False, height=140,
+                            min_width=120, scale=0, elem_classes="pixelated")
     with gr.Row():
         t = gr.Slider(0, 1, value=0.5, step=0.01, label="t (0 = start, 1 = end)")
-        at_t = gr.Image(label="Decoded at t", type="pil", format="png", height=240)
-        gif = gr.File(label="Animated GIF (forth and back)")
+        at_t = gr.Image(label="Decoded at t", type="pil", format="png", height=240, interactive=False,
+                        elem_classes="pixelated")
+        animation = gr.Image(label="The morph, animated (forth and back)", type="filepath", interactive=False,
+                             height=240, elem_id="vae-gif", elem_classes="pixelated")
+    gif = gr.File(label="Download the GIF", interactive=False)
     ui_inputs = [start_digit, end_digit, start_editor, end_editor, seed, steps, method, t]
+    ui_outputs = [strip, at_t, animation, start_used, end_used]
     # The public endpoint: example digits only, exactly the documented inputs. The UI then
-    # redoes the strip with any drawing, and adds the frame at t and the GIF.
-    gr.on([demo.load, button.click], interpolate_api, inputs=[start_digit, end_digit, steps, seed, method],
-          outputs=strip, api_name="vae_interpolate").then(
-        interpolate_ui, inputs=ui_inputs, outputs=[strip, at_t, gif], api_name="vae_interpolate_ui",
-        api_visibility="private")
+    # redoes the strip with any drawing, and adds the real digits used, the frame at t and the GIF.
+    # Live, like every tab: any control redraws.
+    public = gr.on([demo.load, start_digit.change, end_digit.change, steps.change, method.change, seed.change],
+                   interpolate_api, inputs=[start_digit, end_digit, steps, seed, method], outputs=strip,
+                   api_name="vae_interpolate", trigger_mode="always_last")
+    drawn = gr.on([start_editor.change, end_editor.change], lambda: None, api_visibility="private",
+                  show_progress="hidden", trigger_mode="always_last")
+    for event in (public, drawn):
+        event.success(interpolate_ui, inputs=ui_inputs, outputs=ui_outputs, api_visibility="private",
+                      show_progress="hidden").success(lambda path: path, inputs=animation, outputs=gif,
+                                                      api_visibility="private", show_progress="hidden")
     t.change(frame_at, inputs=[start_digit, end_digit, start_editor, end_editor, seed, method, t], outputs=at_t,
              api_name="vae_frame_at", api_visibility="private", trigger_mode="always_last", show_progress="hidden")
 
     gr.Markdown("### The 2-D latent space")
     with gr.Row():
         map_image = gr.Image(label="Decoder over [−3, 3]² (click a point)", type="pil", format="png",
-                             interactive=False, height=448)
+                             interactive=False, height=448, elem_classes="pixelated")
         gr.Image(value=_scatter_path(), label="Test digits encoded, coloured by label", type="filepath",
                  interactive=False, height=448)
         with gr.Column():
-            clicked = gr.Image(label="Decoded at the clicked point", type="pil", format="png", height=240)
+            clicked = gr.Image(label="Decoded at the clicked point", type="pil", format="png", height=240,
+                               interactive=False, elem_classes="pixelated")
             where = gr.Markdown()
     demo.load(latent_map, outputs=map_image, api_name="vae_latent_map", api_visibility="private")
     map_image.select(decode_click, outputs=[clicked, where], api_name="vae_decode_point", api_visibility="private")
