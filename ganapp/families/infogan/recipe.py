@@ -30,6 +30,11 @@ class InfoGANTrainConfig:
     lr_g: float = 1e-3
     lambda_cat: float = 1.0   # weight of the categorical information term
     lambda_cont: float = 0.1  # weight of the continuous information term
+    # Semi-supervision, the last resort (disclosed in the card and the tab): this many labelled training
+    # digits per class, on which Q must read category d for digit d. 0: no label is ever used.
+    labels_per_digit: int = 0
+    lambda_sup: float = 1.0   # weight of that supervised cross-entropy
+    sup_batch: int = 32       # labelled digits per step
 
 
 def sample_codes(cfg: InfoGANConfig, n: int, generator: torch.Generator):
@@ -51,6 +56,10 @@ class InfoGANRecipe:
         self.opt_g = torch.optim.Adam(self.g.parameters(), train.lr_g, betas=(0.5, 0.999))
         self.opt_d = torch.optim.Adam(self.d.parameters(), train.lr_d, betas=(0.5, 0.999))
         self.modules, self.optimizers = {"g": self.g, "d": self.d}, {"g": self.opt_g, "d": self.opt_d}
+        if train.labels_per_digit:  # a fixed handful, the same for every seed
+            order = torch.randperm(len(self.data), generator=torch.Generator().manual_seed(0))
+            labels = self.data.labels[order]
+            self.labelled = torch.cat([order[labels == d][:train.labels_per_digit] for d in range(10)])  # (10 n,)
         # Sample grid: rows = categories, columns = the first continuous code from -2 to 2.
         fixed = torch.Generator().manual_seed(1234)
         k = model.n_categories
@@ -89,6 +98,10 @@ class InfoGANRecipe:
         d_fake, q_cat, q_cont = self.d(fake.detach())
         loss_d = F.softplus(-d_real).mean() + F.softplus(d_fake).mean()
         loss_info_d = self._info_loss(q_cat, q_cont, category, continuous)
+        if self.cfg.labels_per_digit:
+            pick = self.labelled[torch.randint(len(self.labelled), (self.cfg.sup_batch,), generator=generator)]
+            _, q_cat_real, _ = self.d(self.data.images[pick] * 2 - 1)
+            loss_info_d = loss_info_d + self.cfg.lambda_sup * F.cross_entropy(q_cat_real, self.data.labels[pick])
         self.opt_d.zero_grad(set_to_none=True)
         (loss_d + loss_info_d).backward()
         self.opt_d.step()
