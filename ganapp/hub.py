@@ -40,6 +40,10 @@ WEIGHT_FILES = ("config.json", constants.SAFETENSORS_SINGLE_FILE)
 # Measured settings for sampling (a cGAN's noise scale, which InfoGAN category draws which digit), apart
 # from the architecture: written only by `python -m ganapp.evaluate`, never by an export; optional.
 GENERATION_FILE = "generation_config.json"
+# The model's measured quality in one line, and what misses its target: written by `python -m ganapp.reports`
+# from the evaluation's metrics, shown by its tab; optional.
+QUALITY_FILE = "quality.json"
+OPTIONAL_FILES = (GENERATION_FILE, QUALITY_FILE)
 
 
 class HubModel(nn.Module, PyTorchModelHubMixin):
@@ -115,11 +119,12 @@ def resolve(name: str) -> Path:
             f"no weights for '{name}': not in {folder} and not downloadable from the Hub "
             f"({s.repo_id}@{s.revision}): {type(e).__name__}"
         ) from e
-    try:  # lands in the same snapshot folder when the repo has it
-        hf_hub_download(s.repo_id, GENERATION_FILE, revision=s.revision, local_files_only=_offline(),
-                        endpoint=os.environ.get("HF_ENDPOINT") or None)
-    except (HfHubHTTPError, LocalEntryNotFoundError, OfflineModeIsEnabled, OSError):
-        pass  # a model without measured settings samples with its defaults
+    for filename in OPTIONAL_FILES:
+        try:  # lands in the same snapshot folder when the repo has it
+            hf_hub_download(s.repo_id, filename, revision=s.revision, local_files_only=_offline(),
+                            endpoint=os.environ.get("HF_ENDPOINT") or None)
+        except (HfHubHTTPError, LocalEntryNotFoundError, OfflineModeIsEnabled, OSError):
+            pass  # a model without measured settings samples with its defaults
     return Path(paths[0]).parent
 
 
@@ -129,6 +134,12 @@ def generation_config(name: str) -> dict:
     Read on every call (a few hundred bytes), so a fresh evaluation is picked up without a restart.
     """
     path = resolve(name) / GENERATION_FILE
+    return json.loads(path.read_text()) if path.is_file() else {}
+
+
+def quality(name: str) -> dict:
+    """Model `name`'s measured quality ({"line": ..., "below_target": [...]}, see reports), {} when none."""
+    path = resolve(name) / QUALITY_FILE
     return json.loads(path.read_text()) if path.is_file() else {}
 
 
@@ -156,7 +167,7 @@ def push(name: str, repo_id: str, tag: str | None = None, api: HfApi | None = No
     api = api or HfApi()
     api.create_repo(repo_id, repo_type="model", exist_ok=True, private=private)
     commit = api.upload_folder(repo_id=repo_id, folder_path=folder, repo_type="model",
-                               allow_patterns=["config.json", "*.safetensors", GENERATION_FILE, "README.md", "*.png", "*.gif"],
+                               allow_patterns=["config.json", "*.safetensors", *OPTIONAL_FILES, "README.md", "*.png", "*.gif"],
                                commit_message=f"ganapp: upload {name}")
     if tag:
         try:

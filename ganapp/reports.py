@@ -15,7 +15,7 @@ import importlib
 import json
 from pathlib import Path
 
-from .hub import local_folder
+from .hub import QUALITY_FILE, local_folder
 from .registry import FAMILIES, MODELS
 from .training.loop import read_log
 
@@ -68,7 +68,34 @@ def plot_curves(run_dir: Path, out: Path) -> bool:
     return True
 
 
+def judgements(name: str) -> dict | None:
+    """Model `name`'s quality in one line and what misses its target, from its stored metrics and its
+    family's `quality_line` / `below_target`; None when it has no metrics (or no judge)."""
+    family = FAMILIES[MODELS[name].family]
+    module = importlib.import_module(f"{family.package}.evaluate")
+    metrics_file = local_folder(name) / "metrics.json"
+    if not metrics_file.is_file() or not hasattr(module, "quality_line"):
+        return None
+    metrics = json.loads(metrics_file.read_text())
+    main = local_folder(family.models[0].name) / "metrics.json"
+    if name != family.models[0].name and (not main.is_file() or json.loads(main.read_text()) != metrics):
+        return None  # the judges read the family's main figures (vae2d has others)
+    below = getattr(module, "below_target", lambda m: [])(metrics)
+    return {"line": module.quality_line(metrics), "below_target": below}
+
+
+def write_quality(name: str) -> Path | None:
+    """`checkpoints/<name>/quality.json`, what the tab shows about the model."""
+    judged = judgements(name)
+    if judged is None:
+        return None
+    path = local_folder(name) / QUALITY_FILE
+    path.write_text(json.dumps(judged, indent=2, ensure_ascii=False) + "\n")
+    return path
+
+
 def write_card(name: str, run_dir: Path | None = None) -> Path:
+    write_quality(name)
     folder = local_folder(name)
     card = cards()[name]
     run_dir = Path(run_dir or card.get("run_dir", f"runs/{name}"))
@@ -118,12 +145,8 @@ def update_readme(readme: Path = README) -> None:
             parts += [f"![{title} samples](checkpoints/{name}/samples.png)", ""]
     shortfalls = []
     for family in FAMILIES.values():
-        if not family.evaluation:
-            continue
-        judge = getattr(importlib.import_module(f"{family.package}.evaluate"), "below_target", None)
-        metrics_file = local_folder(family.models[0].name) / "metrics.json"
-        if judge and metrics_file.is_file():
-            shortfalls += judge(json.loads(metrics_file.read_text()))
+        judged = judgements(family.models[0].name) if family.evaluation else None
+        shortfalls += judged["below_target"] if judged else []
     summary = ("**Below target in this release** (from the stored metrics): " + "; ".join(shortfalls) + "."
                if shortfalls else "Every model meets its targets (from the stored metrics).")
     parts = [summary, ""] + parts

@@ -117,3 +117,14 @@ def test_a_tab_without_weights_says_so_and_the_others_work(tiny_checkpoints, tmp
         assert c.predict(7, 0, 0, 0, api_name="/infogan_generate")
     finally:
         demo.close()
+
+
+def test_the_api_pages_examples_work_when_copied(client):
+    """The "Use via API" page shows each endpoint with example inputs; copied as they are, they must
+    work. (The CycleGAN example is Gradio's public sample image, fetched by the server: not offline.)"""
+    endpoints = client.view_api(return_format="dict", print_info=False)["named_endpoints"]
+    assert PUBLIC <= set(endpoints)
+    for name in sorted(PUBLIC - {"/cyclegan_translate"}):
+        args = [p["example_input"] for p in endpoints[name]["parameters"]]
+        with open(client.predict(*args, api_name=name), "rb") as f:
+            assert f.read(8) == b"\x89PNG\r\n\x1a\n", name

@@ -28,3 +28,22 @@ def test_infogan_sweep_gives_a_grid_and_a_gif(tiny):
     image, gif = infogan_tab.traversal("slant", 3)
     assert Image.open(image).size[1] == 10 * 112 + 11 * 2 * 4
     assert open(gif, "rb").read(6) == b"GIF89a"
+
+
+def test_a_tab_states_its_measured_quality_and_says_when_below_target(tiny_checkpoints, tmp_path, use_checkpoints):
+    import json
+    import shutil
+
+    import gradio as gr
+
+    from ganapp.ui.common import quality_note
+
+    shutil.copytree(tiny_checkpoints, tmp_path / "ck")
+    use_checkpoints(tmp_path / "ck")
+    (tmp_path / "ck" / "cgan" / "quality.json").write_text(json.dumps(
+        {"line": "reads 97.0% right", "below_target": ["label accuracy 97.0% (target ≥ 99%)"]}))
+    with gr.Blocks() as demo:
+        quality_note("cgan")
+        quality_note("vae")  # nothing measured: no note
+    texts = [b.value for b in demo.blocks.values() if isinstance(b, gr.Markdown)]
+    assert len(texts) == 1 and "reads 97.0% right" in texts[0] and "Below target" in texts[0]

@@ -9,8 +9,10 @@ from gradio import image_utils
 from PIL import Image
 
 import ganapp
+from ganapp import hub
 from ganapp.checks import MAX_SEED, InvalidInput, check_int
 from ganapp.images import NOT_READABLE, BadImage, check_image_file
+from ganapp.registry import spec
 
 from .exports import png_file
 
@@ -88,6 +90,22 @@ def availability_note(*names: str) -> None:
     if missing:
         gr.Markdown("⚠️ **This tab's model is not available**, so its buttons will only show an error. "
                     + " ".join(missing) + " See the README to train or download the weights.")
+
+
+def quality_note(name: str) -> None:
+    """The model's measured quality in one line (from quality.json, written by `python -m ganapp.reports`
+    from the evaluation's metrics), plainly marked when below target, with a link to its card."""
+    try:
+        judged = hub.quality(name)
+    except ganapp.WeightsUnavailable:
+        return
+    if not judged:
+        return
+    card = f"[model card](https://huggingface.co/{spec(name).repo_id})"
+    text = f"📏 **Measured:** {judged['line']} ({card})"
+    if judged["below_target"]:
+        text += "  \n⚠️ **Below target:** " + "; ".join(judged["below_target"]) + "."
+    gr.Markdown(text, elem_classes="quality-note")
 
 
 def how_it_works(text: str) -> None:

@@ -78,3 +78,9 @@ def below_target(metrics: dict) -> list[str]:
     if min(metrics["variety_ratio_per_digit"]) < 0.8:
         out.append(f"conditional GAN variety ratio {min(metrics['variety_ratio_per_digit']):.3f} (target ≥ 0.8)")
     return out
+
+
+def quality_line(metrics: dict) -> str:
+    return (f"The evaluator reads {100 * metrics['label_accuracy']:.1f}% of the samples as the asked-for digit "
+            f"({metrics['n']:,} samples, noise scale {metrics['noise_scale']}), with a variety ratio of at least "
+            f"{min(metrics['variety_ratio_per_digit']):.2f} against real digits.")

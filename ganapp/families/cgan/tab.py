@@ -3,7 +3,13 @@ from __future__ import annotations
 
 import gradio as gr
 
-from ...ui.common import availability_note, how_it_works, seed_control, user_errors
+from ...ui.common import (
+    availability_note,
+    how_it_works,
+    quality_note,
+    seed_control,
+    user_errors,
+)
 from . import inference
 
 EXPLANATION = """
@@ -30,6 +36,7 @@ def all_digits(seed):
 
 def build(demo: gr.Blocks) -> None:
     availability_note("cgan")
+    quality_note("cgan")
     with gr.Row():
         with gr.Column(scale=2, min_width=240):  # first: above the controls when a phone stacks them
             samples = gr.Image(label="Samples", type="pil", format="png", height=420, interactive=False,

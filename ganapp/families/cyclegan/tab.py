@@ -4,7 +4,13 @@ from __future__ import annotations
 import gradio as gr
 
 from ...checks import InvalidInput
-from ...ui.common import UploadImage, availability_note, how_it_works, user_errors
+from ...ui.common import (
+    UploadImage,
+    availability_note,
+    how_it_works,
+    quality_note,
+    user_errors,
+)
 from . import inference
 
 EXPLANATION = """
@@ -38,6 +44,7 @@ def translate_back(translated, direction, show_cycle):
 
 def build(demo: gr.Blocks) -> None:
     availability_note("cyclegan_photo2monet", "cyclegan_monet2photo")
+    quality_note("cyclegan_photo2monet")
     with gr.Row():
         with gr.Column():
             image = UploadImage(label="Your image (any size: the longest side is brought to 512)", type="filepath",

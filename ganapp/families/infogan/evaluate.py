@@ -114,3 +114,10 @@ def below_target(metrics: dict) -> list[str]:
         if best < 0.9:
             out.append(f"InfoGAN {name} code: |Spearman ρ| {best:.2f} (target ≥ 0.9)")
     return out
+
+
+def quality_line(metrics: dict) -> str:
+    if "picked_accuracy" not in metrics:
+        return f"Its categories reach {100 * metrics['category_purity']:.0f}% purity: the digit you pick is often not the one drawn."
+    return (f"The digit you pick is drawn {100 * metrics['picked_accuracy']:.1f}% of the time (evaluator, 1,000 samples "
+            f"per digit; worst digit {100 * min(metrics['picked_accuracy_per_digit']):.0f}%).")

@@ -5,7 +5,13 @@ import gradio as gr
 
 import ganapp
 
-from ...ui.common import availability_note, how_it_works, seed_control, user_errors
+from ...ui.common import (
+    availability_note,
+    how_it_works,
+    quality_note,
+    seed_control,
+    user_errors,
+)
 from ...ui.exports import save_gif
 from . import inference
 
@@ -62,6 +68,7 @@ def traversal(code_name, seed):
 
 def build(demo: gr.Blocks) -> None:
     availability_note("infogan")
+    quality_note("infogan")
     names = _code_names()
     with gr.Row():
         # The picture comes first: on a phone the columns stack, and it stays above the sliders.

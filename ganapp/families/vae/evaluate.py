@@ -167,3 +167,9 @@ def below_target(metrics: dict) -> list[str]:
              lambda v: f"{100 * v:.1f}%", True)]
     return [f"VAE {what}: {fmt(v)} (target {target})" for what, v, bar, target, fmt, higher in bars
             if (v < bar if higher else v > bar)]
+
+
+def quality_line(metrics: dict) -> str:
+    return (f"Test negative ELBO {metrics['test_negative_elbo']:.2f} nats (the MLP baseline: "
+            f"{metrics['baseline_mlp_negative_elbo']:.2f}); {100 * metrics['reconstruction_accuracy']:.1f}% of "
+            f"reconstructions and {100 * metrics['interpolation_end_accuracy']:.1f}% of interpolation ends read right.")

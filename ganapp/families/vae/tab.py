@@ -14,6 +14,7 @@ from ...ui.common import (
     DrawingEditor,
     availability_note,
     how_it_works,
+    quality_note,
     seed_control,
     user_errors,
 )
@@ -107,6 +108,7 @@ def _editor(label: str) -> DrawingEditor:
 
 def build(demo: gr.Blocks) -> None:
     availability_note("vae", "vae2d")
+    quality_note("vae")
     with gr.Row():
         start_digit = gr.Radio(list(range(10)), value=3, label="Start: a real test digit")
         end_digit = gr.Radio(list(range(10)), value=8, label="End: a real test digit")
