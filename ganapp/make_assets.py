@@ -2,6 +2,8 @@
 
 - ganapp/assets/mnist_test_digits.png: the first 10 MNIST *test* images of each digit
   (rows 0-9), the real digits the VAE tab starts from; the app never reads ../shared.
+- ganapp/assets/mnist_train_12k.png: the first 12,000 MNIST *training* images (a 120 x 100 sheet of
+  28-pixel tiles), what the "Train a GAN" tab trains on, live, where the data is not at hand.
 - ganapp/assets/examples/: the CycleGAN tab's examples: three public-domain Monet paintings
   from the test split, and three CC0 / public-domain photos shipped by scikit-image
   (coffee, chelsea, rocket); credits in the README.
@@ -27,6 +29,16 @@ def mnist_sheet(root=None, per_class: int = 10) -> Image.Image:
     return Image.fromarray(np.concatenate(rows, axis=0))
 
 
+TRAIN_SHEET_COLUMNS = 100
+
+
+def mnist_train_sheet(root=None, count: int = 12_000) -> Image.Image:
+    images, _ = load_mnist("train", root)
+    tiles = images[:count, 0].numpy()                                             # (count, 28, 28)
+    rows = tiles.reshape(count // TRAIN_SHEET_COLUMNS, TRAIN_SHEET_COLUMNS, 28, 28)
+    return Image.fromarray(rows.transpose(0, 2, 1, 3).reshape(-1, TRAIN_SHEET_COLUMNS * 28))
+
+
 def main(argv=None) -> None:
     p = argparse.ArgumentParser(prog="python -m ganapp.make_assets")
     p.add_argument("--data", help="data folder (default: $GANAPP_DATA or ../shared/data)")
@@ -34,6 +46,7 @@ def main(argv=None) -> None:
     args = p.parse_args(argv)
     ASSETS.mkdir(exist_ok=True)
     mnist_sheet(args.data).save(ASSETS / "mnist_test_digits.png", optimize=True)
+    mnist_train_sheet(args.data).save(ASSETS / "mnist_train_12k.png", optimize=True)
     examples = ASSETS / "examples"
     examples.mkdir(exist_ok=True)
     for path in sorted(monet_photo_folder("test", "monet", args.data).iterdir())[:3]:

@@ -117,6 +117,7 @@ for _family in [
                       tiny=dict(latent_dim=2, width=4, hidden=16))),
            tab_title="VAE", recipe="recipe:VAERecipe", evaluation="evaluate:evaluate_vae",
            tiny_training=("latent_dim=3", "width=4", "hidden=16", "batch_size=8")),
+    Family("gantrain", (), tab_title="Train a GAN"),  # trains live in the tab: nothing shipped, nothing to evaluate
     Family("classifier",
            (ModelSpec("classifier", "model:MNISTClassifier", "MNIST evaluator CNN (measures the generators)",
                       tiny=dict(width=4, features=16)),),

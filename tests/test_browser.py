@@ -122,7 +122,21 @@ def test_editing_the_seed_raises_no_error_and_the_box_shows_the_seed_used(page):
     finish(page, "cgan-seed")
 
 
-@pytest.mark.parametrize("tab", ["InfoGAN", "Conditional GAN", "CycleGAN", "VAE"])
+def test_train_a_gan_tab_trains_live_then_pauses(page):
+    panel = open_tab(page, "Train a GAN")
+    panel.get_by_role("radio", name="Fully connected (2014)").check()
+    panel.get_by_role("button", name="▶ Start").click()
+    wait_for_new_image(page, "gantrain-samples", [])
+    page.wait_for_timeout(2500)
+    status = page.locator("#gantrain-status").inner_text()
+    assert "evaluator: mean confidence" in status and "Step 0 " not in status
+    panel.get_by_role("button", name="⏸ Pause").click()
+    page.wait_for_timeout(1500)
+    assert "paused" in page.locator("#gantrain-status").inner_text()
+    finish(page, "gantrain")
+
+
+@pytest.mark.parametrize("tab", ["InfoGAN", "Conditional GAN", "CycleGAN", "VAE", "Train a GAN"])
 def test_every_tab_fits_a_phone(page, tab):
     open_tab(page, tab)  # at desktop width, where every tab's button shows; then a phone's width
     page.set_viewport_size({"width": 400, "height": 860})

@@ -1,0 +1,202 @@
+"""Training a GAN live, on the server: one run per visitor, a bounded number of runs at once.
+
+`LiveRun` holds a fresh generator and discriminator under one objective and trains them a step,
+or a second's worth of steps, at a time; the tab calls it from a timer, the API (`gan_train`) runs
+a fixed number of generator updates and returns the samples. Both share `SLOTS`: at most
+`GANAPP_TRAIN_SLOTS` runs (default 1) train at once; the others wait their turn. The training
+digits are the first 12,000 MNIST training images, shipped with the app (assets/mnist_train_12k.png).
+"""
+from __future__ import annotations
+
+import itertools
+import os
+import threading
+import time
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image
+
+from ... import load
+from ...checks import MAX_SEED, InvalidInput, check_choice, check_float, check_int
+from ...images import grid
+from .model import ARCHITECTURES, GANConfig, build
+from .objectives import OBJECTIVES, Objective
+
+TRAIN_SHEET = Path(__file__).resolve().parents[2] / "assets" / "mnist_train_12k.png"
+MAX_RUNS = int(os.environ.get("GANAPP_TRAIN_SLOTS", "1"))             # runs training at once
+RUN_SECONDS = float(os.environ.get("GANAPP_TRAIN_SECONDS", "300"))    # wall-time cap of one run
+API_WAIT_SECONDS = 120.0   # how long `gan_train` waits for the slot before saying the server is busy
+SAMPLES = 64               # the 8x8 grid, from noise fixed for the run
+
+
+@lru_cache(maxsize=1)
+def training_digits() -> torch.Tensor:
+    """(12000, 1, 28, 28) in [-1, 1]."""
+    sheet = np.asarray(Image.open(TRAIN_SHEET).convert("L"), dtype=np.float32) / 127.5 - 1
+    rows, cols = sheet.shape[0] // 28, sheet.shape[1] // 28
+    return torch.from_numpy(sheet).view(rows, 28, cols, 28).permute(0, 2, 1, 3).reshape(-1, 1, 28, 28).contiguous()
+
+
+class Slots:
+    """At most `n` owners train at once; the others queue, first come first served."""
+
+    def __init__(self, n: int):
+        self.n, self.holders, self.waiting = n, set(), []
+        self.lock = threading.Condition()
+
+    def try_acquire(self, owner) -> int:
+        """0 when `owner` holds a slot (now or already), else its place in the queue (1 = next)."""
+        with self.lock:
+            if owner in self.holders:
+                return 0
+            if owner not in self.waiting:
+                self.waiting.append(owner)
+            if len(self.holders) < self.n and self.waiting[0] == owner:
+                self.waiting.pop(0)
+                self.holders.add(owner)
+                return 0
+            return self.waiting.index(owner) + 1
+
+    def acquire(self, owner, timeout: float) -> bool:
+        """Wait (at most `timeout` seconds) for a slot; False when none came."""
+        deadline = time.monotonic() + timeout
+        with self.lock:  # a Condition over an RLock: try_acquire may take it again
+            while self.try_acquire(owner):
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    self.waiting.remove(owner)
+                    return False
+                self.lock.wait(remaining)
+            return True
+
+    def release(self, owner) -> None:
+        with self.lock:
+            self.holders.discard(owner)
+            if owner in self.waiting:
+                self.waiting.remove(owner)
+            self.lock.notify_all()
+
+
+SLOTS = Slots(MAX_RUNS)
+_run_ids = itertools.count(1)
+
+
+class LiveRun:
+    """A fresh GAN under one objective, trained a few steps at a time. Same settings and seed,
+    same run: weights, data order and noise all come from the seed."""
+
+    def __init__(self, architecture: str, objective: str, seed: int, lr_d: float | None = None,
+                 lr_g: float | None = None, batch_size: int = 64):
+        self.id = next(_run_ids)
+        self.objective: Objective = OBJECTIVES[objective]
+        self.architecture, self.seed, self.batch_size = architecture, seed, batch_size
+        self.cfg = GANConfig(architecture=architecture, autoencoder_d=objective == "ebgan")
+        with torch.random.fork_rng():  # weights from the seed, without touching anyone else's RNG
+            torch.manual_seed(seed)
+            self.g, self.d = build(self.cfg)
+        obj = self.objective
+        self.lr_d, self.lr_g = lr_d or obj.lr_d, lr_g or obj.lr_g
+        if obj.optimizer == "rmsprop":
+            self.opt_d = torch.optim.RMSprop(self.d.parameters(), self.lr_d)
+            self.opt_g = torch.optim.RMSprop(self.g.parameters(), self.lr_g)
+        else:
+            self.opt_d = torch.optim.Adam(self.d.parameters(), self.lr_d, betas=obj.betas)
+            self.opt_g = torch.optim.Adam(self.g.parameters(), self.lr_g, betas=obj.betas)
+        self.rng = torch.Generator().manual_seed(seed + 1)             # data and noise
+        self.fixed_z = torch.randn(SAMPLES, self.cfg.z_dim, generator=torch.Generator().manual_seed(seed + 2))
+        self.step = 0                 # generator updates so far
+        self.seconds = 0.0            # wall time spent training
+        self.history: list[dict] = []  # one row per generator update
+        self.paused = False            # set by the tab's Pause; Start clears it
+
+    def settings(self) -> tuple:
+        return self.architecture, self.objective.name, self.seed, self.lr_d, self.lr_g, self.batch_size
+
+    def _batch(self) -> torch.Tensor:
+        data = training_digits()
+        return data[torch.randint(len(data), (self.batch_size,), generator=self.rng)]
+
+    def _noise(self) -> torch.Tensor:
+        return torch.randn(self.batch_size, self.cfg.z_dim, generator=self.rng)
+
+    def train_step(self) -> None:
+        """`d_steps` discriminator updates, then one generator update."""
+        self.g.train()
+        self.d.train()
+        obj = self.objective
+        for _ in range(obj.d_steps):
+            real, fake = self._batch(), self.g(self._noise()).detach()
+            loss_d, r, f = obj.d_loss(self.d, real, fake)
+            self.opt_d.zero_grad(set_to_none=True)
+            loss_d.backward()
+            self.opt_d.step()
+            if obj.clip:
+                with torch.no_grad():
+                    for p in self.d.parameters():
+                        p.clamp_(-obj.clip, obj.clip)
+        f_g = self.d(self.g(self._noise()))
+        loss_g = obj.g_loss(f_g)
+        self.opt_g.zero_grad(set_to_none=True)
+        loss_g.backward()
+        self.opt_g.step()
+        self.step += 1
+        score_real, score_fake = obj.readable_scores(r.detach(), f.detach())
+        self.history.append({"step": self.step, "loss_d": loss_d.item(), "loss_g": loss_g.item(),
+                             "score_real": score_real, "score_fake": score_fake})
+
+    def train_for(self, seconds: float) -> None:
+        start = time.monotonic()
+        while time.monotonic() - start < seconds:
+            self.train_step()
+        self.seconds += time.monotonic() - start
+
+    @torch.inference_mode()
+    def samples(self) -> torch.Tensor:
+        """(64, 1, 28, 28) in [-1, 1], from the run's fixed noise."""
+        self.g.eval()
+        return self.g(self.fixed_z)
+
+    def sample_grid(self) -> Image.Image:
+        """8x8 samples, 28 px each, 2-pixel gaps, no upscaling."""
+        return grid(self.samples(), nrow=8, value_range=(-1, 1), padding=2)
+
+    @torch.inference_mode()
+    def evaluator_read(self) -> tuple[float, int]:
+        """The evaluator's mean top-class probability on the samples, and how many digits appear."""
+        probs = torch.softmax(load("classifier")((self.samples() + 1) / 2), dim=1)
+        top, digits = probs.max(1)
+        return float(top.mean()), len(set(digits.tolist()))
+
+
+def check_settings(architecture, objective, seed) -> tuple[str, str, int]:
+    return (check_choice("architecture", architecture, ARCHITECTURES),
+            check_choice("objective", objective, tuple(OBJECTIVES)),
+            check_int("seed", seed, 0, MAX_SEED))
+
+
+def gan_train(architecture, objective, steps, seed) -> Image.Image:
+    """A fresh run's 8x8 samples (from fixed noise) after `steps` generator updates; it waits for
+    the same bounded training slot the tab uses."""
+    architecture, objective, seed = check_settings(architecture, objective, seed)
+    steps = check_int("steps", steps, 1, 2000)
+    run = LiveRun(architecture, objective, seed)
+    if not SLOTS.acquire(run.id, API_WAIT_SECONDS):
+        raise InvalidInput("the training slot is busy; please try again in a few minutes")
+    try:
+        while run.step < steps:
+            run.train_step()
+    finally:
+        SLOTS.release(run.id)
+    return run.sample_grid()
+
+
+def learning_rates(objective) -> tuple[float, float]:
+    obj = OBJECTIVES[check_choice("objective", objective, tuple(OBJECTIVES))]
+    return obj.lr_d, obj.lr_g
+
+
+def check_learning_rate(name: str, value) -> float:
+    return check_float(name, value, 1e-6, 1e-2)

@@ -1,0 +1,190 @@
+"""The "Train a GAN" tab: pick an architecture and an objective, press Start, and watch a GAN learn
+MNIST on the server — samples, losses, scores and the evaluator's verdict about once a second."""
+from __future__ import annotations
+
+import gradio as gr
+import pandas as pd
+
+from ...checks import InvalidInput
+from ...ui.common import how_it_works, seed_control, user_errors
+from . import inference
+from .inference import RUN_SECONDS, SLOTS, LiveRun
+from .objectives import OBJECTIVES
+
+EXPLANATION = """
+A GAN is two networks in a game. The **generator** turns random noise into images; the
+**discriminator** (or *critic*) scores images, learning to tell real MNIST digits from generated
+ones, while the generator learns to raise its score. Each objective is a different game:
+
+- **minimax** — the original 2014 loss. Early on the discriminator wins easily and the
+  generator's gradient nearly vanishes: watch it stall before it learns.
+- **non-saturating** — the same paper's fix: the generator maximises log D(G(z)) instead.
+- **LSGAN** — least squares: squared distances to the targets 1 and 0; smooth gradients.
+- **WGAN** — the critic estimates the Wasserstein distance; its weights are clipped to ±0.01
+  (try a larger clip to see it fail), RMSprop, 5 critic steps per generator step.
+- **WGAN-GP** — instead of clipping, a gradient penalty keeps the critic 1-Lipschitz.
+- **hinge** — the margin loss used by many modern GANs.
+- **EBGAN** — the discriminator is an autoencoder; its reconstruction error is an energy, low for
+  real digits, pushed above a margin for generated ones.
+
+**What to try.** Minimax against non-saturating with the same seed: which leaves the noise first?
+LSGAN and hinge against the GAN loss: which reads as digits sooner? WGAN at batch 16: what do its
+scores do? Pause, then Step one update at a time, and watch the score gap.
+
+The "evaluator" line is our MNIST classifier reading the 64 samples: its mean confidence and how
+many different digits it sees. Mode collapse shows as few digits; divergence as falling confidence.
+"""
+
+
+def _plots(run: LiveRun | None):
+    if run is None or not run.history:
+        empty = pd.DataFrame({"step": [], "value": [], "series": []})
+        return empty, empty
+    rows = run.history[-2000:]
+    losses = pd.DataFrame([{"step": r["step"], "value": r[k], "series": name} for r in rows
+                           for k, name in (("loss_d", "discriminator"), ("loss_g", "generator"))])
+    scores = pd.DataFrame([{"step": r["step"], "value": r[k], "series": name} for r in rows
+                           for k, name in (("score_real", "real"), ("score_fake", "generated"))])
+    return losses, scores
+
+
+def _status(run: LiveRun | None, waiting: int = 0, note: str = "") -> str:
+    if run is None:
+        return "Press **Start** to train a fresh GAN."
+    if waiting:
+        return f"⏳ Another visitor is training; you are number {waiting} in line. Your run starts when the slot frees."
+    confidence, digits = run.evaluator_read()
+    text = (f"Step **{run.step}** (generator updates) · {run.seconds:.0f} s of training · "
+            f"evaluator: mean confidence **{confidence:.2f}**, **{digits}** different digits among 64 samples")
+    return text + (f" · {note}" if note else "")
+
+
+def _show(run: LiveRun | None, waiting: int = 0, note: str = ""):
+    losses, scores = _plots(run)
+    image = run.sample_grid() if run is not None else None
+    return image, losses, scores, _status(run, waiting, note)
+
+
+@user_errors
+def start(architecture, objective, lr_d, lr_g, batch_size, seed, run: LiveRun | None):
+    """A new run when the settings changed (or there is none), else carry on with the same one."""
+    architecture, objective, seed = inference.check_settings(architecture, objective, seed)
+    lr_d, lr_g = inference.check_learning_rate("lr_d", lr_d), inference.check_learning_rate("lr_g", lr_g)
+    batch_size = int(batch_size)
+    settings = (architecture, objective, seed, lr_d, lr_g, batch_size)
+    if run is None or run.settings() != settings:
+        if run is not None:
+            SLOTS.release(run.id)
+        run = LiveRun(architecture, objective, seed, lr_d, lr_g, batch_size)
+    run.paused = False
+    return run, gr.Timer(active=True), *_show(run)
+
+
+def tick(run: LiveRun | None):
+    """About once a second while running: train for most of the second, then show where it is."""
+    if run is None:
+        return run, gr.Timer(active=False), *_show(None)
+    if run.paused:  # a tick already on its way when Pause was pressed
+        return run, gr.Timer(active=False), *_show(run, note="paused")
+    waiting = SLOTS.try_acquire(run.id)
+    if waiting:
+        return run, gr.Timer(active=True), *_show(run, waiting)
+    if run.seconds >= RUN_SECONDS:
+        SLOTS.release(run.id)
+        return run, gr.Timer(active=False), *_show(run, note=f"stopped at the {RUN_SECONDS / 60:.0f}-minute limit")
+    run.train_for(0.7)
+    return run, gr.Timer(active=True), *_show(run)
+
+
+def pause(run: LiveRun | None):
+    """Stop the clock and give the slot to whoever waits; Start resumes the same run."""
+    if run is not None:
+        run.paused = True
+        SLOTS.release(run.id)
+    return gr.Timer(active=False), _status(run, note="paused")
+
+
+@user_errors
+def step_once(run: LiveRun | None):
+    if run is None:
+        raise InvalidInput("press Start first (then Pause, then Step)")
+    if SLOTS.try_acquire(run.id):
+        raise InvalidInput("another visitor is training; try again in a moment")
+    try:
+        run.train_step()
+    finally:
+        SLOTS.release(run.id)
+    return *_show(run, note="paused"),
+
+
+def reset(run: LiveRun | None):
+    if run is not None:
+        SLOTS.release(run.id)
+    return None, gr.Timer(active=False), *_show(None)
+
+
+def release(run: LiveRun | None) -> None:
+    """Called when a visitor's session ends (the page went away): free the slot."""
+    if run is not None:
+        SLOTS.release(run.id)
+
+
+@user_errors
+def api_train(architecture, objective, steps, seed):
+    return inference.gan_train(architecture, objective, steps, seed)
+
+
+def _defaults(objective):
+    obj = OBJECTIVES[objective]
+    extras = [f"{obj.optimizer}", f"{obj.d_steps} discriminator step(s) per generator step"]
+    if obj.clip:
+        extras.append(f"weights clipped to ±{obj.clip}")
+    if obj.gp_weight:
+        extras.append(f"gradient penalty λ = {obj.gp_weight:g}")
+    if obj.margin:
+        extras.append(f"margin m = {obj.margin:g}")
+    return obj.lr_d, obj.lr_g, "Defaults for this objective: " + ", ".join(extras) + f". Scores plotted: {obj.scores}."
+
+
+def build(demo: gr.Blocks) -> None:
+    run = gr.State(None, delete_callback=release)
+    with gr.Row():
+        with gr.Column(scale=1, min_width=260):
+            samples = gr.Image(label="64 samples from fixed noise", type="pil", format="png", interactive=False,
+                               height=300, elem_id="gantrain-samples", elem_classes="pixelated")
+            status = gr.Markdown(_status(None), elem_id="gantrain-status")
+        with gr.Column(scale=1):
+            architecture = gr.Radio([("Fully connected (2014)", "mlp"), ("DCGAN", "dcgan")], value="dcgan",
+                                    label="Architecture")
+            objective = gr.Radio(list(OBJECTIVES), value="nonsaturating", label="Objective")
+            defaults = gr.Markdown(_defaults("nonsaturating")[2])
+            with gr.Row():
+                lr_d = gr.Number(value=OBJECTIVES["nonsaturating"].lr_d, label="Discriminator learning rate")
+                lr_g = gr.Number(value=OBJECTIVES["nonsaturating"].lr_g, label="Generator learning rate")
+            batch_size = gr.Slider(16, 128, value=64, step=16, label="Batch size")
+            seed = seed_control("gantrain")
+            with gr.Row():
+                start_button = gr.Button("▶ Start", variant="primary")
+                pause_button = gr.Button("⏸ Pause")
+                step_button = gr.Button("Step")
+                reset_button = gr.Button("Reset")
+    with gr.Row():
+        losses = gr.LinePlot(x="step", y="value", color="series", title="Losses", height=260)
+        scores = gr.LinePlot(x="step", y="value", color="series", title="Mean scores", height=260)
+    timer = gr.Timer(1.0, active=False)
+    shown = [samples, losses, scores, status]
+    objective.change(_defaults, inputs=objective, outputs=[lr_d, lr_g, defaults], api_visibility="private",
+                     show_progress="hidden")
+    start_button.click(start, inputs=[architecture, objective, lr_d, lr_g, batch_size, seed, run],
+                       outputs=[run, timer, *shown], api_visibility="private")
+    timer.tick(tick, inputs=run, outputs=[run, timer, *shown], api_visibility="private", show_progress="hidden",
+               concurrency_limit=None)
+    pause_button.click(pause, inputs=run, outputs=[timer, status], api_visibility="private", show_progress="hidden")
+    step_button.click(step_once, inputs=run, outputs=shown, api_visibility="private")
+    reset_button.click(reset, inputs=run, outputs=[run, timer, *shown], api_visibility="private")
+    # The public endpoint: a fresh run of `steps` generator updates, its 8x8 samples.
+    steps = gr.Number(value=200, visible=False)
+    api_result = gr.Image(visible=False, type="pil", format="png")
+    steps.submit(api_train, inputs=[architecture, objective, steps, seed], outputs=api_result, api_name="gan_train")
+    gr.Markdown(f"Runs are capped at {RUN_SECONDS / 60:.0f} minutes; {inference.MAX_RUNS} run(s) train at once.")
+    how_it_works(EXPLANATION)

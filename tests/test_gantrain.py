@@ -1,0 +1,124 @@
+"""The "Train a GAN" tab's engine: each objective's losses on hand-computed cases, runs that learn,
+the bounded training slot, and the public /gan_train endpoint."""
+from __future__ import annotations
+
+import math
+import threading
+import time
+
+import pytest
+import torch
+
+from ganapp.families.gantrain import inference, tab
+from ganapp.families.gantrain.inference import LiveRun, Slots
+from ganapp.families.gantrain.objectives import OBJECTIVES
+
+
+class FixedScores(torch.nn.Module):
+    """A 'discriminator' that scores every real image 2 and every generated one -1."""
+
+    def forward(self, x):
+        return torch.where(x.flatten(1)[:, 0] > 0, torch.tensor(2.0), torch.tensor(-1.0))
+
+
+REAL, FAKE = torch.ones(4, 1, 28, 28), -torch.ones(4, 1, 28, 28)
+sp = lambda t: math.log1p(math.exp(t))  # noqa: E731 - softplus
+
+HAND = {  # objective: (D loss at r = 2, f = -1, G loss at f = -1)
+    "minimax": (sp(-2) + sp(-1), -sp(-1)),
+    "nonsaturating": (sp(-2) + sp(-1), sp(1)),
+    "lsgan": (0.5 * 1 + 0.5 * 1, 0.5 * 4),
+    "wgan": (-1 - 2, 1),
+    "hinge": (0 + 0, 1),
+    "ebgan": (2 + max(0, 0.3 + 1), -1),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HAND))
+def test_each_objective_matches_its_formula(name):
+    obj = OBJECTIVES[name]
+    loss_d, r, f = obj.d_loss(FixedScores(), REAL, FAKE)
+    assert float(loss_d) == pytest.approx(HAND[name][0], abs=1e-6)
+    assert float(obj.g_loss(f)) == pytest.approx(HAND[name][1], abs=1e-6)
+
+
+def test_gradient_penalty_is_zero_for_a_unit_slope_critic():
+    from ganapp.families.gantrain.objectives import gradient_penalty
+
+    w = torch.zeros(784)
+    w[0] = 1.0  # D(x) = x[0]: gradient norm exactly 1 everywhere
+    d = lambda x: x.flatten(1) @ w  # noqa: E731
+    assert float(gradient_penalty(d, torch.randn(8, 1, 28, 28), torch.randn(8, 1, 28, 28))) == pytest.approx(0)
+
+
+@pytest.mark.parametrize("objective", sorted(OBJECTIVES))
+def test_a_few_steps_of_each_objective_change_the_samples(tiny, objective):
+    run = LiveRun("mlp", objective, seed=3)
+    before = run.samples().clone()
+    for _ in range(3):
+        run.train_step()
+    assert run.step == 3 and len(run.history) == 3
+    assert not torch.equal(before, run.samples())
+    assert all(math.isfinite(v) for row in run.history for v in row.values())
+
+
+def test_same_settings_and_seed_give_the_same_run(tiny):
+    a, b = LiveRun("dcgan", "lsgan", 5), LiveRun("dcgan", "lsgan", 5)
+    for run in (a, b):
+        run.train_step()
+        run.train_step()
+    assert torch.equal(a.samples(), b.samples())
+    assert a.sample_grid().size == (8 * 28 + 9 * 2,) * 2
+
+
+def test_one_slot_means_a_second_run_waits_its_turn():
+    slots = Slots(1)
+    assert slots.try_acquire("a") == 0
+    assert slots.try_acquire("b") == 1 and slots.try_acquire("c") == 2
+    assert not slots.acquire("d", timeout=0.05)          # times out, leaves the queue
+    got = []
+    waiter = threading.Thread(target=lambda: got.append(slots.acquire("b", timeout=5)))
+    waiter.start()
+    time.sleep(0.1)
+    slots.release("a")
+    waiter.join()
+    assert got == [True] and slots.try_acquire("c") == 1
+
+
+def test_pause_step_and_reset(tiny, monkeypatch):
+    monkeypatch.setattr(inference, "SLOTS", Slots(1))
+    monkeypatch.setattr(tab, "SLOTS", inference.SLOTS)
+    run, timer, image, losses, scores, status = tab.start("mlp", "hinge", 2e-4, 2e-4, 16, 0, None)
+    assert isinstance(run, LiveRun) and timer.active and "Step **0**" in status
+    same = tab.start("mlp", "hinge", 2e-4, 2e-4, 16, 0, run)[0]
+    assert same is run  # Start again with the same settings carries on
+    run, timer, *_ = tab.tick(run)
+    assert run.step > 0 and timer.active
+    timer, status = tab.pause(run)
+    assert not timer.active and "paused" in status
+    steps = run.step
+    tab.step_once(run)
+    assert run.step == steps + 1
+    other = LiveRun("mlp", "hinge", 1)
+    assert inference.SLOTS.try_acquire(other.id) == 0  # the paused run gave its slot away
+    inference.SLOTS.release(other.id)
+    cleared = tab.reset(run)
+    assert cleared[0] is None and not cleared[1].active
+
+
+def test_gan_train_endpoint_through_the_client(tiny_checkpoints, monkeypatch):
+    from gradio_client import Client
+    from PIL import Image
+    from test_app import serve
+
+    demo, url = serve(tiny_checkpoints, monkeypatch)
+    try:
+        client = Client(url, verbose=False)
+        first = client.predict("mlp", "nonsaturating", 3, 7, api_name="/gan_train")
+        again = client.predict("mlp", "nonsaturating", 3, 7, api_name="/gan_train")
+        assert Image.open(first).size == (8 * 28 + 9 * 2,) * 2
+        assert open(first, "rb").read() == open(again, "rb").read()
+        with pytest.raises(Exception, match="not in the list of choices"):
+            client.predict("mlp", "nope", 3, 7, api_name="/gan_train")
+    finally:
+        demo.close()
