@@ -114,7 +114,11 @@ for _family in [
            (ModelSpec("vae", "model:VAE", "convolutional VAE, 16-d latent, MNIST",
                       tiny=dict(latent_dim=4, width=4, hidden=16)),
             ModelSpec("vae2d", "model:VAE", "convolutional VAE, 2-d latent, MNIST",
-                      tiny=dict(latent_dim=2, width=4, hidden=16))),
+                      tiny=dict(latent_dim=2, width=4, hidden=16),
+                      tiny_generation=dict(map_square=[-3.0, -3.0, 6.0])),
+            ModelSpec("ae2d", "model:VAE", "plain convolutional autoencoder, 2-d latent, MNIST (beside vae2d)",
+                      tiny=dict(latent_dim=2, width=4, hidden=16, variational=False),
+                      tiny_generation=dict(map_square=[-5.0, -4.0, 10.0]))),
            tab_title="VAE", recipe="recipe:VAERecipe", evaluation="evaluate:evaluate_vae",
            tiny_training=("latent_dim=3", "width=4", "hidden=16", "batch_size=8")),
     Family("gantrain", (), tab_title="Train a GAN"),  # trains live in the tab: nothing shipped, nothing to evaluate

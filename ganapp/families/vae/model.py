@@ -24,6 +24,7 @@ class VAEConfig:
     latent_dim: int = 16     # size of z; 2 gives a plane the app can draw as a map
     width: int = 32          # encoder filters at 14x14 (twice that at 7x7); decoder mirrors it
     hidden: int = 256        # fully connected layer between the convolutions and z
+    variational: bool = True  # False: a plain autoencoder (z = the encoder's mean, no KL), for comparison
 
 
 class VAE(HubModel):
@@ -73,7 +74,14 @@ class VAE(HubModel):
 
     def forward(self, x: torch.Tensor, generator: torch.Generator | None = None):
         mu, logvar = self.encode(x)
-        return self.decode_logits(self.reparameterise(mu, logvar, generator)), mu, logvar
+        z = self.reparameterise(mu, logvar, generator) if self.config.variational else mu
+        return self.decode_logits(z), mu, logvar
+
+
+def reconstruction_nll(logits: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+    """Per-image Bernoulli negative log-likelihood in nats, summed over pixels: (B, 1, 28, 28) x2 -> (B,).
+    A plain autoencoder's whole loss; the first term of a VAE's."""
+    return F.binary_cross_entropy_with_logits(logits, x, reduction="none").flatten(1).sum(1)
 
 
 def negative_elbo(logits: torch.Tensor, x: torch.Tensor, mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
@@ -81,6 +89,5 @@ def negative_elbo(logits: torch.Tensor, x: torch.Tensor, mu: torch.Tensor, logva
 
     (B, 1, 28, 28) logits and targets in [0, 1], (B, latent) mu/logvar -> (B,).
     """
-    nll = F.binary_cross_entropy_with_logits(logits, x, reduction="none").flatten(1).sum(1)
     kl = -0.5 * (1 + logvar - mu.pow(2) - logvar.exp()).sum(1)
-    return nll + kl
+    return reconstruction_nll(logits, x) + kl

@@ -1,4 +1,4 @@
-"""VAE training: minimise the negative ELBO (Bernoulli decoder, summed over pixels), averaged
+"""VAE training (and, with `--set variational=false`, a plain autoencoder's): minimise the negative ELBO (Bernoulli decoder, summed over pixels), averaged
 over the batch. Pixel intensities in [0, 1] are the Bernoulli targets, as in the PyTorch
 example VAE, so the figures compare with it."""
 from __future__ import annotations
@@ -9,7 +9,7 @@ import torch
 from torchvision.utils import make_grid
 
 from ...training.data import MNISTSampler
-from .model import VAE, VAEConfig, negative_elbo
+from .model import VAE, VAEConfig, negative_elbo, reconstruction_nll
 
 
 @dataclass
@@ -17,7 +17,7 @@ class VAETrainConfig:
     steps: int = 16000        # batch-128 steps, ~34 epochs (~35 min on one CPU core)
     batch_size: int = 128
     lr: float = 1e-3
-    export_name: str = "vae"  # checkpoint name: "vae" (interpolation) or "vae2d" (the map)
+    export_name: str = "vae"  # checkpoint name: "vae" (interpolation), "vae2d" or "ae2d" (the maps)
 
 
 class VAERecipe:
@@ -38,11 +38,14 @@ class VAERecipe:
             group["lr"] = self.cfg.lr * (0.3 if step >= 0.75 * self.cfg.steps else 1.0)
         x, _ = self.data.sample(self.cfg.batch_size, generator)
         logits, mu, logvar = self.vae(x, generator)
-        loss = negative_elbo(logits, x, mu, logvar).mean()
+        if self.vae.config.variational:
+            loss = negative_elbo(logits, x, mu, logvar).mean()
+        else:  # a plain autoencoder: reconstruction only, nothing shapes the latent space
+            loss = reconstruction_nll(logits, x).mean()
         self.opt.zero_grad(set_to_none=True)
         loss.backward()
         self.opt.step()
-        return {"neg_elbo": loss.item()}
+        return {"neg_elbo" if self.vae.config.variational else "recon_nll": loss.item()}
 
     def sample_grid(self) -> torch.Tensor:
         """Top half: 32 test digits and their reconstructions; bottom: 32 samples from the prior."""
