@@ -11,6 +11,7 @@ import torch.nn.functional as F
 from scipy.optimize import linear_sum_assignment
 
 from . import load
+from .sampling import grid_points
 
 # --- categorical codes against the evaluator's digits (InfoGAN) ----------------------------------
 
@@ -139,3 +140,22 @@ def ssim(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     c1, c2 = 0.01**2, 0.03**2
     s = ((2 * mx * my + c1) * (2 * cxy + c2)) / ((mx**2 + my**2 + c1) * (vx + vy + c2))
     return s.flatten(1).mean(1)
+
+
+# --- 2-d latent maps: where the codes live, and where the decoder makes digits ----------------------
+
+def map_square(points: torch.Tensor, share: float = 0.98) -> tuple[float, float, float]:
+    """(x0, y0, side): the axis-aligned square centred on the points' median that holds `share` of
+    them (by Chebyshev distance from the median). points: (N, 2)."""
+    points = points.double()
+    centre = points.median(0).values                                   # (2,)
+    half = float(torch.quantile((points - centre).abs().max(1).values, share))
+    return float(centre[0]) - half, float(centre[1]) - half, 2 * half
+
+
+def reach_share(square: tuple[float, float, float], points: torch.Tensor, n: int = 32) -> float:
+    """The share of an n x n grid over `square` whose nearest point lies within one cell side: how
+    much of the map is 'within reach' of real codes (holes lower it)."""
+    grid = grid_points(square, n).double()
+    nearest = torch.cdist(grid, points.double()).min(1).values
+    return float((nearest <= square[2] / n).double().mean())

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from gradio_client import Client, handle_file
 
-PUBLIC = {"/infogan_generate", "/cgan_generate", "/cyclegan_translate", "/vae_interpolate", "/gan_train"}
+PUBLIC = {"/infogan_generate", "/cgan_generate", "/cyclegan_translate", "/vae_interpolate", "/gan_train",
+          "/latent_decode"}
 EXAMPLE_PHOTO = Path(__file__).resolve().parent.parent / "ganapp" / "assets" / "examples" / "photo_coffee.jpg"
 
 

@@ -97,3 +97,22 @@ def test_cyclegan_evaluation_runs_with_baselines(writable_tiny, tiny_data):
     assert {"CycleGAN (ours)", "identity", "painterly filter"} <= set(m)
     assert m["identity"]["ssim_photo2monet"] == pytest.approx(1) and m["identity"]["cycle_l1_photo"] == 0
     assert (writable_tiny / "cyclegan_photo2monet" / "samples.png").is_file()
+
+
+def test_map_square_holds_the_share_of_points_asked_for():
+    g = torch.Generator().manual_seed(0)
+    points = torch.randn(10000, 2, generator=g) * torch.tensor([1.0, 3.0]) + torch.tensor([5.0, -2.0])
+    x0, y0, side = metrics.map_square(points, 0.98)
+    inside = ((points[:, 0] >= x0) & (points[:, 0] <= x0 + side) & (points[:, 1] >= y0) & (points[:, 1] <= y0 + side))
+    assert float(inside.double().mean()) == pytest.approx(0.98, abs=0.002)
+    assert x0 + side / 2 == pytest.approx(5.0, abs=0.1) and y0 + side / 2 == pytest.approx(-2.0, abs=0.1)
+
+
+def test_reach_share_sees_holes():
+    square = (0.0, 0.0, 1.0)
+    from ganapp.sampling import grid_points
+
+    everywhere = grid_points(square, 32)
+    assert metrics.reach_share(square, everywhere, 32) == 1.0
+    left_half = everywhere[everywhere[:, 0] < 0.5]
+    assert metrics.reach_share(square, left_half, 32) == pytest.approx(17 / 32)  # one column beyond is in reach

@@ -179,3 +179,16 @@ def test_cyclegan_translates_any_size_back_to_its_bounded_size(tiny, size):
 def test_cyclegan_rejects_unknown_direction(tiny):
     with pytest.raises(InvalidInput, match="direction"):
         cyclegan_translate(make("RGB"), "monet2picasso")
+
+
+def test_latent_decode_maps_u_v_onto_each_models_square(tiny):
+    from ganapp.families.vae.inference import latent_decode, latent_map, map_square
+
+    assert map_square("ae2d") == (-5.0, -4.0, 10.0)  # stored with the tiny model
+    a = png_bytes(latent_decode("ae2d", 0.25, 0.75))
+    assert a == png_bytes(latent_decode("ae2d", 0.25, 0.75)) and a != png_bytes(latent_decode("ae2d", 0.75, 0.25))
+    assert latent_decode("vae2d", 0, 1).size == (112, 112)
+    assert latent_map("vae2d", 4).size == (4 * 56, 4 * 56)
+    for bad in [("vae", 0.5, 0.5), ("ae2d", 1.5, 0.5), ("ae2d", 0.5, None)]:
+        with pytest.raises(InvalidInput):
+            latent_decode(*bad)

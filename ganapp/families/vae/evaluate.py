@@ -10,12 +10,13 @@ import torch.nn.functional as F
 from tqdm import tqdm
 
 from ... import load
-from ...hub import local_folder
-from ...metrics import evaluator_outputs
+from ...hub import WeightsUnavailable, local_folder, write_generation_config
+from ...metrics import evaluator_outputs, map_square, reach_share
 from ...reports import markdown_table, write_metrics
+from ...sampling import grid_points
 from ...training.data import MNISTSampler
-from .inference import vae_frames, vae_interpolate, vae_latent_map
-from .model import negative_elbo
+from .inference import MAP_MODELS, latent_map, vae_frames, vae_interpolate
+from .model import negative_elbo, reconstruction_nll
 
 CARDS = {
     "vae": dict(
@@ -88,7 +89,19 @@ def train_example_vae(train: MNISTSampler, epochs: int, seed: int = 0) -> Exampl
     return model
 
 
-def evaluate_vae(data_root=None, baseline_epochs: int = 34, n_triples: int = 1000, steps: int = 8, seed: int = 0) -> dict:
+def evaluate_vae(data_root=None, baseline_epochs: int = 34, n_triples: int = 1000, steps: int = 8, seed: int = 0,
+                 part: str = "all") -> dict:
+    """The 16-d VAE's figures beside the MLP baseline, then the 2-d maps (`part="maps"`: the maps only)."""
+    if part not in ("all", "maps"):
+        raise ValueError("part must be 'all' or 'maps'")
+    if part == "maps":
+        return evaluate_maps(data_root, seed)
+    metrics = _evaluate_vae16(data_root, baseline_epochs, n_triples, steps, seed)
+    evaluate_maps(data_root, seed)
+    return metrics
+
+
+def _evaluate_vae16(data_root, baseline_epochs: int, n_triples: int, steps: int, seed: int) -> dict:
     train, test = MNISTSampler("train", data_root), MNISTSampler("test", data_root)
     vae = load("vae")
     ours = test_negative_elbo(vae, test, seed)
@@ -126,33 +139,74 @@ def evaluate_vae(data_root=None, baseline_epochs: int = 34, n_triples: int = 100
                "smoothness_ratio_mean": float(np.mean(ratios)), "smoothness_ratio_max": max(ratios)}
     write_metrics("vae", metrics, markdown_table(["figure", "value", "target / baseline"], rows))
 
-    # The 2-d model: its ELBO, and the scatter of test encodings the app shows beside the map.
-    vae2d = load("vae2d")
-    elbo2d = test_negative_elbo(vae2d, test, seed)
-    with torch.inference_mode():
-        mu2d = torch.cat([vae2d.encode(x)[0].cpu() for x in test.images.split(1000)])
-    plot_latent_scatter(mu2d.numpy(), test.labels.numpy(), local_folder("vae2d") / "latent_scatter.png")
-    write_metrics("vae2d", {"test_negative_elbo": elbo2d},
-                  markdown_table(["figure", "value"], [["test negative ELBO (nats), latent 2", elbo2d]]))
     vae_interpolate(3, 8, 10, 0, "lerp").save(local_folder("vae") / "samples.png")
-    vae_latent_map().save(local_folder("vae2d") / "samples.png")
     return metrics
 
 
-MAP_SPAN = 3.0  # the app's latent map and the scatter both cover [-3, 3]^2
+CONFIDENT = 0.9   # a grid point "makes a digit" when the evaluator's top class has at least this probability
 
 
-def plot_latent_scatter(mu: np.ndarray, labels: np.ndarray, path: Path) -> None:
+def evaluate_maps(data_root=None, seed: int = 0, n: int = 32) -> dict:
+    """For vae2d and ae2d: the square holding 98% of the test encodings (stored with each model for
+    the app), the share of an n x n grid over it that decodes to a confident digit, the share within
+    reach of test encodings, the test likelihood figure, the scatter and the map pictures."""
+    test = MNISTSampler("test", data_root)
+    out, rows = {}, []
+    for name in MAP_MODELS:
+        try:
+            model = load(name)
+        except WeightsUnavailable:
+            print(f"{name}: no weights, skipped")
+            continue
+        with torch.inference_mode():
+            mu = torch.cat([model.encode(x)[0].cpu() for x in test.images.split(1000)])      # (10000, 2)
+            square = map_square(mu)
+            decoded = model.decode(grid_points(square, n).to(next(model.parameters()).device)).cpu()
+            confident = float((torch.softmax(load("classifier")(decoded), 1).max(1).values >= CONFIDENT).double().mean())
+        reach = reach_share(square, mu, n)
+        variational = model.config.variational
+        nll = test_negative_elbo(model, test, seed) if variational else test_reconstruction_nll(model, test)
+        write_generation_config(name, map_square=[round(v, 4) for v in square])
+        plot_latent_scatter(mu.numpy(), test.labels.numpy(), square, local_folder(name) / "latent_scatter.png",
+                            "VAE" if variational else "plain autoencoder")
+        latent_map(name).save(local_folder(name) / "samples.png")
+        figures = {"map_square": list(square), "confident_share": confident, "reach_share": reach,
+                   "test_negative_elbo" if variational else "test_reconstruction_nll": nll, "grid": n}
+        out[name] = figures
+        what = "negative ELBO" if variational else "reconstruction NLL (no KL term)"
+        table_rows = [[f"test {what} (nats)", nll, ""],
+                      ["map square (98% of test encodings): x0, y0, side", ", ".join(f"{v:.2f}" for v in square), ""],
+                      [f"{n}×{n} grid points read with confidence ≥ {CONFIDENT} (evaluator)", f"{100 * confident:.1f}%",
+                       "digits everywhere (no holes) is high"],
+                      ["grid points within one cell of a test encoding", f"{100 * reach:.1f}%", "gaps between codes lower it"]]
+        write_metrics(name, figures, markdown_table(["figure", "value", "what it says"], table_rows))
+        rows.append(name)
+    return out
+
+
+@torch.inference_mode()
+def test_reconstruction_nll(model, test: MNISTSampler) -> float:
+    """A plain autoencoder's mean Bernoulli NLL over the test set, decoding the encoder's mean."""
+    device = next(model.parameters()).device
+    total = 0.0
+    for x in test.images.split(1000):
+        x = x.to(device)
+        total += float(reconstruction_nll(model.decode_logits(model.encode(x)[0]), x).sum())
+    return total / len(test)
+
+
+def plot_latent_scatter(mu: np.ndarray, labels: np.ndarray, square, path: Path, title: str) -> None:
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    x0, y0, side = square
     fig, ax = plt.subplots(figsize=(5, 5), dpi=100)
     sc = ax.scatter(mu[:, 0], mu[:, 1], c=labels, cmap="tab10", s=2, alpha=0.6)
-    ax.set_xlim(-MAP_SPAN, MAP_SPAN)
-    ax.set_ylim(-MAP_SPAN, MAP_SPAN)
+    ax.set_xlim(x0, x0 + side)
+    ax.set_ylim(y0, y0 + side)
     ax.set_aspect("equal")
-    ax.set_title("test digits encoded (latent means)")
+    ax.set_title(f"{title}: test digits encoded")
     fig.colorbar(sc, ax=ax, ticks=range(10), fraction=0.046)
     fig.tight_layout()
     fig.savefig(path)

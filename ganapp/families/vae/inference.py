@@ -10,10 +10,10 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
-from ... import load
+from ... import generation_config, load
 from ...checks import MAX_SEED, check_choice, check_float, check_int
 from ...images import grid, open_user_image, to_mnist, to_pil
-from ...sampling import DIGIT_SCALE, device_of
+from ...sampling import DIGIT_SCALE, device_of, grid_points
 
 EXAMPLE_DIGITS = Path(__file__).resolve().parents[2] / "assets" / "mnist_test_digits.png"  # 10 rows (0-9) x 10
 METHODS = ("lerp", "slerp")
@@ -69,19 +69,33 @@ def vae_interpolate(start_digit, end_digit, steps, seed, method) -> Image.Image:
     return grid(frames, nrow=steps, scale=DIGIT_SCALE, padding=0)
 
 
-@torch.inference_mode()
-def vae_latent_map(n: int = 16, span: float = 3.0) -> Image.Image:
-    """The 2-d VAE's decoder over a grid of the latent plane [-span, span]^2 (y up), as tiles."""
-    vae = load("vae2d")
-    axis = torch.linspace(-span, span, n)
-    ys, xs = torch.meshgrid(axis.flip(0), axis, indexing="ij")        # row 0 = top = +span
-    z = torch.stack([xs.flatten(), ys.flatten()], 1).to(device_of(vae))  # (n*n, 2)
-    return grid(vae.decode(z).cpu(), nrow=n, padding=0, scale=2)
+MAP_MODELS = ("vae2d", "ae2d")   # the two 2-d models whose latent planes the tab draws side by side
+
+
+def map_square(model: str) -> tuple[float, float, float]:
+    """(x0, y0, side) of the square over `model`'s latent plane that holds 98% of its test encodings,
+    measured by `python -m ganapp.evaluate vae` and stored with the model; [-3, 3]^2 until then."""
+    x0, y0, side = generation_config(model).get("map_square", (-3.0, -3.0, 6.0))
+    return float(x0), float(y0), float(side)
 
 
 @torch.inference_mode()
-def vae_decode_point(x, y) -> Image.Image:
-    """The 2-d VAE's decoding of latent point (x, y)."""
-    x, y = check_float("x", x, -10, 10), check_float("y", y, -10, 10)
-    vae = load("vae2d")
-    return to_pil(vae.decode(torch.tensor([[x, y]], device=device_of(vae))).cpu()[0], scale=DIGIT_SCALE)
+def latent_map(model, n: int = 16) -> Image.Image:
+    """`model`'s decoder over an n x n grid of its map square (top row = highest y), as tiles."""
+    model = check_choice("model", model, MAP_MODELS)
+    n = check_int("n", n, 2, 64)
+    decoder = load(model)
+    z = grid_points(map_square(model), n).to(device_of(decoder))    # (n*n, 2)
+    return grid(decoder.decode(z).cpu(), nrow=n, padding=0, scale=2)
+
+
+@torch.inference_mode()
+def latent_decode(model, u, v) -> Image.Image:
+    """The digit `model` decodes at the point (u across from the left, v up from the bottom, both
+    0-1) of its map square: 112 x 112."""
+    model = check_choice("model", model, MAP_MODELS)
+    u, v = check_float("u", u, 0, 1), check_float("v", v, 0, 1)
+    x0, y0, side = map_square(model)
+    decoder = load(model)
+    z = torch.tensor([[x0 + u * side, y0 + v * side]], dtype=torch.float32, device=device_of(decoder))
+    return to_pil(decoder.decode(z).cpu()[0], scale=DIGIT_SCALE)

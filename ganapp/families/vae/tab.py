@@ -1,6 +1,8 @@
 """The VAE tab: one digit morphs into another through the latent space; a map of that space."""
 from __future__ import annotations
 
+import json
+
 import gradio as gr
 import torch
 
@@ -29,11 +31,16 @@ point from the cloud as *mean + std × noise* — the reparameterisation trick, 
 flow through the sampling — and minimises the reconstruction error plus a **KL term** that pulls
 every cloud towards a standard normal. That term packs the codes of all digits into one smooth,
 gap-free region, which is why walking in a straight line (lerp) or along a great circle (slerp)
-from one digit's code to another's decodes to a plausible morph at every step. The map shows the
-decoder of a second model with a 2-D latent space over the square [−3, 3]², beside where the
-encoder puts the 10,000 test digits: click the map to decode that point.
+from one digit's code to another's decodes to a plausible morph at every step.
+
+The two maps below make the difference visible. Both models have a 2-D latent space and the same
+encoder and decoder; the **VAE** is trained with the KL term, the **plain autoencoder** without it
+(reconstruction only, z = the encoder's output). Each map decodes a grid over the square that holds
+98% of that model's own test encodings, beside a scatter of where those encodings land. The
+autoencoder's codes scatter into separate islands with empty sea between them — decode a point in
+the sea and you get a blur or a chimera; the VAE's fill the square. Click any point to decode it.
 """
-MAP_TILES, MAP_SPAN, MAP_SCALE = 16, 3.0, 2  # the map: 16x16 tiles over [-3, 3]^2, each 28px x 2
+MAP_TILES, MAP_SCALE = 16, 2  # each map: 16x16 tiles over the model's square, each 28 px x 2
 
 
 def _endpoint(editor, digit, seed) -> torch.Tensor:
@@ -79,22 +86,53 @@ def frame_at(start_digit, end_digit, start_editor, end_editor, seed, method, t):
 
 
 @user_errors
-def latent_map():
-    return inference.vae_latent_map(MAP_TILES, MAP_SPAN)
+def latent_decode(model, u, v):
+    return inference.latent_decode(model, u, v)
 
 
-@user_errors
-def decode_click(evt: gr.SelectData):
-    x_px, y_px = evt.index
-    size = MAP_TILES * 28 * MAP_SCALE
-    x = -MAP_SPAN + 2 * MAP_SPAN * (x_px + 0.5) / size
-    y = MAP_SPAN - 2 * MAP_SPAN * (y_px + 0.5) / size
-    return inference.vae_decode_point(x, y), f"z = ({x:+.2f}, {y:+.2f})"
+def _map_panel(demo: gr.Blocks, name: str, title: str) -> None:
+    """One model's map (click to decode), its scatter of test encodings and its measured figures."""
+    def draw():
+        return user_errors(inference.latent_map)(name, MAP_TILES)
+
+    def on_click(evt: gr.SelectData):
+        size = MAP_TILES * 28 * MAP_SCALE
+        u, v = (evt.index[0] + 0.5) / size, 1 - (evt.index[1] + 0.5) / size
+        return latent_decode(name, u, v), f"(u, v) = ({u:.2f}, {v:.2f}) of the square"
+
+    with gr.Column():
+        gr.Markdown(f"**{title}**" + _map_figures(name))
+        with gr.Row():
+            map_image = gr.Image(label="Decoder over the square (click a point)", type="pil", format="png",
+                                 interactive=False, height=360, elem_classes="pixelated", elem_id=f"{name}-map")
+            gr.Image(value=_scatter_path(name), label="Test digits encoded, coloured by label", type="filepath",
+                     interactive=False, height=360)
+        with gr.Row():
+            clicked = gr.Image(label="Decoded at the clicked point", type="pil", format="png", height=180,
+                               interactive=False, elem_classes="pixelated")
+            where = gr.Markdown()
+    demo.load(draw, outputs=map_image, api_visibility="private", show_progress="hidden")
+    map_image.select(on_click, outputs=[clicked, where], api_visibility="private")
 
 
-def _scatter_path() -> str | None:
+def _map_figures(name: str) -> str:
+    """The figures that say "holes" or "no holes", from the model's metrics (written by the evaluation)."""
     try:
-        path = resolve("vae2d") / "latent_scatter.png"
+        metrics_file = resolve(name) / "metrics.json"
+    except ganapp.WeightsUnavailable:
+        return " — not available"
+    if not metrics_file.is_file():
+        return " — not measured yet"
+    m = json.loads(metrics_file.read_text())
+    if "confident_share" not in m:
+        return ""
+    return (f" — {100 * m['confident_share']:.0f}% of a {m['grid']}×{m['grid']} grid over its square decodes to a "
+            f"confident digit; {100 * m['reach_share']:.0f}% of it lies within reach of real codes.")
+
+
+def _scatter_path(name: str) -> str | None:
+    try:
+        path = resolve(name) / "latent_scatter.png"
     except ganapp.WeightsUnavailable:
         return None
     return str(path) if path.is_file() else None
@@ -107,7 +145,7 @@ def _editor(label: str) -> DrawingEditor:
 
 
 def build(demo: gr.Blocks) -> None:
-    availability_note("vae", "vae2d")
+    availability_note("vae", "vae2d", "ae2d")
     quality_note("vae")
     with gr.Row():
         start_digit = gr.Radio(list(range(10)), value=3, label="Start: a real test digit")
@@ -151,16 +189,13 @@ def build(demo: gr.Blocks) -> None:
     t.change(frame_at, inputs=[start_digit, end_digit, start_editor, end_editor, seed, method, t], outputs=at_t,
              api_name="vae_frame_at", api_visibility="private", trigger_mode="always_last", show_progress="hidden")
 
-    gr.Markdown("### The 2-D latent space")
+    gr.Markdown("### Why *variational*: two 2-D latent spaces")
     with gr.Row():
-        map_image = gr.Image(label="Decoder over [−3, 3]² (click a point)", type="pil", format="png",
-                             interactive=False, height=448, elem_classes="pixelated")
-        gr.Image(value=_scatter_path(), label="Test digits encoded, coloured by label", type="filepath",
-                 interactive=False, height=448)
-        with gr.Column():
-            clicked = gr.Image(label="Decoded at the clicked point", type="pil", format="png", height=240,
-                               interactive=False, elem_classes="pixelated")
-            where = gr.Markdown()
-    demo.load(latent_map, outputs=map_image, api_name="vae_latent_map", api_visibility="private")
-    map_image.select(decode_click, outputs=[clicked, where], api_name="vae_decode_point", api_visibility="private")
+        _map_panel(demo, "vae2d", "VAE (with the KL term)")
+        _map_panel(demo, "ae2d", "Plain autoencoder (no KL term)")
+    # The public endpoint: the digit a model decodes at a point of its map square.
+    model = gr.Radio(list(inference.MAP_MODELS), value="vae2d", visible=False, label="model")
+    u, v = gr.Slider(0, 1, value=0.5, visible=False, label="u"), gr.Slider(0, 1, value=0.5, visible=False, label="v")
+    decoded = gr.Image(visible=False, type="pil", format="png")
+    model.change(latent_decode, inputs=[model, u, v], outputs=decoded, api_name="latent_decode")
     how_it_works(EXPLANATION)
