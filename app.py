@@ -9,8 +9,10 @@ import os
 
 import gradio as gr
 
+from ganapp.checks import InvalidInput
 from ganapp.device import set_cpu_threads
 from ganapp.registry import FAMILIES
+from ganapp.ui.common import LinkParam
 
 INTRO = """# ganapp — play with generative models
 Real, trained models, small enough to answer instantly on a CPU. Every result is reproducible
@@ -30,10 +32,19 @@ CSS = """
 def build_demo(queue_size: int = QUEUE_SIZE, concurrency: int = CONCURRENCY) -> gr.Blocks:
     with gr.Blocks(title="ganapp", delete_cache=(600, 1800)) as demo:
         gr.Markdown(INTRO)
-        for family in FAMILIES.values():
-            if family.tab_title:
-                with gr.Tab(family.tab_title):
-                    family.part(family.tab)(demo)
+        links: dict[str, dict[str, LinkParam]] = {}
+        with gr.Tabs() as tabs:
+            for family in FAMILIES.values():
+                if family.tab_title:
+                    with gr.Tab(family.tab_title, id=family.name):
+                        links[family.name] = family.part(family.tab)(demo) or {}
+        note = gr.Markdown(visible=False, elem_id="link-note")
+        targets = _link_targets(links)
+
+        def open_link(request: gr.Request):  # Gradio passes the request to a parameter annotated so
+            return apply_link(links, targets, request)
+
+        demo.load(open_link, outputs=[tabs, note, *targets], api_visibility="private", show_progress="hidden")
         if os.environ.get("GANAPP_BENCHMARK") == "1":
             # The framework's floor for `python -m benchmarks`: an endpoint that does nothing,
             # undocumented and present only when benchmarking.
@@ -44,6 +55,43 @@ def build_demo(queue_size: int = QUEUE_SIZE, concurrency: int = CONCURRENCY) -> 
 
 def _noop(x: int) -> int:
     return x
+
+
+def _link_targets(links: dict) -> list:
+    """Every component a link can set, each once."""
+    targets = []
+    for params in links.values():
+        for p in params.values():
+            for c in (p.component, *p.also):
+                if all(c is not t for t in targets):
+                    targets.append(c)
+    return targets
+
+
+def apply_link(links: dict, targets: list, request: gr.Request):
+    """Open what a shared link shows: `?tab=cgan&digit=7&count=16&seed=42` selects the tab and sets
+    its inputs (their change events then draw the picture). Unknown or bad parameters are skipped,
+    with a small note — never an error."""
+    query = dict(request.query_params) if request is not None else {}
+    values: dict[int, object] = {}
+    tab, skipped = query.pop("tab", None), []
+    if tab is not None and tab not in links:
+        skipped.append(f"tab={tab}")
+        tab = None
+    for name, raw in query.items():
+        param = links[tab].get(name) if tab else None
+        try:
+            if param is None:
+                raise InvalidInput(name)
+            value = param.parse(raw)
+        except (InvalidInput, KeyError):
+            skipped.append(f"{name}={raw}")
+            continue
+        for c in (param.component, *param.also):
+            values[id(c)] = value
+    note = gr.Markdown("ℹ️ Ignored in the link: " + ", ".join(skipped), visible=True) if skipped else gr.Markdown()
+    return (gr.Tabs(selected=tab) if tab else gr.Tabs(), note,
+            *(values[id(c)] if id(c) in values else gr.update() for c in targets))
 
 
 # How the app is served, here and in the tests: uploads bounded, no share links, and errors

@@ -148,3 +148,44 @@ def test_every_tab_fits_a_phone(page, tab):
         assert overflow <= 400, f"{tab}: the page is {overflow} px wide on a 400 px screen"
     finally:
         page.set_viewport_size({"width": 1400, "height": 1000})
+
+
+@pytest.fixture(scope="module")
+def served_url(page):
+    return page.url.split("?")[0]
+
+
+def shows_the_api_picture(page, elem_id: str, expected: bytes, timeout_s: float = 15) -> bool:
+    for _ in range(int(timeout_s * 10)):
+        for src in image_sources(page, elem_id):
+            if src.startswith("http") and page.request.get(src).body() == expected:
+                return True
+        page.wait_for_timeout(100)
+    return False
+
+
+@pytest.mark.parametrize("query,elem_id,api,args", [
+    ("tab=cgan&digit=7&count=16&seed=42", "cgan-samples", "/cgan_generate", (7, 16, 42)),
+    ("tab=infogan&digit=3&c1=0.5&c2=-1&seed=7", "infogan-sample", "/infogan_generate", (3, 0.5, -1, 7)),
+    ("tab=vae&start=3&end=8&steps=10&method=slerp&seed=5", "vae-strip", "/vae_interpolate", (3, 8, 10, 5, "slerp")),
+])
+def test_a_shared_link_reopens_the_same_picture_as_the_api(page, served_url, query, elem_id, api, args):
+    from gradio_client import Client
+
+    expected = open(Client(served_url, verbose=False).predict(*args, api_name=api), "rb").read()
+    page.goto(f"{served_url}?{query}")
+    page.wait_for_selector("button[role=tab]")
+    assert shows_the_api_picture(page, elem_id, expected), f"{query}: the page never showed the API's picture"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"link-{query.split('&')[0][4:]}.png"), full_page=True)
+
+
+def test_a_bad_link_is_ignored_with_a_note_not_an_error(page, served_url):
+    page.goto(f"{served_url}?tab=cgan&digit=12&bogus=1&seed=3")
+    page.wait_for_selector("button[role=tab]")
+    note = page.locator("#link-note")
+    note.wait_for(state="visible", timeout=10000)
+    assert "digit=12" in note.inner_text() and "bogus=1" in note.inner_text()
+    assert page.locator(".tabitem:visible .seed-box input").first.input_value() == "3"  # the good one applies
+    page.goto(served_url)
+    page.wait_for_selector("button[role=tab]")

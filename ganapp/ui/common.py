@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import functools
+import json
 import random
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import gradio as gr
 from gradio import image_utils
@@ -10,7 +13,7 @@ from PIL import Image
 
 import ganapp
 from ganapp import hub
-from ganapp.checks import MAX_SEED, InvalidInput, check_int
+from ganapp.checks import MAX_SEED, InvalidInput, check_choice, check_float, check_int
 from ganapp.images import NOT_READABLE, BadImage, check_image_file
 from ganapp.registry import spec
 
@@ -62,6 +65,48 @@ def new_seed() -> tuple[int, int]:
     return seed, seed
 
 
+@dataclass(frozen=True)
+class LinkParam:
+    """One input of a tab as a URL query parameter: the component it sets, and how a raw string
+    becomes a valid value (raising InvalidInput otherwise)."""
+    component: gr.components.Component
+    parse: Callable[[str], object]
+    also: tuple = ()   # components that show the same value (the seed box beside the committed seed)
+
+
+def int_param(component, lo: int, hi: int, name: str) -> LinkParam:
+    return LinkParam(component, lambda raw: check_int(name, raw, lo, hi), getattr(component, "link_also", ()))
+
+
+def float_param(component, lo: float, hi: float, name: str) -> LinkParam:
+    return LinkParam(component, lambda raw: check_float(name, raw, lo, hi))
+
+
+def choice_param(component, choices, name: str) -> LinkParam:
+    return LinkParam(component, lambda raw: check_choice(name, raw, tuple(choices)))
+
+
+def share_link(tab: str, params: dict[str, LinkParam]) -> dict[str, LinkParam]:
+    """A "Copy link" button: the page's address with this tab's inputs as its query
+    (`?tab=cgan&digit=7&count=16&seed=42`), copied to the clipboard. Opening it (see app.py)
+    selects the tab and sets the inputs. Returns `params`, for the app to apply."""
+    button = gr.Button("🔗 Copy link to this picture", size="sm", elem_classes="copy-link")
+    names = json.dumps(list(params))
+    js = f"""(...values) => {{
+        const query = new URLSearchParams({{tab: {json.dumps(tab)}}});
+        {names}.forEach((name, i) => {{
+            const v = values[i];  // a gallery image is named by its file name, without the extension
+            query.set(name, v && typeof v === "object" ? (v.orig_name || "").replace(/\.[^.]+$/, "") : v);
+        }});
+        const url = window.location.origin + window.location.pathname + "?" + query.toString();
+        navigator.clipboard?.writeText(url);
+        window.history.replaceState(null, "", url);
+        return [];
+    }}"""
+    button.click(None, inputs=[p.component for p in params.values()], js=js, api_visibility="private")
+    return params
+
+
 def seed_control(prefix: str, value: int = 0) -> gr.Number:
     """A seed box and a 🎲 button that draws a new one. Returns the *committed* seed, a hidden
     number that changes only when a whole seed is entered (Enter, or leaving the box) or drawn:
@@ -76,6 +121,7 @@ def seed_control(prefix: str, value: int = 0) -> gr.Number:
           api_name=f"{prefix}_commit_seed", api_visibility="private", show_progress="hidden")
     dice.click(new_seed, outputs=[box, committed], api_name=f"{prefix}_random_seed", api_visibility="private",
                show_progress="hidden")
+    committed.link_also = (box,)  # a link that sets the seed shows it in the box too
     return committed
 
 

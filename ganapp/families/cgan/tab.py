@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import gradio as gr
 
+from ...checks import MAX_SEED
 from ...ui.common import (
     availability_note,
     how_it_works,
+    int_param,
     quality_note,
     seed_control,
+    share_link,
     user_errors,
 )
 from . import inference
@@ -34,7 +37,7 @@ def all_digits(seed):
     return inference.cgan_all_digits(seed)
 
 
-def build(demo: gr.Blocks) -> None:
+def build(demo: gr.Blocks) -> dict:
     availability_note("cgan")
     quality_note("cgan")
     with gr.Row():
@@ -53,3 +56,5 @@ def build(demo: gr.Blocks) -> None:
     gr.on([demo.load, grid_button.click, seed.change], all_digits, inputs=seed, outputs=grid,
           api_name="cgan_all_digits", api_visibility="private", trigger_mode="always_last")
     how_it_works(EXPLANATION)
+    return share_link("cgan", {"digit": int_param(digit, 0, 9, "digit"), "count": int_param(count, 1, 64, "count"),
+                               "seed": int_param(seed, 0, MAX_SEED, "seed")})

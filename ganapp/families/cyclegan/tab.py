@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import gradio as gr
 
-from ...checks import InvalidInput
+from ...checks import InvalidInput, check_choice
 from ...ui.common import (
+    LinkParam,
     UploadImage,
     availability_note,
+    choice_param,
     how_it_works,
     quality_note,
+    share_link,
     user_errors,
 )
 from . import inference
@@ -42,7 +45,7 @@ def translate_back(translated, direction, show_cycle):
     return inference.cyclegan_translate(translated, back, MAX_SIDE)
 
 
-def build(demo: gr.Blocks) -> None:
+def build(demo: gr.Blocks) -> dict:
     availability_note("cyclegan_photo2monet", "cyclegan_monet2photo")
     quality_note("cyclegan_photo2monet")
     with gr.Row():
@@ -72,3 +75,7 @@ def build(demo: gr.Blocks) -> None:
     show_cycle.change(translate_back, inputs=[translated, direction, show_cycle], outputs=cycled,
                       api_visibility="private")
     how_it_works(EXPLANATION)
+    gallery = {p.stem: str(p) for p in examples}
+    return share_link("cyclegan", {
+        "example": LinkParam(image, lambda raw: gallery[check_choice("example", raw, tuple(gallery))]),
+        "direction": choice_param(direction, tuple(inference.DIRECTIONS), "direction")})

@@ -5,10 +5,18 @@ from __future__ import annotations
 import gradio as gr
 import pandas as pd
 
-from ...checks import InvalidInput
-from ...ui.common import how_it_works, seed_control, user_errors
+from ...checks import MAX_SEED, InvalidInput
+from ...ui.common import (
+    choice_param,
+    how_it_works,
+    int_param,
+    seed_control,
+    share_link,
+    user_errors,
+)
 from . import inference
 from .inference import RUN_SECONDS, SLOTS, LiveRun
+from .model import ARCHITECTURES
 from .objectives import OBJECTIVES
 
 EXPLANATION = """
@@ -146,7 +154,7 @@ def _defaults(objective):
     return obj.lr_d, obj.lr_g, "Defaults for this objective: " + ", ".join(extras) + f". Scores plotted: {obj.scores}."
 
 
-def build(demo: gr.Blocks) -> None:
+def build(demo: gr.Blocks) -> dict:
     run = gr.State(None, delete_callback=release)
     with gr.Row():
         with gr.Column(scale=1, min_width=260):
@@ -188,3 +196,6 @@ def build(demo: gr.Blocks) -> None:
     steps.submit(api_train, inputs=[architecture, objective, steps, seed], outputs=api_result, api_name="gan_train")
     gr.Markdown(f"Runs are capped at {RUN_SECONDS / 60:.0f} minutes; {inference.MAX_RUNS} run(s) train at once.")
     how_it_works(EXPLANATION)
+    return share_link("gantrain", {"architecture": choice_param(architecture, ARCHITECTURES, "architecture"),
+                                   "objective": choice_param(objective, tuple(OBJECTIVES), "objective"),
+                                   "seed": int_param(seed, 0, MAX_SEED, "seed")})

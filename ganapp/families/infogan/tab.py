@@ -5,11 +5,15 @@ import gradio as gr
 
 import ganapp
 
+from ...checks import MAX_SEED
 from ...ui.common import (
     availability_note,
+    float_param,
     how_it_works,
+    int_param,
     quality_note,
     seed_control,
+    share_link,
     user_errors,
 )
 from ...ui.exports import save_gif
@@ -66,7 +70,7 @@ def traversal(code_name, seed):
     return image, str(save_gif(frames, f"infogan_sweep_{code_name}", 120))
 
 
-def build(demo: gr.Blocks) -> None:
+def build(demo: gr.Blocks) -> dict:
     availability_note("infogan")
     quality_note("infogan")
     names = _code_names()
@@ -98,3 +102,5 @@ def build(demo: gr.Blocks) -> None:
                        api_visibility="private").success(lambda path: path, inputs=animation, outputs=gif,
                                                          api_visibility="private", show_progress="hidden")
     how_it_works(EXPLANATION)
+    return share_link("infogan", {"digit": int_param(digit, 0, 9, "digit"), "c1": float_param(c1, -2, 2, "c1"),
+                                  "c2": float_param(c2, -2, 2, "c2"), "seed": int_param(seed, 0, MAX_SEED, "seed")})

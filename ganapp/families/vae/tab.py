@@ -15,9 +15,12 @@ from ...sampling import DIGIT_SCALE
 from ...ui.common import (
     DrawingEditor,
     availability_note,
+    choice_param,
     how_it_works,
+    int_param,
     quality_note,
     seed_control,
+    share_link,
     user_errors,
 )
 from ...ui.exports import save_gif
@@ -144,7 +147,7 @@ def _editor(label: str) -> DrawingEditor:
                          canvas_size=(280, 280), height=300, layers=False, transforms=())
 
 
-def build(demo: gr.Blocks) -> None:
+def build(demo: gr.Blocks) -> dict:
     availability_note("vae", "vae2d", "ae2d")
     quality_note("vae")
     with gr.Row():
@@ -199,3 +202,7 @@ def build(demo: gr.Blocks) -> None:
     decoded = gr.Image(visible=False, type="pil", format="png")
     model.change(latent_decode, inputs=[model, u, v], outputs=decoded, api_name="latent_decode")
     how_it_works(EXPLANATION)
+    return share_link("vae", {"start": int_param(start_digit, 0, 9, "start"), "end": int_param(end_digit, 0, 9, "end"),
+                              "steps": int_param(steps, 2, 32, "steps"),
+                              "method": choice_param(method, inference.METHODS, "method"),
+                              "seed": int_param(seed, 0, MAX_SEED, "seed")})
