@@ -2,6 +2,7 @@
 action must draw a new image, with no console errors. Screenshots go to artifacts/screenshots/."""
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -9,6 +10,8 @@ import pytest
 from test_app import EXAMPLE_PHOTO, serve
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+if CHROMIUM is None and os.environ.get("GANAPP_REQUIRE_BROWSER") == "1":
+    raise RuntimeError("GANAPP_REQUIRE_BROWSER=1 but Debian's chromium is not installed (apt-get install chromium)")
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)")]
