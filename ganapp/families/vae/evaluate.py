@@ -32,7 +32,16 @@ CARDS = {
              "test set's encodings as a scatter plot (below). Two dimensions cost reconstruction quality; that is the point.",
         train="python -m ganapp.train vae --threads 1 --run-dir runs/vae2d --steps 4000 --set latent_dim=2 "
               "--set export_name=vae2d --export checkpoints",
-        evaluate="python -m ganapp.evaluate vae"),
+        evaluate="python -m ganapp.evaluate vae --set part=maps"),
+    "ae2d": dict(
+        title="Plain autoencoder, 2-d latent, MNIST (beside the VAE's map)",
+        what="Exactly `vae2d`'s encoder and decoder, trained the same number of steps on the same data, but as a plain "
+             "autoencoder: the code is the encoder's mean, the loss is the reconstruction alone (Bernoulli NLL), with no "
+             "KL term pulling the codes towards N(0, I). It is there to be compared: its codes scatter into islands "
+             "with gaps between them, and the figures below measure how much of its map decodes to a digit.",
+        train="python -m ganapp.train vae --threads 1 --run-dir runs/ae2d --steps 4000 --set latent_dim=2 "
+              "--set variational=false --set export_name=ae2d --export checkpoints",
+        evaluate="python -m ganapp.evaluate vae --set part=maps"),
 }
 
 
