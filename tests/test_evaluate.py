@@ -116,3 +116,23 @@ def test_reach_share_sees_holes():
     assert metrics.reach_share(square, everywhere, 32) == 1.0
     left_half = everywhere[everywhere[:, 0] < 0.5]
     assert metrics.reach_share(square, left_half, 32) == pytest.approx(17 / 32)  # one column beyond is in reach
+
+
+def test_infogan_card_compares_every_run_from_its_files(tmp_path):
+    from ganapp.families.infogan.evaluate import compare_runs
+
+    runs = []
+    for name, values, out in [("infogan-seed1", [0.2, 0.5, 0.4], "n_categories=10"),
+                              ("infogan-ss10-seed1", [0.8, 0.96], "labels_per_digit=10")]:
+        run = tmp_path / name
+        run.mkdir()
+        lines = [json.dumps({"step": 250 * (i + 1), "validation": {"picked_accuracy": v}}) for i, v in enumerate(values)]
+        (run / "log.jsonl").write_text("\n".join(lines) + "\n")
+        best = max(range(len(values)), key=values.__getitem__)
+        (run / "best.json").write_text(json.dumps({"step": 250 * (best + 1), "value": values[best]}))
+        (tmp_path / f"{name}.out").write_text(f"training: ({out})")
+        runs.append(run)
+    rows = compare_runs(runs, tmp_path / "runs.png")
+    assert [(r["final"], r["best"], r["best_step"]) for r in rows] == [(0.4, 0.5, 500), (0.96, 0.96, 500)]
+    assert rows[1]["settings"] == "10 labels per digit" and rows[0]["settings"] == "unsupervised, 10 categories"
+    assert (tmp_path / "runs.png").stat().st_size > 0

@@ -2,6 +2,10 @@
 move? The evaluator's labels are used here, after training, never in it."""
 from __future__ import annotations
 
+import json
+import re
+from pathlib import Path
+
 import numpy as np
 import torch
 
@@ -44,9 +48,11 @@ def category_counts(g, per_category: int, generator: torch.Generator) -> torch.T
     return category_digit_counts(category, evaluator_outputs(images)[0], cfg.n_categories)
 
 
-def evaluate_infogan(data_root=None, per_digit: int = 1000, seed: int = 0, sweeps: int = 200, sweep_steps: int = 9) -> dict:
+def evaluate_infogan(data_root=None, per_digit: int = 1000, seed: int = 0, sweeps: int = 200, sweep_steps: int = 9,
+                     runs: list[str] | None = None) -> dict:
     """The category each digit uses is chosen on one draw of samples (seed + 1), and its accuracy
-    reported on another (seed), `per_digit` samples per category."""
+    reported on another (seed), `per_digit` samples per category. With `runs` (training run folders),
+    also every run's validation curve and its final and best figures, for the card."""
     g = load("infogan")
     cfg = g.config
     device = next(g.parameters()).device
@@ -95,6 +101,13 @@ def evaluate_infogan(data_root=None, per_digit: int = 1000, seed: int = 0, sweep
     # Stored beside the weights, so the app can say which category draws which digit, and how well.
     write_generation_config("infogan", category_to_digit=assignment, continuous_names=names,
                             picked_accuracy_per_digit=[round(a, 4) for a in accuracy])
+    if runs:
+        metrics["runs"] = compare_runs([Path(r) for r in runs], local_folder("infogan") / "runs.png")
+        run_rows = [[r["run"], r["settings"], r["steps"], f"{100 * r['final']:.1f}%", f"{100 * r['best']:.1f}% (step {r['best_step']})"]
+                    for r in metrics["runs"]]
+        table = (local_folder("infogan") / "metrics.md").read_text() + "\n" + markdown_table(
+            ["training run", "settings", "steps", "final validation accuracy", "best (kept)"], run_rows) + "\n"
+        write_metrics("infogan", metrics, table.rstrip())
     infogan_traversal(slant_code, seed)[0].save(local_folder("infogan") / "samples_slant.png")
     infogan_traversal(width_code, seed)[0].save(local_folder("infogan") / "samples_width.png")
     return metrics
@@ -121,3 +134,47 @@ def quality_line(metrics: dict) -> str:
         return f"Its categories reach {100 * metrics['category_purity']:.0f}% purity: the digit you pick is often not the one drawn."
     return (f"The digit you pick is drawn {100 * metrics['picked_accuracy']:.1f}% of the time (evaluator, 1,000 samples "
             f"per digit; worst digit {100 * min(metrics['picked_accuracy_per_digit']):.0f}%).")
+
+
+def compare_runs(run_dirs: list[Path], picture: Path) -> list[dict]:
+    """Each run's validation curve (the picked-digit accuracy the loop logged) in one plot, and its
+    settings, final and best figures — read from the runs' log.jsonl and best.json."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from ...training.loop import BEST_FILE, read_log
+
+    rows = []
+    fig, ax = plt.subplots(figsize=(6, 3.6), dpi=100)
+    for run in run_dirs:
+        points = [(r["step"], r["validation"]["picked_accuracy"]) for r in read_log(run) if "validation" in r]
+        if not points:
+            continue
+        best = json.loads((run / BEST_FILE).read_text())
+        settings = _run_settings(run)
+        ax.plot(*zip(*points), label=f"{run.name} ({settings})", lw=1)
+        rows.append({"run": run.name, "settings": settings, "steps": points[-1][0], "final": points[-1][1],
+                     "best": best["value"], "best_step": best["step"]})
+    ax.set_xlabel("step (batch 128)")
+    ax.set_ylabel("picked digit drawn (validation)")
+    ax.set_ylim(0, 1)
+    ax.axhline(0.95, color="grey", lw=0.5, ls="--")
+    ax.legend(fontsize=7, loc="lower right")
+    fig.tight_layout()
+    fig.savefig(picture)
+    plt.close(fig)
+    return rows
+
+
+def _run_settings(run: Path) -> str:
+    """What set a run apart, from its exported config and its own stdout record when present."""
+    out = run.parent / f"{run.name}.out"
+    text = out.read_text(errors="replace")[:2000] if out.is_file() else ""
+    parts = []
+    if "n_categories=20" in text:
+        parts.append("20 categories")
+    match = re.search(r"labels_per_digit=(\d+)", text)
+    if match and match.group(1) != "0":
+        parts.append(f"{match.group(1)} labels per digit")
+    return ", ".join(parts) or "unsupervised, 10 categories"
