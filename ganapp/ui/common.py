@@ -19,19 +19,36 @@ from ganapp.registry import spec
 
 from .exports import png_file
 
+GPU_SECONDS = 15   # a ZeroGPU allocation for one MNIST handler; heavier ones ask for more
 
-def user_errors(fn):
-    """Wrap a handler: PIL results become PNG files, our input errors short messages (gr.Error).
+
+def on_gpu(fn, seconds: int):
+    """On a Hugging Face ZeroGPU Space (the `spaces` package is there), run `fn` with a GPU for at
+    most `seconds`; anywhere else, `fn` unchanged."""
+    try:
+        import spaces
+    except ImportError:
+        return fn
+    return spaces.GPU(duration=seconds)(fn)
+
+
+def user_errors(fn=None, *, gpu_seconds: int = GPU_SECONDS):
+    """Wrap a handler: PIL results become PNG files, our input errors short messages (gr.Error),
+    and on a ZeroGPU Space the model work runs on a GPU (`@user_errors(gpu_seconds=60)` for long ones).
 
     Files, because Gradio writes returned PIL images into its cache in place, and identical
     results requested at once could be served half-written (see exports.export_file).
     Any other exception propagates: Gradio reports it as a plain "Error" without a traceback
     (show_error is off) and keeps serving everyone else.
     """
+    if fn is None:
+        return functools.partial(user_errors, gpu_seconds=gpu_seconds)
+    run = on_gpu(fn, gpu_seconds)
+
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
-            result = fn(*args, **kwargs)
+            result = run(*args, **kwargs)
             if isinstance(result, tuple):
                 return tuple(_as_file(r) for r in result)
             return _as_file(result)

@@ -30,14 +30,14 @@ version sized to run fast on a CPU; see the model card for what was traded and m
 MAX_SIDE = 512  # the longest side of what we translate; larger uploads are downscaled first
 
 
-@user_errors
+@user_errors(gpu_seconds=30)
 def translate(image, direction):
     if image is None:
         raise InvalidInput("upload an image first")
     return inference.cyclegan_translate(image, direction, MAX_SIDE)
 
 
-@user_errors
+@user_errors(gpu_seconds=30)
 def translate_back(translated, direction, show_cycle):
     if not show_cycle or translated is None:
         return None

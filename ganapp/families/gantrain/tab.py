@@ -137,7 +137,7 @@ def release(run: LiveRun | None) -> None:
         SLOTS.release(run.id)
 
 
-@user_errors
+@user_errors(gpu_seconds=120)
 def api_train(architecture, objective, steps, seed):
     return inference.gan_train(architecture, objective, steps, seed)
 
