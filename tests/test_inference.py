@@ -84,6 +84,7 @@ def test_vae_interpolation_ends_are_the_endpoints(tiny):
     frames = vae_frames(a, b, torch.tensor([0.0, 1.0]), "slerp")
     direct = vae_frames(a, a, torch.tensor([0.0]), "lerp")
     assert torch.allclose(frames[0], direct[0], atol=1e-5)
+    assert torch.allclose(frames[1], vae_frames(b, b, torch.tensor([0.0]), "lerp")[0], atol=1e-5)  # and the last
 
 
 def test_shipped_example_digits_are_ten_per_class():
