@@ -1,7 +1,8 @@
 """Build the small files the app ships with: `python -m ganapp.make_assets [--data DIR] [--skimage-data DIR]`.
 
-- ganapp/assets/mnist_test_digits.png: the first 10 MNIST *test* images of each digit
-  (rows 0-9), the real digits the VAE tab starts from; the app never reads ../shared.
+- ganapp/assets/mnist_test_digits.png: 10 MNIST *test* images of each digit (rows 0-9) — of the first
+  100 of each class, the 10 the evaluator reads most confidently, in that order — the real digits the
+  VAE tab starts from (seed 0 = the clearest); the app never reads ../shared.
 - ganapp/assets/mnist_train_12k.png: the first 12,000 MNIST *training* images (a 120 x 100 sheet of
   28-pixel tiles), what the "Train a GAN" tab trains on, live, where the data is not at hand.
 - ganapp/assets/examples/: the CycleGAN tab's examples: three public-domain Monet paintings
@@ -22,10 +23,21 @@ ASSETS = Path(__file__).resolve().parent / "assets"
 SKIMAGE_PHOTOS = ("coffee.png", "chelsea.png", "rocket.jpg")
 
 
-def mnist_sheet(root=None, per_class: int = 10) -> Image.Image:
+def mnist_sheet(root=None, per_class: int = 10, pool: int = 100) -> Image.Image:
+    """Row d: `per_class` test images of digit d — of the first `pool` of each class, those the evaluator
+    reads as d most confidently, most confident first (so seed 0 starts from a clear, typical digit)."""
+    import torch
+
+    from . import load
+
     images, labels = load_mnist("test", root)
-    rows = [np.concatenate([images[i, 0].numpy() for i in (labels == d).nonzero().flatten()[:per_class]], axis=1)
-            for d in range(10)]
+    rows = []
+    for d in range(10):
+        candidates = (labels == d).nonzero().flatten()[:pool]
+        with torch.inference_mode():
+            confidence = torch.softmax(load("classifier")(images[candidates].float() / 255), 1)[:, d]
+        chosen = candidates[confidence.argsort(descending=True)[:per_class]]
+        rows.append(np.concatenate([images[i, 0].numpy() for i in chosen], axis=1))
     return Image.fromarray(np.concatenate(rows, axis=0))
 
 

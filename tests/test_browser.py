@@ -192,3 +192,20 @@ def test_a_bad_link_is_ignored_with_a_note_not_an_error(page, served_url):
     assert page.locator(".tabitem:visible .seed-box input").first.input_value() == "3"  # the good one applies
     page.goto(served_url)
     page.wait_for_selector("button[role=tab]")
+
+
+def test_clicking_a_cyclegan_example_translates_it(page):
+    page.goto(page.url.split("?")[0])
+    page.wait_for_selector("button[role=tab]")
+    panel = open_tab(page, "CycleGAN")
+    before = image_sources(page, "cyclegan-output")
+    panel.locator(".gallery-item, table tbody tr, button.gallery-item").first.click()
+    wait_for_new_image(page, "cyclegan-output", before)
+
+
+def test_clicking_a_latent_map_decodes_and_marks_the_point(page):
+    panel = open_tab(page, "VAE")
+    before = wait_for_new_image(page, "vae2d-map", [])
+    panel.locator("#vae2d-map img").first.click(position={"x": 60, "y": 80})
+    wait_for_new_image(page, "vae2d-map", before)  # redrawn with the ring
+    assert "(u, v) = (" in panel.inner_text()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from ganapp.registry import spec
 
 from .exports import png_file
 
+log = logging.getLogger("ganapp")
 GPU_SECONDS = 15   # a ZeroGPU allocation for one MNIST handler; heavier ones ask for more
 
 
@@ -53,6 +55,7 @@ def user_errors(fn=None, *, gpu_seconds: int = GPU_SECONDS):
                 return tuple(_as_file(r) for r in result)
             return _as_file(result)
         except (InvalidInput, BadImage) as e:
+            log.info("%s refused an input: %s", fn.__name__, e)  # routine: one line, no traceback
             raise gr.Error(str(e), print_exception=False) from None
         except ganapp.WeightsUnavailable as e:
             raise gr.Error(f"This model is not available: {e}", print_exception=False) from None

@@ -60,18 +60,23 @@ def build(demo: gr.Blocks) -> dict:
         cycled = gr.Image(label="Translated back", type="pil", format="png", height=400, interactive=False,
                           elem_id="cyclegan-cycled")
     examples = sorted(inference.EXAMPLES.glob("*.jpg")) + sorted(inference.EXAMPLES.glob("*.png"))
-    if examples:
-        gr.Examples([[str(p), "monet2photo" if p.name.startswith("monet") else "photo2monet"] for p in examples],
-                    inputs=[image, direction], label="Examples (credits in the README): click one to translate it",
-                    examples_per_page=6)
-    # Live, like every tab: a new picture (uploaded, pasted, taken or an example) or direction
-    # translates at once. A failure clears both outputs, so no stale result sits beside the message.
-    translation = gr.on([image.change, direction.change], translate, inputs=[image, direction], outputs=translated,
-                        api_name="cyclegan_translate")
-    translation.success(translate_back, inputs=[translated, direction, show_cycle], outputs=cycled,
-                        api_name="cyclegan_translate_back", api_visibility="private")
-    translation.failure(lambda: (None, None), outputs=[translated, cycled], api_visibility="private",
-                        show_progress="hidden")
+    example_table = gr.Examples([[str(p), "monet2photo" if p.name.startswith("monet") else "photo2monet"]
+                                 for p in examples], inputs=[image, direction], examples_per_page=6,
+                                label="Examples (credits in the README): click one to translate it")
+
+    def then_translate_back(translation):
+        """After a translation: the cycle on success; on failure, no stale result beside the message."""
+        translation.success(translate_back, inputs=[translated, direction, show_cycle], outputs=cycled,
+                            api_visibility="private")
+        translation.failure(lambda: (None, None), outputs=[translated, cycled], api_visibility="private",
+                            show_progress="hidden")
+
+    # Live, like every tab: a new picture (uploaded, pasted or taken) or direction translates at once,
+    # and so does clicking an example (loading one does not fire the image's change event).
+    then_translate_back(gr.on([image.change, direction.change], translate, inputs=[image, direction],
+                              outputs=translated, api_name="cyclegan_translate"))
+    then_translate_back(example_table.load_input_event.then(translate, inputs=[image, direction], outputs=translated,
+                                                            api_visibility="private"))
     show_cycle.change(translate_back, inputs=[translated, direction, show_cycle], outputs=cycled,
                       api_visibility="private")
     how_it_works(EXPLANATION)

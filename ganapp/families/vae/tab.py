@@ -5,6 +5,7 @@ import json
 
 import gradio as gr
 import torch
+from PIL import ImageDraw
 
 import ganapp
 
@@ -23,7 +24,7 @@ from ...ui.common import (
     share_link,
     user_errors,
 )
-from ...ui.exports import save_gif
+from ...ui.exports import png_file, save_gif
 from . import inference
 
 EXPLANATION = """
@@ -101,7 +102,8 @@ def _map_panel(demo: gr.Blocks, name: str, title: str) -> None:
     def on_click(evt: gr.SelectData):
         size = MAP_TILES * 28 * MAP_SCALE
         u, v = (evt.index[0] + 0.5) / size, 1 - (evt.index[1] + 0.5) / size
-        return latent_decode(name, u, v), f"(u, v) = ({u:.2f}, {v:.2f}) of the square"
+        marked = _marked(inference.latent_map(name, MAP_TILES), evt.index)
+        return latent_decode(name, u, v), f"(u, v) = ({u:.2f}, {v:.2f}) of the square", str(png_file(marked))
 
     with gr.Column():
         gr.Markdown(f"**{title}**" + _map_figures(name))
@@ -115,7 +117,15 @@ def _map_panel(demo: gr.Blocks, name: str, title: str) -> None:
                                interactive=False, elem_classes="pixelated")
             where = gr.Markdown()
     demo.load(draw, outputs=map_image, api_visibility="private", show_progress="hidden")
-    map_image.select(on_click, outputs=[clicked, where], api_visibility="private")
+    map_image.select(on_click, outputs=[clicked, where, map_image], api_visibility="private")
+
+
+def _marked(image, xy, radius: int = 7):
+    """The map with a red ring where it was clicked."""
+    image = image.convert("RGB")
+    x, y = xy
+    ImageDraw.Draw(image).ellipse((x - radius, y - radius, x + radius, y + radius), outline=(230, 40, 40), width=2)
+    return image
 
 
 def _map_figures(name: str) -> str:
