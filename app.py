@@ -13,10 +13,7 @@ from ganapp.checks import InvalidInput
 from ganapp.device import set_cpu_threads
 from ganapp.registry import FAMILIES
 from ganapp.ui.common import LinkParam
-
-INTRO = """# ganapp — play with generative models
-Real, trained models, small enough to answer instantly on a CPU. Every result is reproducible
-from its seed; the README shows how each model was trained and how well it does, measured."""
+from ganapp.ui.i18n import I18N, t
 
 MAX_FILE_SIZE = "10mb"    # uploads above this are refused with HTTP 413 before reaching a handler
 QUEUE_SIZE = 64           # beyond this many waiting jobs, new ones are told the app is busy
@@ -31,12 +28,12 @@ CSS = """
 
 def build_demo(queue_size: int = QUEUE_SIZE, concurrency: int = CONCURRENCY) -> gr.Blocks:
     with gr.Blocks(title="ganapp", delete_cache=(600, 1800)) as demo:
-        gr.Markdown(INTRO)
+        gr.Markdown(t("app.intro"))
         links: dict[str, dict[str, LinkParam]] = {}
         with gr.Tabs() as tabs:
             for family in FAMILIES.values():
                 if family.tab_title:
-                    with gr.Tab(family.tab_title, id=family.name):
+                    with gr.Tab(t(f"tab.{family.name}"), id=family.name):
                         links[family.name] = family.part(family.tab)(demo) or {}
         note = gr.Markdown(visible=False, elem_id="link-note")
         targets = _link_targets(links)
@@ -96,7 +93,7 @@ def apply_link(links: dict, targets: list, request: gr.Request):
 
 # How the app is served, here and in the tests: uploads bounded, no share links, and errors
 # shown to users only as the short messages our handlers raise (no tracebacks, no paths).
-LAUNCH_OPTIONS = dict(max_file_size=MAX_FILE_SIZE, share=False, show_error=False, css=CSS)
+LAUNCH_OPTIONS = dict(max_file_size=MAX_FILE_SIZE, share=False, show_error=False, css=CSS, i18n=I18N)
 
 set_cpu_threads()
 demo = build_demo()

@@ -209,3 +209,21 @@ def test_clicking_a_latent_map_decodes_and_marks_the_point(page):
     panel.locator("#vae2d-map img").first.click(position={"x": 60, "y": 80})
     wait_for_new_image(page, "vae2d-map", before)  # redrawn with the ring
     assert "(u, v) = (" in panel.inner_text()
+
+
+def test_the_interface_speaks_chinese_to_a_chinese_browser(page):
+    browser = page.context.browser
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1000})
+    zh = context.new_page()
+    try:
+        zh.goto(page.url.split("?")[0])
+        zh.wait_for_selector("button[role=tab]")
+        for tab in ("InfoGAN", "条件 GAN", "CycleGAN", "VAE", "训练一个 GAN"):
+            zh.get_by_role("tab", name=tab).click()
+            zh.wait_for_timeout(600)
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            zh.screenshot(path=str(SHOTS / f"zh-{tab.replace(' ', '-')}.png"), full_page=True)
+        assert "动手玩生成模型" in zh.content()
+        assert zh.get_by_role("button", name="▶ 开始").count() == 1
+    finally:
+        context.close()

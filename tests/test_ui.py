@@ -47,3 +47,21 @@ def test_a_tab_states_its_measured_quality_and_says_when_below_target(tiny_check
         quality_note("vae")  # nothing measured: no note
     texts = [b.value for b in demo.blocks.values() if isinstance(b, gr.Markdown)]
     assert len(texts) == 1 and "reads 97.0% right" in texts[0] and "Below target" in texts[0]
+
+
+def test_every_text_exists_in_english_and_chinese():
+    import re
+    from pathlib import Path
+
+    from ganapp.ui.i18n import LANGUAGES, strings
+
+    en, zh = (strings(locale) for locale in LANGUAGES)
+    assert set(en) == set(zh), f"missing in zh-CN: {set(en) - set(zh)}; missing in en: {set(zh) - set(en)}"
+    assert all(v.strip() for v in (*en.values(), *zh.values())), "an empty translation"
+    root = Path(__file__).resolve().parent.parent
+    used = {key for path in [root / "app.py", *(root / "ganapp").rglob("*.py")]
+            for key in re.findall(r'\bt\("([a-z]+\.[a-z_]+)"\)', path.read_text())}
+    from ganapp.registry import FAMILIES
+
+    used |= {f"tab.{name}" for name, family in FAMILIES.items() if family.tab_title}
+    assert len(used) > 30 and used <= set(en), f"used but not defined: {used - set(en)}"

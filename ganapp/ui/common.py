@@ -19,6 +19,7 @@ from ganapp.images import NOT_READABLE, BadImage, check_image_file
 from ganapp.registry import spec
 
 from .exports import png_file
+from .i18n import t
 
 log = logging.getLogger("ganapp")
 GPU_SECONDS = 15   # a ZeroGPU allocation for one MNIST handler; heavier ones ask for more
@@ -110,7 +111,7 @@ def share_link(tab: str, params: dict[str, LinkParam]) -> dict[str, LinkParam]:
     """A "Copy link" button: the page's address with this tab's inputs as its query
     (`?tab=cgan&digit=7&count=16&seed=42`), copied to the clipboard. Opening it (see app.py)
     selects the tab and sets the inputs. Returns `params`, for the app to apply."""
-    button = gr.Button("🔗 Copy link to this picture", size="sm", elem_classes="copy-link")
+    button = gr.Button(t("common.copy_link"), size="sm", elem_classes="copy-link")
     names = json.dumps(list(params))
     js = f"""(...values) => {{
         const query = new URLSearchParams({{tab: {json.dumps(tab)}}});
@@ -133,9 +134,9 @@ def seed_control(prefix: str, value: int = 0) -> gr.Number:
     tabs use it as their seed input and its `.change` as a trigger. Typing never fires an event,
     so half-typed or cleared boxes raise no error, and the box always shows the seed in use."""
     with gr.Row(equal_height=True):
-        box = gr.Number(value=value, label="Seed", precision=0, scale=4, elem_classes="seed-box",
-                        info="Same inputs and seed, same picture. Enter to apply.")
-        dice = gr.Button("🎲 New samples", scale=1, size="sm")
+        box = gr.Number(value=value, label=t("common.seed"), precision=0, scale=4, elem_classes="seed-box",
+                        info=t("common.seed_info"))
+        dice = gr.Button(t("common.new_samples"), scale=1, size="sm")
     committed = gr.Number(value=value, visible=False, precision=0)
     gr.on([box.submit, box.blur], commit_seed, inputs=[box, committed], outputs=[box, committed],
           api_name=f"{prefix}_commit_seed", api_visibility="private", show_progress="hidden")
@@ -175,7 +176,7 @@ def quality_note(name: str) -> None:
 
 
 def how_it_works(text: str) -> None:
-    with gr.Accordion("How it works", open=False):
+    with gr.Accordion(t("common.how_it_works"), open=False):
         gr.Markdown(text)
 
 

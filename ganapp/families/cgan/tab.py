@@ -13,18 +13,8 @@ from ...ui.common import (
     share_link,
     user_errors,
 )
+from ...ui.i18n import t
 from . import inference
-
-EXPLANATION = """
-A conditional GAN trains two networks against each other, and tells both of them the label.
-The **generator** turns random noise plus a digit label into an image; the **discriminator**
-sees an image together with a label and scores whether it is a real MNIST digit *of that label*.
-Ours is a projection discriminator: its score includes the inner product of its image features
-with a learned embedding of the label, so a convincing "7" offered as a "3" is caught.
-The generator is trained to raise the discriminator's score on its samples (the non-saturating
-GAN loss); the discriminator to tell real pairs from generated ones. In the *all digits* view the
-label changes down each column while the noise stays: the label sets the class, the noise the style.
-"""
 
 
 @user_errors
@@ -42,19 +32,19 @@ def build(demo: gr.Blocks) -> dict:
     quality_note("cgan")
     with gr.Row():
         with gr.Column(scale=2, min_width=240):  # first: above the controls when a phone stacks them
-            samples = gr.Image(label="Samples", type="pil", format="png", height=420, interactive=False,
+            samples = gr.Image(label=t("cgan.samples"), type="pil", format="png", height=420, interactive=False,
                                elem_id="cgan-samples", elem_classes="pixelated")
         with gr.Column(scale=1):
-            digit = gr.Radio(list(range(10)), value=3, label="Digit")
-            count = gr.Slider(1, 64, value=16, step=1, label="Number of samples")
+            digit = gr.Radio(list(range(10)), value=3, label=t("cgan.digit"))
+            count = gr.Slider(1, 64, value=16, step=1, label=t("cgan.count"))
             seed = seed_control("cgan")
     gr.on([demo.load, digit.change, count.change, seed.change], generate, inputs=[digit, count, seed],
           outputs=samples, api_name="cgan_generate", trigger_mode="always_last", show_progress="minimal")
-    with gr.Accordion("All digits: label down the rows, the same noise down each column", open=True):
-        grid_button = gr.Button("Redraw all digits")
+    with gr.Accordion(t("cgan.all_digits"), open=True):
+        grid_button = gr.Button(t("cgan.redraw"))
         grid = gr.Image(label="All digits", type="pil", format="png", interactive=False, elem_classes="pixelated")
     gr.on([demo.load, grid_button.click, seed.change], all_digits, inputs=seed, outputs=grid,
           api_name="cgan_all_digits", api_visibility="private", trigger_mode="always_last")
-    how_it_works(EXPLANATION)
+    how_it_works(t("cgan.explanation"))
     return share_link("cgan", {"digit": int_param(digit, 0, 9, "digit"), "count": int_param(count, 1, 64, "count"),
                                "seed": int_param(seed, 0, MAX_SEED, "seed")})

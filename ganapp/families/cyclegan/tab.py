@@ -14,19 +14,9 @@ from ...ui.common import (
     share_link,
     user_errors,
 )
+from ...ui.i18n import t
 from . import inference
 
-EXPLANATION = """
-CycleGAN learns to translate between two collections of images that were never paired: 240
-Monet paintings and 4,000 landscape photos. Two **generators** translate each way (photo → Monet,
-Monet → photo) and two **discriminators** each learn what real images of their side look like —
-PatchGANs, which judge every overlapping 70×70 patch rather than the whole picture, so they care
-about texture and brushwork. Adversarial losses alone would let a generator output *any*
-painting; the **cycle-consistency loss** forbids that: photo → Monet → photo must give back the
-photo, so the content has to survive the round trip. An **identity loss** (a painting fed to the
-photo→Monet generator should come out unchanged) keeps colours from drifting. Ours is a slim
-version sized to run fast on a CPU; see the model card for what was traded and measured.
-"""
 MAX_SIDE = 512  # the longest side of what we translate; larger uploads are downscaled first
 
 
@@ -50,14 +40,14 @@ def build(demo: gr.Blocks) -> dict:
     quality_note("cyclegan_photo2monet")
     with gr.Row():
         with gr.Column():
-            image = UploadImage(label="Your image (any size: the longest side is brought to 512)", type="filepath",
+            image = UploadImage(label=t("cyclegan.image"), type="filepath",
                                 sources=["upload", "webcam", "clipboard"], height=400)
             direction = gr.Radio([("photo → Monet", "photo2monet"), ("Monet → photo", "monet2photo")],
-                                 value="photo2monet", label="Direction")
-            show_cycle = gr.Checkbox(value=True, label="Also translate back (the cycle)")
-        translated = gr.Image(label="Translation", type="pil", format="png", height=400, interactive=False,
+                                 value="photo2monet", label=t("cyclegan.direction"))
+            show_cycle = gr.Checkbox(value=True, label=t("cyclegan.cycle"))
+        translated = gr.Image(label=t("cyclegan.translation"), type="pil", format="png", height=400, interactive=False,
                               elem_id="cyclegan-output")
-        cycled = gr.Image(label="Translated back", type="pil", format="png", height=400, interactive=False,
+        cycled = gr.Image(label=t("cyclegan.back"), type="pil", format="png", height=400, interactive=False,
                           elem_id="cyclegan-cycled")
     examples = sorted(inference.EXAMPLES.glob("*.jpg")) + sorted(inference.EXAMPLES.glob("*.png"))
     example_table = gr.Examples([[str(p), "monet2photo" if p.name.startswith("monet") else "photo2monet"]
@@ -79,7 +69,7 @@ def build(demo: gr.Blocks) -> dict:
                                                             api_visibility="private"))
     show_cycle.change(translate_back, inputs=[translated, direction, show_cycle], outputs=cycled,
                       api_visibility="private")
-    how_it_works(EXPLANATION)
+    how_it_works(t("cyclegan.explanation"))
     gallery = {p.stem: str(p) for p in examples}
     return share_link("cyclegan", {
         "example": LinkParam(image, lambda raw: gallery[check_choice("example", raw, tuple(gallery))]),

@@ -14,34 +14,11 @@ from ...ui.common import (
     share_link,
     user_errors,
 )
+from ...ui.i18n import t
 from . import inference
 from .inference import RUN_SECONDS, SLOTS, LiveRun
 from .model import ARCHITECTURES
 from .objectives import OBJECTIVES
-
-EXPLANATION = """
-A GAN is two networks in a game. The **generator** turns random noise into images; the
-**discriminator** (or *critic*) scores images, learning to tell real MNIST digits from generated
-ones, while the generator learns to raise its score. Each objective is a different game:
-
-- **minimax** — the original 2014 loss. Early on the discriminator wins easily and the
-  generator's gradient nearly vanishes: watch it stall before it learns.
-- **non-saturating** — the same paper's fix: the generator maximises log D(G(z)) instead.
-- **LSGAN** — least squares: squared distances to the targets 1 and 0; smooth gradients.
-- **WGAN** — the critic estimates the Wasserstein distance; its weights are clipped to ±0.01
-  (try a larger clip to see it fail), RMSprop, 5 critic steps per generator step.
-- **WGAN-GP** — instead of clipping, a gradient penalty keeps the critic 1-Lipschitz.
-- **hinge** — the margin loss used by many modern GANs.
-- **EBGAN** — the discriminator is an autoencoder; its reconstruction error is an energy, low for
-  real digits, pushed above a margin for generated ones.
-
-**What to try.** Minimax against non-saturating with the same seed: which leaves the noise first?
-LSGAN and hinge against the GAN loss: which reads as digits sooner? WGAN at batch 16: what do its
-scores do? Pause, then Step one update at a time, and watch the score gap.
-
-The "evaluator" line is our MNIST classifier reading the 64 samples: its mean confidence and how
-many different digits it sees. Mode collapse shows as few digits; divergence as falling confidence.
-"""
 
 
 def _plots(run: LiveRun | None):
@@ -163,22 +140,22 @@ def build(demo: gr.Blocks) -> dict:
             status = gr.Markdown(_status(None), elem_id="gantrain-status")
         with gr.Column(scale=1):
             architecture = gr.Radio([("Fully connected (2014)", "mlp"), ("DCGAN", "dcgan")], value="dcgan",
-                                    label="Architecture")
-            objective = gr.Radio(list(OBJECTIVES), value="nonsaturating", label="Objective")
+                                    label=t("gantrain.architecture"))
+            objective = gr.Radio(list(OBJECTIVES), value="nonsaturating", label=t("gantrain.objective"))
             defaults = gr.Markdown(_defaults("nonsaturating")[2])
             with gr.Row():
                 lr_d = gr.Number(value=OBJECTIVES["nonsaturating"].lr_d, label="Discriminator learning rate")
                 lr_g = gr.Number(value=OBJECTIVES["nonsaturating"].lr_g, label="Generator learning rate")
-            batch_size = gr.Slider(16, 128, value=64, step=16, label="Batch size")
+            batch_size = gr.Slider(16, 128, value=64, step=16, label=t("gantrain.batch"))
             seed = seed_control("gantrain")
             with gr.Row():
-                start_button = gr.Button("▶ Start", variant="primary")
-                pause_button = gr.Button("⏸ Pause")
-                step_button = gr.Button("Step")
-                reset_button = gr.Button("Reset")
+                start_button = gr.Button(t("gantrain.start"), variant="primary")
+                pause_button = gr.Button(t("gantrain.pause"))
+                step_button = gr.Button(t("gantrain.step"))
+                reset_button = gr.Button(t("gantrain.reset"))
     with gr.Row():
-        losses = gr.LinePlot(x="step", y="value", color="series", title="Losses", height=260)
-        scores = gr.LinePlot(x="step", y="value", color="series", title="Mean scores", height=260)
+        losses = gr.LinePlot(x="step", y="value", color="series", title=t("gantrain.losses"), height=260)
+        scores = gr.LinePlot(x="step", y="value", color="series", title=t("gantrain.scores"), height=260)
     timer = gr.Timer(1.0, active=False)
     shown = [samples, losses, scores, status]
     objective.change(_defaults, inputs=objective, outputs=[lr_d, lr_g, defaults], api_visibility="private",
@@ -195,7 +172,7 @@ def build(demo: gr.Blocks) -> dict:
     api_result = gr.Image(visible=False, type="pil", format="png")
     steps.submit(api_train, inputs=[architecture, objective, steps, seed], outputs=api_result, api_name="gan_train")
     gr.Markdown(f"Runs are capped at {RUN_SECONDS / 60:.0f} minutes; {inference.MAX_RUNS} run(s) train at once.")
-    how_it_works(EXPLANATION)
+    how_it_works(t("gantrain.explanation"))
     return share_link("gantrain", {"architecture": choice_param(architecture, ARCHITECTURES, "architecture"),
                                    "objective": choice_param(objective, tuple(OBJECTIVES), "objective"),
                                    "seed": int_param(seed, 0, MAX_SEED, "seed")})

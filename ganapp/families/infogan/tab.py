@@ -17,19 +17,8 @@ from ...ui.common import (
     user_errors,
 )
 from ...ui.exports import save_gif
+from ...ui.i18n import t
 from . import inference
-
-EXPLANATION = """
-InfoGAN is a GAN whose generator gets, besides random noise, a few extra inputs — *codes* —
-with no meaning assigned: here one 10-way choice and two numbers between −1 and 1. A third
-network, Q, sharing the discriminator's layers, tries to read the codes back from the image, and
-the generator is rewarded when it can (this maximises a lower bound on the mutual information
-between codes and images). The easiest way to make a 10-way choice readable is to make it draw
-a different digit, and the numbers end up controlling visible factors like slant and stroke
-width — all without a single label. We only looked afterwards, with our MNIST classifier, which
-digit each category draws, and measured what each number moves. Sliders go to ±2, beyond the
-training range of ±1: the model extrapolates.
-"""
 
 
 def _measured() -> dict:
@@ -77,10 +66,10 @@ def build(demo: gr.Blocks) -> dict:
     with gr.Row():
         # The picture comes first: on a phone the columns stack, and it stays above the sliders.
         with gr.Column(scale=1, min_width=240):
-            image = gr.Image(label="Sample", type="pil", format="png", height=336, interactive=False,
+            image = gr.Image(label=t("infogan.sample"), type="pil", format="png", height=336, interactive=False,
                              elem_id="infogan-sample", elem_classes="pixelated")
         with gr.Column(scale=1):
-            digit = gr.Radio(_digit_choices(), value=7, label="Digit (the category the model uses for it)")
+            digit = gr.Radio(_digit_choices(), value=7, label=t("infogan.digit"))
             c1 = gr.Slider(-2, 2, value=0, step=0.05, label=f"c1: {names[0]}")
             c2 = gr.Slider(-2, 2, value=0, step=0.05, label=f"c2: {names[1]}")
             seed = seed_control("infogan")
@@ -88,10 +77,10 @@ def build(demo: gr.Blocks) -> dict:
     # always computing the latest position, with no progress overlay flickering.
     gr.on([demo.load, digit.change, c1.change, c2.change, seed.change], generate, inputs=[digit, c1, c2, seed], outputs=image,
           api_name="infogan_generate", trigger_mode="always_last", show_progress="hidden")
-    with gr.Accordion("Traversal: every digit, one code swept from −2 to 2", open=False):
+    with gr.Accordion(t("infogan.traversal"), open=False):
         with gr.Row():
             code = gr.Radio(names, value=names[0], label="Code to sweep")
-            sweep_button = gr.Button("Sweep")
+            sweep_button = gr.Button(t("infogan.sweep"))
         with gr.Row():
             sweep = gr.Image(label="Rows: digits 0–9; columns: the code from −2 to 2", type="pil", format="png",
                              interactive=False, elem_classes="pixelated")
@@ -101,6 +90,6 @@ def build(demo: gr.Blocks) -> dict:
     sweep_button.click(traversal, inputs=[code, seed], outputs=[sweep, animation], api_name="infogan_traversal",
                        api_visibility="private").success(lambda path: path, inputs=animation, outputs=gif,
                                                          api_visibility="private", show_progress="hidden")
-    how_it_works(EXPLANATION)
+    how_it_works(t("infogan.explanation"))
     return share_link("infogan", {"digit": int_param(digit, 0, 9, "digit"), "c1": float_param(c1, -2, 2, "c1"),
                                   "c2": float_param(c2, -2, 2, "c2"), "seed": int_param(seed, 0, MAX_SEED, "seed")})

@@ -13,6 +13,7 @@ from ...checks import MAX_SEED, check_float, check_int
 from ...hub import resolve
 from ...images import grid, to_pil
 from ...sampling import DIGIT_SCALE
+from ...ui import i18n
 from ...ui.common import (
     DrawingEditor,
     availability_note,
@@ -27,23 +28,6 @@ from ...ui.common import (
 from ...ui.exports import png_file, save_gif
 from . import inference
 
-EXPLANATION = """
-A variational autoencoder learns two networks at once. The **encoder** reads a digit and
-outputs not one point but a small Gaussian cloud in a latent space (a mean and a variance per
-dimension); the **decoder** turns any point of that space back into an image. Training samples a
-point from the cloud as *mean + std × noise* — the reparameterisation trick, which lets gradients
-flow through the sampling — and minimises the reconstruction error plus a **KL term** that pulls
-every cloud towards a standard normal. That term packs the codes of all digits into one smooth,
-gap-free region, which is why walking in a straight line (lerp) or along a great circle (slerp)
-from one digit's code to another's decodes to a plausible morph at every step.
-
-The two maps below make the difference visible. Both models have a 2-D latent space and the same
-encoder and decoder; the **VAE** is trained with the KL term, the **plain autoencoder** without it
-(reconstruction only, z = the encoder's output). Each map decodes a grid over the square that holds
-98% of that model's own test encodings, beside a scatter of where those encodings land. The
-autoencoder's codes scatter into separate islands with empty sea between them — decode a point in
-the sea and you get a blur or a chimera; the VAE's fill the square. Click any point to decode it.
-"""
 MAP_TILES, MAP_SCALE = 16, 2  # each map: 16x16 tiles over the model's square, each 28 px x 2
 
 
@@ -164,17 +148,17 @@ def build(demo: gr.Blocks) -> dict:
         start_digit = gr.Radio(list(range(10)), value=3, label="Start: a real test digit")
         end_digit = gr.Radio(list(range(10)), value=8, label="End: a real test digit")
     with gr.Row():
-        steps = gr.Slider(2, 32, value=10, step=1, label="Steps")
+        steps = gr.Slider(2, 32, value=10, step=1, label=i18n.t("vae.steps"))
         method = gr.Radio(list(inference.METHODS), value="lerp", label="Interpolation",
                           info="lerp: straight line; slerp: along a great circle (keeps the norm)")
     seed = seed_control("vae")
-    with gr.Accordion("Draw your own start or end digit", open=False):
+    with gr.Accordion(i18n.t("vae.draw"), open=False):
         with gr.Row():
             start_editor, end_editor = _editor("Start"), _editor("End")
     with gr.Row(equal_height=True):
         start_used = gr.Image(label="Start used", type="pil", format="png", interactive=False, height=140,
                               min_width=120, scale=0, elem_classes="pixelated")
-        strip = gr.Image(label="Start → end", type="pil", format="png", interactive=False, elem_id="vae-strip",
+        strip = gr.Image(label=i18n.t("vae.strip"), type="pil", format="png", interactive=False, elem_id="vae-strip",
                          elem_classes="pixelated", scale=4)
         end_used = gr.Image(label="End used", type="pil", format="png", interactive=False, height=140,
                             min_width=120, scale=0, elem_classes="pixelated")
@@ -202,7 +186,7 @@ def build(demo: gr.Blocks) -> dict:
     t.change(frame_at, inputs=[start_digit, end_digit, start_editor, end_editor, seed, method, t], outputs=at_t,
              api_name="vae_frame_at", api_visibility="private", trigger_mode="always_last", show_progress="hidden")
 
-    gr.Markdown("### Why *variational*: two 2-D latent spaces")
+    gr.Markdown(i18n.t("vae.maps"))
     with gr.Row():
         _map_panel(demo, "vae2d", "VAE (with the KL term)")
         _map_panel(demo, "ae2d", "Plain autoencoder (no KL term)")
@@ -211,7 +195,7 @@ def build(demo: gr.Blocks) -> dict:
     u, v = gr.Slider(0, 1, value=0.5, visible=False, label="u"), gr.Slider(0, 1, value=0.5, visible=False, label="v")
     decoded = gr.Image(visible=False, type="pil", format="png")
     model.change(latent_decode, inputs=[model, u, v], outputs=decoded, api_name="latent_decode")
-    how_it_works(EXPLANATION)
+    how_it_works(i18n.t("vae.explanation"))
     return share_link("vae", {"start": int_param(start_digit, 0, 9, "start"), "end": int_param(end_digit, 0, 9, "end"),
                               "steps": int_param(steps, 2, 32, "steps"),
                               "method": choice_param(method, inference.METHODS, "method"),
