@@ -19,7 +19,7 @@ ARCHITECTURES = ("mlp", "dcgan")
 class GANConfig:
     architecture: str = "dcgan"   # "mlp" (the 2014 paper's fully connected nets) or "dcgan"
     z_dim: int = 64               # noise dimensions
-    width: int = 32               # DCGAN: filters of the first discriminator layer (generator: twice, then once)
+    width: int = 32               # DCGAN: filters at 14x14 in both networks (twice that at 7x7): 32/64, CPU-sized
     hidden: int = 256             # MLP: width of the first hidden layer (the second is twice it)
     autoencoder_d: bool = False   # EBGAN: the discriminator reconstructs its input
 
@@ -43,10 +43,10 @@ class DCGANGenerator(nn.Module):
         super().__init__()
         w = cfg.width
         self.net = nn.Sequential(
-            nn.Linear(cfg.z_dim, 4 * w * 7 * 7, bias=False), nn.BatchNorm1d(4 * w * 7 * 7), nn.ReLU(inplace=True),
-            nn.Unflatten(1, (4 * w, 7, 7)),
-            nn.ConvTranspose2d(4 * w, 2 * w, 4, 2, 1, bias=False), nn.BatchNorm2d(2 * w), nn.ReLU(inplace=True),  # 14x14
-            nn.ConvTranspose2d(2 * w, 1, 4, 2, 1), nn.Tanh(),                                                    # 28x28
+            nn.Linear(cfg.z_dim, 2 * w * 7 * 7, bias=False), nn.BatchNorm1d(2 * w * 7 * 7), nn.ReLU(inplace=True),
+            nn.Unflatten(1, (2 * w, 7, 7)),                                                               # (B, 2w, 7, 7)
+            nn.ConvTranspose2d(2 * w, w, 4, 2, 1, bias=False), nn.BatchNorm2d(w), nn.ReLU(inplace=True),  # (B, w, 14, 14)
+            nn.ConvTranspose2d(w, 1, 4, 2, 1), nn.Tanh(),                                                 # (B, 1, 28, 28)
         )
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:   # (B, z_dim) -> (B, 1, 28, 28)
