@@ -49,10 +49,11 @@ def category_counts(g, per_category: int, generator: torch.Generator) -> torch.T
 
 
 def evaluate_infogan(data_root=None, per_digit: int = 1000, seed: int = 0, sweeps: int = 200, sweep_steps: int = 9,
-                     runs: list[str] | None = None) -> dict:
+                     runs: list[str] | None = None, shipped_run: str | None = None) -> dict:
     """The category each digit uses is chosen on one draw of samples (seed + 1), and its accuracy
     reported on another (seed), `per_digit` samples per category. With `runs` (training run folders),
-    also every run's validation curve and its final and best figures, for the card."""
+    also every run's validation curve and its final and best figures, for the card; `shipped_run` names
+    the run the shipped weights come from, so that the tab and card say how it was trained (labels or not)."""
     g = load("infogan")
     cfg = g.config
     device = next(g.parameters()).device
@@ -101,6 +102,9 @@ def evaluate_infogan(data_root=None, per_digit: int = 1000, seed: int = 0, sweep
     # Stored beside the weights, so the app can say which category draws which digit, and how well.
     write_generation_config("infogan", category_to_digit=assignment, continuous_names=names,
                             picked_accuracy_per_digit=[round(a, 4) for a in accuracy])
+    if shipped_run:
+        metrics["trained_with"] = _run_settings(Path(shipped_run))
+        write_metrics("infogan", metrics, (local_folder("infogan") / "metrics.md").read_text().rstrip())
     if runs:
         metrics["runs"] = compare_runs([Path(r) for r in runs], local_folder("infogan") / "runs.png")
         run_rows = [[r["run"], r["settings"], r["steps"], f"{100 * r['final']:.1f}%", f"{100 * r['best']:.1f}% (step {r['best_step']})"]
@@ -132,8 +136,10 @@ def below_target(metrics: dict) -> list[str]:
 def quality_line(metrics: dict) -> str:
     if "picked_accuracy" not in metrics:
         return f"Its categories reach {100 * metrics['category_purity']:.0f}% purity: the digit you pick is often not the one drawn."
+    how = metrics.get("trained_with", "")
+    disclosure = f" Trained {'without labels' if how.startswith('unsupervised') else 'with ' + how}." if how else ""
     return (f"The digit you pick is drawn {100 * metrics['picked_accuracy']:.1f}% of the time (evaluator, 1,000 samples "
-            f"per digit; worst digit {100 * min(metrics['picked_accuracy_per_digit']):.0f}%).")
+            f"per digit; worst digit {100 * min(metrics['picked_accuracy_per_digit']):.0f}%).{disclosure}")
 
 
 def compare_runs(run_dirs: list[Path], picture: Path) -> list[dict]:
