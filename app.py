@@ -13,7 +13,7 @@ from ganapp.checks import InvalidInput
 from ganapp.device import set_cpu_threads
 from ganapp.registry import FAMILIES
 from ganapp.ui.common import LinkParam
-from ganapp.ui.i18n import I18N, t
+from ganapp.ui.i18n import I18N, t, t_or
 
 MAX_FILE_SIZE = "10mb"    # uploads above this are refused with HTTP 413 before reaching a handler
 QUEUE_SIZE = 64           # beyond this many waiting jobs, new ones are told the app is busy
@@ -33,7 +33,7 @@ def build_demo(queue_size: int = QUEUE_SIZE, concurrency: int = CONCURRENCY) -> 
         with gr.Tabs() as tabs:
             for family in FAMILIES.values():
                 if family.tab_title:
-                    with gr.Tab(t(f"tab.{family.name}"), id=family.name):
+                    with gr.Tab(t_or(f"tab.{family.name}", family.tab_title), id=family.name):
                         links[family.name] = family.part(family.tab)(demo) or {}
         note = gr.Markdown(visible=False, elem_id="link-note")
         targets = _link_targets(links)

@@ -26,7 +26,7 @@ def check_int(name: str, value, lo: int, hi: int) -> int:
         raise InvalidInput(f"{name} must be an integer from {lo} to {hi}")
     try:
         as_float = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise InvalidInput(f"{name} must be an integer from {lo} to {hi}") from None
     if not as_float.is_integer() or not lo <= as_float <= hi:
         raise InvalidInput(f"{name} must be an integer from {lo} to {hi}, got {value}")
@@ -36,7 +36,7 @@ def check_int(name: str, value, lo: int, hi: int) -> int:
 def check_float(name: str, value, lo: float, hi: float) -> float:
     try:
         v = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise InvalidInput(f"{name} must be a number from {lo} to {hi}") from None
     if not math.isfinite(v) or not lo <= v <= hi:
         raise InvalidInput(f"{name} must be a number from {lo} to {hi}, got {value}")

@@ -43,7 +43,7 @@ GENERATION_FILE = "generation_config.json"
 # The model's measured quality in one line, and what misses its target: written by `python -m ganapp.reports`
 # from the evaluation's metrics, shown by its tab; optional.
 QUALITY_FILE = "quality.json"
-OPTIONAL_FILES = (GENERATION_FILE, QUALITY_FILE)
+OPTIONAL_FILES = (GENERATION_FILE, QUALITY_FILE, "metrics.json", "latent_scatter.png")  # the last two: shown by tabs
 
 
 class HubModel(nn.Module, PyTorchModelHubMixin):

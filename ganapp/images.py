@@ -53,6 +53,13 @@ def grid(images: torch.Tensor, nrow: int, value_range=(0.0, 1.0), scale: int = 1
     return to_pil(out, value_range, scale)
 
 
+def tile_sheet(path, tile: int = 28) -> torch.Tensor:
+    """A grey sheet of `tile`-pixel tiles -> (rows, columns, 1, tile, tile) in [0, 1]."""
+    sheet = torch.from_numpy(np.asarray(Image.open(path).convert("L"), dtype=np.float32) / 255.0)
+    rows, cols = sheet.shape[0] // tile, sheet.shape[1] // tile
+    return sheet.view(rows, tile, cols, tile).permute(0, 2, 1, 3).unsqueeze(2).contiguous()
+
+
 def gif_bytes(frames: list[Image.Image], duration_ms: int = 80, boomerang: bool = True) -> bytes:
     """An endlessly looping animated GIF; `boomerang` plays it forth and back."""
     seq = frames + frames[-2:0:-1] if boomerang and len(frames) > 2 else frames

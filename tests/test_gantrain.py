@@ -71,6 +71,26 @@ def test_same_settings_and_seed_give_the_same_run(tiny):
     assert a.sample_grid().size == (8 * 28 + 9 * 2,) * 2
 
 
+def test_a_silent_owner_loses_its_slot_and_its_place():
+    slots = Slots(1, lease_s=0.1)
+    assert slots.try_acquire("gone") == 0 and slots.try_acquire("queued-then-gone") == 1
+    time.sleep(0.2)  # neither page calls again
+    assert slots.try_acquire("next") == 0
+    assert slots.acquire("api", timeout=0.05) is False  # "next" holds it (and keeps calling)...
+    slots.release("next")
+    assert slots.acquire("api", timeout=1) is True      # ...and an API hold has no lease:
+    time.sleep(0.2)
+    assert slots.try_acquire("page") == 1                # still held after the lease time
+    assert slots.try_acquire("late", queue=False) == 2 and "late" not in slots.waiting
+
+
+def test_wgan_gp_runs_repeat_exactly(tiny):
+    a, b = LiveRun("mlp", "wgan-gp", 4), LiveRun("mlp", "wgan-gp", 4)
+    for run in (a, b):
+        run.train_step()
+    assert torch.equal(a.samples(), b.samples())
+
+
 def test_one_slot_means_a_second_run_waits_its_turn():
     slots = Slots(1)
     assert slots.try_acquire("a") == 0
@@ -92,8 +112,10 @@ def test_pause_step_and_reset(tiny, monkeypatch):
     assert isinstance(run, LiveRun) and timer.active and "Step **0**" in status
     same = tab.start("mlp", "hinge", 2e-4, 2e-4, 16, 0, run)[0]
     assert same is run  # Start again with the same settings carries on
-    run, timer, *_ = tab.tick(run)
+    timer, *_ = tab.tick(run)
     assert run.step > 0 and timer.active
+    with pytest.raises(Exception, match="pause first"):
+        tab.step_once(run)
     timer, status = tab.pause(run)
     assert not timer.active and "paused" in status
     steps = run.step

@@ -46,7 +46,7 @@ def user_errors(fn=None, *, gpu_seconds: int = GPU_SECONDS):
     """
     if fn is None:
         return functools.partial(user_errors, gpu_seconds=gpu_seconds)
-    run = on_gpu(fn, gpu_seconds)
+    run = on_gpu(fn, gpu_seconds) if gpu_seconds else fn  # 0: stays in this process, on its CPU
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):

@@ -28,9 +28,9 @@ def export_file(data: bytes, stem: str, suffix: str) -> Path:
     if path.exists():
         try:
             os.utime(path)  # Gradio ages its files by ctime: a reused result starts a new life
+            return path
         except OSError:
-            pass
-        return path
+            pass  # deleted by Gradio's schedule meanwhile: write it again
     folder.mkdir(parents=True, exist_ok=True)
     fd, staging = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.")
     try:

@@ -20,6 +20,11 @@ def strings(locale: str) -> dict[str, str]:
 I18N = gr.I18n(**{locale: strings(locale) for locale in LANGUAGES})
 
 
+def t_or(key: str, fallback: str):
+    """`t(key)` when the key exists, else `fallback` as it is (a family added without translations)."""
+    return I18N(key) if key in I18N.translations["en"] else fallback
+
+
 def t(key: str):
     """The translatable text `key` (a KeyError here, not a blank on screen, when it does not exist)."""
     if key not in I18N.translations["en"]:

@@ -15,19 +15,19 @@ import time
 from functools import lru_cache
 from pathlib import Path
 
-import numpy as np
 import torch
 from PIL import Image
 
 from ... import load
 from ...checks import MAX_SEED, InvalidInput, check_choice, check_float, check_int
-from ...images import grid
+from ...images import grid, tile_sheet
+from ...sampling import device_of
 from .model import ARCHITECTURES, GANConfig, build
 from .objectives import OBJECTIVES, Objective
 
 TRAIN_SHEET = Path(__file__).resolve().parents[2] / "assets" / "mnist_train_12k.png"
 MAX_RUNS = int(os.environ.get("GANAPP_TRAIN_SLOTS", "1"))             # runs training at once
-RUN_SECONDS = float(os.environ.get("GANAPP_TRAIN_SECONDS", "300"))    # wall-time cap of one run
+RUN_SECONDS = float(os.environ.get("GANAPP_TRAIN_SECONDS", "300"))    # training-time cap of one tab run
 API_WAIT_SECONDS = 120.0   # how long `gan_train` waits for the slot before saying the server is busy
 SAMPLES = 64               # the 8x8 grid, from noise fixed for the run
 
@@ -35,53 +35,71 @@ SAMPLES = 64               # the 8x8 grid, from noise fixed for the run
 @lru_cache(maxsize=1)
 def training_digits() -> torch.Tensor:
     """(12000, 1, 28, 28) in [-1, 1]."""
-    sheet = np.asarray(Image.open(TRAIN_SHEET).convert("L"), dtype=np.float32) / 127.5 - 1
-    rows, cols = sheet.shape[0] // 28, sheet.shape[1] // 28
-    return torch.from_numpy(sheet).view(rows, 28, cols, 28).permute(0, 2, 1, 3).reshape(-1, 1, 28, 28).contiguous()
+    return tile_sheet(TRAIN_SHEET).flatten(0, 1) * 2 - 1
 
 
 class Slots:
-    """At most `n` owners train at once; the others queue, first come first served."""
+    """At most `n` owners train at once; the others queue, first come first served.
 
-    def __init__(self, n: int):
-        self.n, self.holders, self.waiting = n, set(), []
+    A page's timer calls `try_acquire` about once a second; an owner not heard from for
+    `lease_s` seconds (its page went away, or its run was dropped) loses its place or its slot.
+    `acquire` (the API's blocking wait) holds its slot until it releases it, whatever the lease.
+    """
+
+    def __init__(self, n: int, lease_s: float = 5.0):
+        self.n, self.lease_s = n, lease_s
+        self.holders: dict = {}    # owner -> last seen (monotonic seconds); None: held until released
+        self.waiting: dict = {}    # owner -> last seen, in arrival order
         self.lock = threading.Condition()
 
-    def try_acquire(self, owner) -> int:
-        """0 when `owner` holds a slot (now or already), else its place in the queue (1 = next)."""
+    def _expire(self) -> None:
+        now = time.monotonic()
+        for table in (self.holders, self.waiting):
+            for owner, seen in list(table.items()):
+                if seen is not None and now - seen > self.lease_s:
+                    del table[owner]
+
+    def try_acquire(self, owner, pinned: bool = False, queue: bool = True) -> int:
+        """0 when `owner` holds a slot (now or already), else its place in the queue (1 = next).
+        `pinned`: held until released (no lease); `queue=False`: take a free slot or leave no trace."""
         with self.lock:
+            self._expire()
+            now = None if pinned else time.monotonic()
             if owner in self.holders:
+                if self.holders[owner] is not None:
+                    self.holders[owner] = now
                 return 0
-            if owner not in self.waiting:
-                self.waiting.append(owner)
-            if len(self.holders) < self.n and self.waiting[0] == owner:
-                self.waiting.pop(0)
-                self.holders.add(owner)
+            if not queue and (self.waiting or len(self.holders) >= self.n):
+                return len(self.waiting) + 1
+            self.waiting[owner] = now
+            if len(self.holders) < self.n and next(iter(self.waiting)) == owner:
+                del self.waiting[owner]
+                self.holders[owner] = now
                 return 0
-            return self.waiting.index(owner) + 1
+            return list(self.waiting).index(owner) + 1
 
     def acquire(self, owner, timeout: float) -> bool:
-        """Wait (at most `timeout` seconds) for a slot; False when none came."""
+        """Wait (at most `timeout` seconds) for a slot, held until `release`; False when none came."""
         deadline = time.monotonic() + timeout
         with self.lock:  # a Condition over an RLock: try_acquire may take it again
-            while self.try_acquire(owner):
+            while self.try_acquire(owner, pinned=True):
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    self.waiting.remove(owner)
+                    self.waiting.pop(owner, None)
                     return False
-                self.lock.wait(remaining)
+                self.lock.wait(min(remaining, self.lease_s))  # wake to expire silent owners too
             return True
 
     def release(self, owner) -> None:
         with self.lock:
-            self.holders.discard(owner)
-            if owner in self.waiting:
-                self.waiting.remove(owner)
+            self.holders.pop(owner, None)
+            self.waiting.pop(owner, None)
             self.lock.notify_all()
 
 
 SLOTS = Slots(MAX_RUNS)
 _run_ids = itertools.count(1)
+_build_lock = threading.Lock()   # seeding the global RNG to build a run's weights is one run at a time
 
 
 class LiveRun:
@@ -94,7 +112,7 @@ class LiveRun:
         self.objective: Objective = OBJECTIVES[objective]
         self.architecture, self.seed, self.batch_size = architecture, seed, batch_size
         self.cfg = GANConfig(architecture=architecture, autoencoder_d=objective == "ebgan")
-        with torch.random.fork_rng():  # weights from the seed, without touching anyone else's RNG
+        with _build_lock, torch.random.fork_rng():  # weights from the seed; others' RNG state untouched
             torch.manual_seed(seed)
             self.g, self.d = build(self.cfg)
         obj = self.objective
@@ -111,6 +129,7 @@ class LiveRun:
         self.seconds = 0.0            # wall time spent training
         self.history: list[dict] = []  # one row per generator update
         self.paused = False            # set by the tab's Pause; Start clears it
+        self.lock = threading.Lock()   # one thread at a time trains or samples it (BatchNorm's mode)
 
     def settings(self) -> tuple:
         return self.architecture, self.objective.name, self.seed, self.lr_d, self.lr_g, self.batch_size
@@ -124,12 +143,16 @@ class LiveRun:
 
     def train_step(self) -> None:
         """`d_steps` discriminator updates, then one generator update."""
+        with self.lock:
+            self._train_step()
+
+    def _train_step(self) -> None:
         self.g.train()
         self.d.train()
         obj = self.objective
         for _ in range(obj.d_steps):
             real, fake = self._batch(), self.g(self._noise()).detach()
-            loss_d, r, f = obj.d_loss(self.d, real, fake)
+            loss_d, r, f = obj.d_loss(self.d, real, fake, self.rng)
             self.opt_d.zero_grad(set_to_none=True)
             loss_d.backward()
             self.opt_d.step()
@@ -149,24 +172,28 @@ class LiveRun:
 
     def train_for(self, seconds: float) -> None:
         start = time.monotonic()
-        while time.monotonic() - start < seconds:
-            self.train_step()
+        with self.lock:
+            while time.monotonic() - start < seconds:
+                self._train_step()
         self.seconds += time.monotonic() - start
 
     @torch.inference_mode()
     def samples(self) -> torch.Tensor:
         """(64, 1, 28, 28) in [-1, 1], from the run's fixed noise."""
-        self.g.eval()
-        return self.g(self.fixed_z)
+        with self.lock:
+            self.g.eval()
+            return self.g(self.fixed_z)
 
-    def sample_grid(self) -> Image.Image:
+    def sample_grid(self, samples: torch.Tensor | None = None) -> Image.Image:
         """8x8 samples, 28 px each, 2-pixel gaps, no upscaling."""
-        return grid(self.samples(), nrow=8, value_range=(-1, 1), padding=2)
+        return grid(self.samples() if samples is None else samples, nrow=8, value_range=(-1, 1), padding=2)
 
     @torch.inference_mode()
-    def evaluator_read(self) -> tuple[float, int]:
+    def evaluator_read(self, samples: torch.Tensor | None = None) -> tuple[float, int]:
         """The evaluator's mean top-class probability on the samples, and how many digits appear."""
-        probs = torch.softmax(load("classifier")((self.samples() + 1) / 2), dim=1)
+        clf = load("classifier")
+        images = ((self.samples() if samples is None else samples) + 1) / 2
+        probs = torch.softmax(clf(images.to(device_of(clf))), dim=1).cpu()
         top, digits = probs.max(1)
         return float(top.mean()), len(set(digits.tolist()))
 
@@ -191,11 +218,6 @@ def gan_train(architecture, objective, steps, seed) -> Image.Image:
     finally:
         SLOTS.release(run.id)
     return run.sample_grid()
-
-
-def learning_rates(objective) -> tuple[float, float]:
-    obj = OBJECTIVES[check_choice("objective", objective, tuple(OBJECTIVES))]
-    return obj.lr_d, obj.lr_g
 
 
 def check_learning_rate(name: str, value) -> float:

@@ -36,8 +36,10 @@ class Objective:
     margin: float = 0.0            # EBGAN: the margin m
     scores: str = "D(x), D(G(z)) as probabilities"   # what the score plot shows
 
-    def d_loss(self, d, real: torch.Tensor, fake: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """The discriminator's loss on a batch, and its raw scores (r, f) for the plots."""
+    def d_loss(self, d, real: torch.Tensor, fake: torch.Tensor,
+               generator: torch.Generator | None = None) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """The discriminator's loss on a batch, and its raw scores (r, f) for the plots; `generator`
+        draws WGAN-GP's interpolation weights (so a seeded run repeats exactly)."""
         r, f = d(real), d(fake)
         n = self.name
         if n in ("minimax", "nonsaturating"):
@@ -47,7 +49,7 @@ class Objective:
         elif n in ("wgan", "wgan-gp"):
             loss = f.mean() - r.mean()
             if self.gp_weight:
-                loss = loss + self.gp_weight * gradient_penalty(d, real, fake)
+                loss = loss + self.gp_weight * gradient_penalty(d, real, fake, generator)
         elif n == "hinge":
             loss = F.relu(1 - r).mean() + F.relu(1 + f).mean()
         elif n == "ebgan":
@@ -78,9 +80,9 @@ class Objective:
         return float(r.mean()), float(f.mean())
 
 
-def gradient_penalty(d, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
+def gradient_penalty(d, real: torch.Tensor, fake: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
     """E[(‖∇_x̂ D(x̂)‖₂ - 1)²] at x̂ = εx + (1-ε)G(z), ε ~ U(0, 1) per sample (Gulrajani et al., eq. 3)."""
-    eps = torch.rand(len(real), 1, 1, 1, device=real.device)
+    eps = torch.rand(len(real), 1, 1, 1, generator=generator).to(real.device)
     mixed = (eps * real + (1 - eps) * fake.detach()).requires_grad_(True)
     grad, = torch.autograd.grad(d(mixed).sum(), mixed, create_graph=True)
     return ((grad.flatten(1).norm(dim=1) - 1) ** 2).mean()

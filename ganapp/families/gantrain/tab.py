@@ -5,6 +5,8 @@ from __future__ import annotations
 import gradio as gr
 import pandas as pd
 
+import ganapp
+
 from ...checks import MAX_SEED, InvalidInput
 from ...ui.common import (
     choice_param,
@@ -33,24 +35,30 @@ def _plots(run: LiveRun | None):
     return losses, scores
 
 
-def _status(run: LiveRun | None, waiting: int = 0, note: str = "") -> str:
+def _status(run: LiveRun | None, waiting: int = 0, note: str = "", samples=None) -> str:
     if run is None:
         return "Press **Start** to train a fresh GAN."
     if waiting:
         return f"⏳ Another visitor is training; you are number {waiting} in line. Your run starts when the slot frees."
-    confidence, digits = run.evaluator_read()
-    text = (f"Step **{run.step}** (generator updates) · {run.seconds:.0f} s of training · "
-            f"evaluator: mean confidence **{confidence:.2f}**, **{digits}** different digits among 64 samples")
+    text = f"Step **{run.step}** (generator updates) · {run.seconds:.0f} s of training"
+    try:
+        confidence, digits = run.evaluator_read(samples)
+        text += f" · evaluator: mean confidence **{confidence:.2f}**, **{digits}** different digits among 64 samples"
+    except ganapp.WeightsUnavailable:
+        pass  # no evaluator here: the samples and curves still tell the story
     return text + (f" · {note}" if note else "")
 
 
 def _show(run: LiveRun | None, waiting: int = 0, note: str = ""):
     losses, scores = _plots(run)
-    image = run.sample_grid() if run is not None else None
-    return image, losses, scores, _status(run, waiting, note)
+    samples = run.samples() if run is not None else None   # once, for the picture and the evaluator
+    image = run.sample_grid(samples) if run is not None else None
+    return image, losses, scores, _status(run, waiting, note, samples)
 
 
-@user_errors
+# Training handlers stay on the server's CPU and its slot, even on a ZeroGPU Space (gpu_seconds=0):
+# a GPU worker process would train a copy of the run and hold a copy of the slots.
+@user_errors(gpu_seconds=0)
 def start(architecture, objective, lr_d, lr_g, batch_size, seed, run: LiveRun | None):
     """A new run when the settings changed (or there is none), else carry on with the same one."""
     architecture, objective, seed = inference.check_settings(architecture, objective, seed)
@@ -66,19 +74,21 @@ def start(architecture, objective, lr_d, lr_g, batch_size, seed, run: LiveRun | 
 
 
 def tick(run: LiveRun | None):
-    """About once a second while running: train for most of the second, then show where it is."""
+    """About once a second while running: train for most of the second, then show where it is.
+    The run is changed in place, never replaced here, so a tick in flight cannot undo Reset or Start."""
     if run is None:
-        return run, gr.Timer(active=False), *_show(None)
+        return gr.Timer(active=False), *_show(None)
     if run.paused:  # a tick already on its way when Pause was pressed
-        return run, gr.Timer(active=False), *_show(run, note="paused")
-    waiting = SLOTS.try_acquire(run.id)
-    if waiting:
-        return run, gr.Timer(active=True), *_show(run, waiting)
+        SLOTS.release(run.id)
+        return gr.Timer(active=False), *_show(run, note="paused")
     if run.seconds >= RUN_SECONDS:
         SLOTS.release(run.id)
-        return run, gr.Timer(active=False), *_show(run, note=f"stopped at the {RUN_SECONDS / 60:.0f}-minute limit")
+        return gr.Timer(active=False), *_show(run, note=f"stopped at the {RUN_SECONDS / 60:.0f}-minute limit")
+    waiting = SLOTS.try_acquire(run.id)
+    if waiting:
+        return gr.Timer(active=True), *_show(run, waiting)
     run.train_for(0.7)
-    return run, gr.Timer(active=True), *_show(run)
+    return gr.Timer(active=True), *_show(run)
 
 
 def pause(run: LiveRun | None):
@@ -89,11 +99,13 @@ def pause(run: LiveRun | None):
     return gr.Timer(active=False), _status(run, note="paused")
 
 
-@user_errors
+@user_errors(gpu_seconds=0)
 def step_once(run: LiveRun | None):
     if run is None:
         raise InvalidInput("press Start first (then Pause, then Step)")
-    if SLOTS.try_acquire(run.id):
+    if not run.paused:
+        raise InvalidInput("pause first: Step trains one update at a time while paused")
+    if SLOTS.try_acquire(run.id, queue=False):
         raise InvalidInput("another visitor is training; try again in a moment")
     try:
         run.train_step()
@@ -109,12 +121,12 @@ def reset(run: LiveRun | None):
 
 
 def release(run: LiveRun | None) -> None:
-    """Called when a visitor's session ends (the page went away): free the slot."""
+    """Called when a visitor's session state is dropped; the slot's lease frees it sooner."""
     if run is not None:
         SLOTS.release(run.id)
 
 
-@user_errors(gpu_seconds=120)
+@user_errors(gpu_seconds=0)
 def api_train(architecture, objective, steps, seed):
     return inference.gan_train(architecture, objective, steps, seed)
 
@@ -162,7 +174,7 @@ def build(demo: gr.Blocks) -> dict:
                      show_progress="hidden")
     start_button.click(start, inputs=[architecture, objective, lr_d, lr_g, batch_size, seed, run],
                        outputs=[run, timer, *shown], api_visibility="private")
-    timer.tick(tick, inputs=run, outputs=[run, timer, *shown], api_visibility="private", show_progress="hidden",
+    timer.tick(tick, inputs=run, outputs=[timer, *shown], api_visibility="private", show_progress="hidden",
                concurrency_limit=None)
     pause_button.click(pause, inputs=run, outputs=[timer, status], api_visibility="private", show_progress="hidden")
     step_button.click(step_once, inputs=run, outputs=shown, api_visibility="private")

@@ -32,7 +32,10 @@ def infogan_images(digits: list[int], codes: torch.Tensor, seed: int) -> torch.T
     g = load("infogan")
     device = device_of(g)
     z = seeded_noise(seed, 1, g.config.z_dim).repeat(len(digits), 1).to(device)
-    category = torch.tensor([infogan_category(d) for d in digits], device=device)
+    mapping = digit_mapping()
+    if mapping is None:
+        raise InvalidInput("this InfoGAN checkpoint has no digit mapping; run `python -m ganapp.evaluate infogan`")
+    category = torch.tensor([mapping.index(d) for d in digits], device=device)  # the mapping read once
     return g(z, category, codes.to(device)).cpu()
 
 

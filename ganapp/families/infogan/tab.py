@@ -5,7 +5,7 @@ import gradio as gr
 
 import ganapp
 
-from ...checks import MAX_SEED
+from ...checks import MAX_SEED, InvalidInput
 from ...ui.common import (
     availability_note,
     float_param,
@@ -54,7 +54,10 @@ def generate(digit, c1, c2, seed):
 
 @user_errors
 def traversal(code_name, seed):
-    code = _code_names().index(code_name)
+    names = _code_names()
+    if code_name not in names:
+        raise InvalidInput(f"code must be one of {', '.join(names)}")
+    code = names.index(code_name)
     image, frames = inference.infogan_traversal(code, seed)
     return image, str(save_gif(frames, f"infogan_sweep_{code_name}", 120))
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 from PIL import Image
 
 from ... import generation_config, load
 from ...checks import MAX_SEED, check_choice, check_float, check_int
-from ...images import grid, open_user_image, to_mnist, to_pil
+from ...images import grid, open_user_image, tile_sheet, to_mnist, to_pil
 from ...sampling import DIGIT_SCALE, device_of, grid_points
 
 EXAMPLE_DIGITS = Path(__file__).resolve().parents[2] / "assets" / "mnist_test_digits.png"  # 10 rows (0-9) x 10
@@ -22,9 +21,7 @@ METHODS = ("lerp", "slerp")
 @lru_cache(maxsize=1)
 def example_digits() -> torch.Tensor:
     """The shipped MNIST test digits: (10 digits, n examples, 1, 28, 28) in [0, 1]."""
-    sheet = torch.from_numpy(np.asarray(Image.open(EXAMPLE_DIGITS).convert("L"), dtype=np.float32) / 255.0)
-    rows, cols = sheet.shape[0] // 28, sheet.shape[1] // 28
-    return sheet.view(rows, 28, cols, 28).permute(0, 2, 1, 3).unsqueeze(2).contiguous()
+    return tile_sheet(EXAMPLE_DIGITS)
 
 
 def example_digit(digit, seed) -> torch.Tensor:
@@ -70,6 +67,7 @@ def vae_interpolate(start_digit, end_digit, steps, seed, method) -> Image.Image:
 
 
 MAP_MODELS = ("vae2d", "ae2d")   # the two 2-d models whose latent planes the tab draws side by side
+MAP_SCALE = 2                    # each decoded tile of a map is shown 28 px x 2
 
 
 def map_square(model: str) -> tuple[float, float, float]:
@@ -86,7 +84,7 @@ def latent_map(model, n: int = 16) -> Image.Image:
     n = check_int("n", n, 2, 64)
     decoder = load(model)
     z = grid_points(map_square(model), n).to(device_of(decoder))    # (n*n, 2)
-    return grid(decoder.decode(z).cpu(), nrow=n, padding=0, scale=2)
+    return grid(decoder.decode(z).cpu(), nrow=n, padding=0, scale=MAP_SCALE)
 
 
 @torch.inference_mode()

@@ -84,7 +84,7 @@ def _map_panel(demo: gr.Blocks, name: str, title: str) -> None:
         return user_errors(inference.latent_map)(name, MAP_TILES)
 
     def on_click(evt: gr.SelectData):
-        size = MAP_TILES * 28 * MAP_SCALE
+        size = MAP_TILES * 28 * inference.MAP_SCALE
         u, v = (evt.index[0] + 0.5) / size, 1 - (evt.index[1] + 0.5) / size
         marked = _marked(inference.latent_map(name, MAP_TILES), evt.index)
         return latent_decode(name, u, v), f"(u, v) = ({u:.2f}, {v:.2f}) of the square", str(png_file(marked))
