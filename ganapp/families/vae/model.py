@@ -69,7 +69,10 @@ class VAE(HubModel):
 
     @staticmethod
     def reparameterise(mu: torch.Tensor, logvar: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
-        eps = torch.randn(mu.shape, generator=generator, device=mu.device, dtype=mu.dtype)
+        # Drawn where the generator lives (the training loop's is on the CPU), then moved: a CPU
+        # generator cannot draw on CUDA or MPS.
+        device = generator.device if generator is not None else mu.device
+        eps = torch.randn(mu.shape, generator=generator, device=device, dtype=mu.dtype).to(mu.device)
         return mu + torch.exp(0.5 * logvar) * eps
 
     def forward(self, x: torch.Tensor, generator: torch.Generator | None = None):
