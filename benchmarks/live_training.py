@@ -18,7 +18,7 @@ import torch
 from ganapp.families.gantrain.inference import LiveRun
 from ganapp.families.gantrain.objectives import OBJECTIVES
 
-OUT = Path(__file__).resolve().parent / "live_training.md"
+OUT = Path(__file__).resolve().parent / "live_training.md"  # --out overrides
 
 
 def time_to_recognisable(objective: str, architecture: str, seconds: float, seed: int = 0) -> dict:
@@ -39,6 +39,7 @@ def main(argv=None) -> None:
     p.add_argument("--seconds", type=float, default=90.0, help="give up after this much training per objective")
     p.add_argument("--architecture", default="dcgan")
     p.add_argument("--objectives", nargs="*", default=list(OBJECTIVES))
+    p.add_argument("--out", type=Path, default=OUT)
     args = p.parse_args(argv)
     torch.set_num_threads(1)
     rows = []
@@ -54,7 +55,7 @@ def main(argv=None) -> None:
         "Bar: the evaluator's mean top-class probability ≥ 0.8 and all ten digits among 64 samples, checked every 5 s.",
         "", "| objective | time to recognisable | generator steps | confidence at stop | digits at stop |",
         "|---|---|---|---|---|", *rows, ""])
-    OUT.write_text(text)
+    args.out.write_text(text)
     print(text)
 
 

@@ -48,9 +48,9 @@ def image_sources(page, elem_id: str) -> list[str]:
     return page.locator(f"#{elem_id} img").evaluate_all("els => els.map(e => e.src)")
 
 
-def wait_for_new_image(page, elem_id: str, before: list[str]) -> list[str]:
-    """Wait until the output `elem_id` shows an image different from `before` (10 s at most)."""
-    for _ in range(100):
+def wait_for_new_image(page, elem_id: str, before: list[str], timeout_s: float = 20) -> list[str]:
+    """Wait until the output `elem_id` shows an image different from `before` (`timeout_s` at most)."""
+    for _ in range(int(timeout_s * 10)):
         now = image_sources(page, elem_id)
         if now and now != before:
             return now

@@ -28,7 +28,8 @@ def test_handlers_run_on_a_gpu_where_the_spaces_package_is(tmp_path):
     wrapped = json.loads(out.stdout.strip().splitlines()[-1])
     assert wrapped["ganapp.families.cgan.tab.generate"] == 15
     assert wrapped["ganapp.families.cyclegan.tab.translate"] == 30
-    assert wrapped["ganapp.families.gantrain.tab.api_train"] == 120
+    # Live training stays in the server process (a GPU worker would train a copy of the run and its slot).
+    assert not any(name.startswith("ganapp.families.gantrain.") for name in wrapped)
     assert {"ganapp.families.infogan.tab.generate", "ganapp.families.vae.tab.interpolate_api"} <= set(wrapped)
 
 
