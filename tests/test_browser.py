@@ -227,3 +227,4 @@ def test_the_interface_speaks_chinese_to_a_chinese_browser(page):
         assert zh.get_by_role("button", name="▶ 开始").count() == 1
     finally:
         context.close()
+

@@ -99,3 +99,14 @@ def test_set_values_are_typed_like_their_field():
     assert (train.steps, train.lr, model.z_dim) == (10000, 3e-4, 32) and isinstance(train.steps, int)
     with pytest.raises(SystemExit, match="expected a value like"):
         apply_overrides([train], ["steps=1.5"])
+
+
+def test_infogan_semi_supervision_uses_only_its_handful_of_labels(tiny_data, tmp_path):
+    from ganapp.families.infogan.recipe import InfoGANRecipe
+
+    model, train = InfoGANRecipe.model_config_class(z_dim=8, hidden=32), InfoGANRecipe.train_config_class(
+        batch_size=8, labels_per_digit=2, sup_batch=4)
+    recipe = InfoGANRecipe(model, train, data_root=tiny_data)
+    assert len(recipe.labelled) == 20 and sorted(recipe.data.labels[recipe.labelled].tolist()) == sorted(list(range(10)) * 2)
+    run("infogan", tmp_path, tiny_data, 2, "--set", "labels_per_digit=2")
+    assert (tmp_path / "final" / "infogan" / "model.safetensors").is_file()
