@@ -106,7 +106,7 @@ def evaluate_infogan(data_root=None, per_digit: int = 1000, seed: int = 0, sweep
             [f"category purity (all {cfg.n_categories} categories, majority digit)", f"{100 * purity:.2f}%", ""]]
     for code in range(cfg.n_continuous):
         rows.append([f"c{code + 1}: Spearman ρ with slant / with width (mean over {sweeps} sweeps)",
-                     f"{rho[code, 0]:+.3f} / {rho[code, 1]:+.3f}", f"named '{names[code]}'; |ρ| ≥ 0.9"])
+                     f"{rho[code, 0]:+.3f} / {rho[code, 1]:+.3f}", f"named '{names[code]}'; magnitude ≥ 0.9"])
     metrics = {"picked_accuracy": mean_accuracy, "picked_accuracy_per_digit": accuracy, "category_purity": purity,
                "majority_mapping": mapping, "category_to_digit": assignment,
                "spearman_slant": rho[:, 0].tolist(), "spearman_width": rho[:, 1].tolist(), "continuous_names": names}
