@@ -45,6 +45,20 @@ def test_cgan_grid_sizes_and_determinism(tiny):
 def test_cgan_all_digits_shares_noise_down_columns(tiny):
     img = cgan_all_digits(5, columns=3)
     assert img.size[1] > img.size[0]  # 10 rows x 3 columns
+    # Each column is one noise vector: the tile of digit d in column j is the generator's image for
+    # (noise j, label d), which is what the grid shows (tiles of 112 px, 8-px gaps at scale 4).
+    import ganapp
+    from ganapp.families.cgan.inference import noise_scale
+    from ganapp.images import to_pil
+    from ganapp.sampling import seeded_noise
+
+    g = ganapp.load("cgan")
+    z = seeded_noise(5, 3, g.config.z_dim) * noise_scale()
+    with torch.inference_mode():
+        expected = to_pil(g(z[2:3], torch.tensor([7]))[0], (-1, 1), scale=4)
+    step, pad = 112 + 8, 8
+    tile = img.crop((pad + 2 * step, pad + 7 * step, pad + 2 * step + 112, pad + 7 * step + 112))
+    assert tile.tobytes() == expected.tobytes()
 
 
 @pytest.mark.parametrize("args", [(10, 1, 0), (-1, 1, 0), (3, 0, 0), (3, 65, 0), (3, 1, -1), (3, 1, 2**40),
