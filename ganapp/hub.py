@@ -128,19 +128,23 @@ def resolve(name: str) -> Path:
     return Path(paths[0]).parent
 
 
-def generation_config(name: str) -> dict:
-    """Model `name`'s measured sampling settings (`generation_config.json` beside its weights), {} when none.
+def beside_weights(name: str, filename: str) -> dict:
+    """A JSON file stored with model `name`'s weights (one of OPTIONAL_FILES), {} when there is none.
 
     Read on every call (a few hundred bytes), so a fresh evaluation is picked up without a restart.
     """
-    path = resolve(name) / GENERATION_FILE
+    path = resolve(name) / filename
     return json.loads(path.read_text()) if path.is_file() else {}
+
+
+def generation_config(name: str) -> dict:
+    """Model `name`'s measured sampling settings (`generation_config.json`), {} when none."""
+    return beside_weights(name, GENERATION_FILE)
 
 
 def quality(name: str) -> dict:
     """Model `name`'s measured quality ({"line": ..., "below_target": [...]}, see reports), {} when none."""
-    path = resolve(name) / QUALITY_FILE
-    return json.loads(path.read_text()) if path.is_file() else {}
+    return beside_weights(name, QUALITY_FILE)
 
 
 def write_generation_config(name: str, **settings) -> Path:

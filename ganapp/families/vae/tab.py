@@ -1,8 +1,6 @@
 """The VAE tab: one digit morphs into another through the latent space; a map of that space."""
 from __future__ import annotations
 
-import json
-
 import gradio as gr
 import torch
 from PIL import ImageDraw
@@ -10,7 +8,7 @@ from PIL import ImageDraw
 import ganapp
 
 from ...checks import MAX_SEED, check_float, check_int
-from ...hub import resolve
+from ...hub import beside_weights, resolve
 from ...images import grid, to_pil
 from ...sampling import DIGIT_SCALE
 from ...ui import i18n
@@ -78,10 +76,15 @@ def latent_decode(model, u, v):
     return inference.latent_decode(model, u, v)
 
 
+@user_errors
+def latent_map(model):
+    return inference.latent_map(model, MAP_TILES)
+
+
 def _map_panel(demo: gr.Blocks, name: str, title: str) -> None:
     """One model's map (click to decode), its scatter of test encodings and its measured figures."""
     def draw():
-        return user_errors(inference.latent_map)(name, MAP_TILES)
+        return latent_map(name)
 
     def on_click(evt: gr.SelectData):
         size = MAP_TILES * 28 * inference.MAP_SCALE
@@ -115,14 +118,11 @@ def _marked(image, xy, radius: int = 7):
 def _map_figures(name: str) -> str:
     """The figures that say "holes" or "no holes", from the model's metrics (written by the evaluation)."""
     try:
-        metrics_file = resolve(name) / "metrics.json"
+        m = beside_weights(name, "metrics.json")
     except ganapp.WeightsUnavailable:
         return " — not available"
-    if not metrics_file.is_file():
-        return " — not measured yet"
-    m = json.loads(metrics_file.read_text())
     if "confident_share" not in m:
-        return ""
+        return " — not measured yet"
     return (f" — {100 * m['confident_share']:.0f}% of a {m['grid']}×{m['grid']} grid over its square decodes to a "
             f"confident digit; {100 * m['reach_share']:.0f}% of it lies within reach of real codes.")
 
