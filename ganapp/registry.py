@@ -122,6 +122,13 @@ for _family in [
            tab_title="VAE", recipe="recipe:VAERecipe", evaluation="evaluate:evaluate_vae",
            tiny_training=("latent_dim=3", "width=4", "hidden=16", "batch_size=8")),
     Family("gantrain", (), tab_title="Train a GAN"),  # trains live in the tab: nothing shipped, nothing to evaluate
+    Family("objectives",  # shown in the "Train a GAN" tab's comparison section
+           tuple(ModelSpec(f"gan_{o.replace('-', '_')}", "model:ObjectiveGenerator",
+                           f"DCGAN generator trained with the {o} objective, MNIST",
+                           tiny=dict(objective=o, z_dim=8, width=4))
+                 for o in ("nonsaturating", "lsgan", "wgan", "wgan-gp", "hinge", "ebgan", "capsgan")),
+           recipe="recipe:ObjectiveGANRecipe", evaluation="evaluate:evaluate_objectives",
+           tiny_training=("z_dim=8", "width=4", "batch_size=8", "validation_size=16")),
     Family("classifier",
            (ModelSpec("classifier", "model:MNISTClassifier", "MNIST evaluator CNN (measures the generators)",
                       tiny=dict(width=4, features=16)),),

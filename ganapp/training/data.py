@@ -122,6 +122,13 @@ class MNISTSampler:
     def __len__(self) -> int:
         return len(self.labels)
 
+    def hold_out(self, n: int) -> "MNISTSampler":
+        """Split off the last `n` images as a validation set (returned); this sampler keeps the rest."""
+        held = object.__new__(MNISTSampler)
+        held.images, held.labels = self.images[len(self) - n:], self.labels[len(self) - n:]
+        self.images, self.labels = self.images[:len(self) - n], self.labels[:len(self) - n]
+        return held
+
     def sample(self, batch_size: int, generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
         idx = random_indices(len(self), batch_size, generator).to(self.images.device)
         return self.images[idx], self.labels[idx]

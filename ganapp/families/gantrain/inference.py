@@ -111,18 +111,12 @@ class LiveRun:
         self.id = next(_run_ids)
         self.objective: Objective = OBJECTIVES[objective]
         self.architecture, self.seed, self.batch_size = architecture, seed, batch_size
-        self.cfg = GANConfig(architecture=architecture, autoencoder_d=objective == "ebgan")
+        self.cfg = GANConfig.for_objective(architecture, objective)
         with _build_lock, torch.random.fork_rng():  # weights from the seed; others' RNG state untouched
             torch.manual_seed(seed)
             self.g, self.d = build(self.cfg)
-        obj = self.objective
-        self.lr_d, self.lr_g = lr_d or obj.lr_d, lr_g or obj.lr_g
-        if obj.optimizer == "rmsprop":
-            self.opt_d = torch.optim.RMSprop(self.d.parameters(), self.lr_d)
-            self.opt_g = torch.optim.RMSprop(self.g.parameters(), self.lr_g)
-        else:
-            self.opt_d = torch.optim.Adam(self.d.parameters(), self.lr_d, betas=obj.betas)
-            self.opt_g = torch.optim.Adam(self.g.parameters(), self.lr_g, betas=obj.betas)
+        self.lr_d, self.lr_g = lr_d or self.objective.lr_d, lr_g or self.objective.lr_g
+        self.opt_g, self.opt_d = self.objective.optimizers(self.g, self.d, self.lr_d, self.lr_g)
         self.rng = torch.Generator().manual_seed(seed + 1)             # data and noise
         self.fixed_z = torch.randn(SAMPLES, self.cfg.z_dim, generator=torch.Generator().manual_seed(seed + 2))
         self.step = 0                 # generator updates so far
@@ -147,28 +141,9 @@ class LiveRun:
             self._train_step()
 
     def _train_step(self) -> None:
-        self.g.train()
-        self.d.train()
-        obj = self.objective
-        for _ in range(obj.d_steps):
-            real, fake = self._batch(), self.g(self._noise()).detach()
-            loss_d, r, f = obj.d_loss(self.d, real, fake, self.rng)
-            self.opt_d.zero_grad(set_to_none=True)
-            loss_d.backward()
-            self.opt_d.step()
-            if obj.clip:
-                with torch.no_grad():
-                    for p in self.d.parameters():
-                        p.clamp_(-obj.clip, obj.clip)
-        f_g = self.d(self.g(self._noise()))
-        loss_g = obj.g_loss(f_g)
-        self.opt_g.zero_grad(set_to_none=True)
-        loss_g.backward()
-        self.opt_g.step()
+        figures = self.objective.train_step(self.g, self.d, self.opt_g, self.opt_d, self._batch, self._noise, self.rng)
         self.step += 1
-        score_real, score_fake = obj.readable_scores(r.detach(), f.detach())
-        self.history.append({"step": self.step, "loss_d": loss_d.item(), "loss_g": loss_g.item(),
-                             "score_real": score_real, "score_fake": score_fake})
+        self.history.append({"step": self.step, **figures})
 
     def train_for(self, seconds: float) -> None:
         start = time.monotonic()

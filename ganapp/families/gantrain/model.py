@@ -22,6 +22,13 @@ class GANConfig:
     width: int = 32               # DCGAN: filters at 14x14 in both networks (twice that at 7x7): 32/64, CPU-sized
     hidden: int = 256             # MLP: width of the first hidden layer (the second is twice it)
     autoencoder_d: bool = False   # EBGAN: the discriminator reconstructs its input
+    capsule_d: bool = False       # CapsGAN: the discriminator is a capsule network
+
+    @classmethod
+    def for_objective(cls, architecture: str, objective: str, **fields) -> "GANConfig":
+        """The networks an objective trains: EBGAN's and CapsGAN's discriminators are their own."""
+        return cls(architecture=architecture, autoencoder_d=objective == "ebgan", capsule_d=objective == "capsgan",
+                   **fields)
 
 
 class MLPGenerator(nn.Module):
@@ -108,12 +115,51 @@ class AutoencoderDiscriminator(nn.Module):
         return (self.autoencoder(x) - x).pow(2).flatten(1).mean(1)
 
 
+def squash(s: torch.Tensor, dim: int = -1) -> torch.Tensor:
+    """Capsule non-linearity (Sabour et al. 2017, eq. 1): keeps the direction, maps the length into [0, 1)."""
+    n2 = s.pow(2).sum(dim, keepdim=True)
+    return s * (n2 / (1 + n2)) / torch.sqrt(n2 + 1e-8)
+
+
+class CapsuleDiscriminator(nn.Module):
+    """CapsGAN's discriminator (Jaiswal et al. 2018), a small CapsNet (Sabour et al. 2017): a convolution,
+    a convolutional layer of primary capsules, and two output capsules, "real" and "generated", reached
+    by routing-by-agreement. Returns the output capsules' lengths. The DCGAN-sized trunk keeps it CPU-fast;
+    with the MLP architecture the same capsule network is used."""
+
+    def __init__(self, cfg: GANConfig, primary_types: int = 8, primary_dim: int = 8, out_dim: int = 16,
+                 routing_iterations: int = 3):
+        super().__init__()
+        w = cfg.width
+        self.primary_types, self.primary_dim, self.routing_iterations = primary_types, primary_dim, routing_iterations
+        self.conv = nn.Sequential(nn.Conv2d(1, w, 5, 2, 2), nn.LeakyReLU(0.2, inplace=True))   # (B, w, 14, 14)
+        self.primary = nn.Conv2d(w, primary_types * primary_dim, 5, 2, 2)                     # (B, types*dim, 7, 7)
+        n_primary = primary_types * 7 * 7
+        # One transformation matrix per (primary capsule, output capsule): the primary's vote for the output.
+        self.votes = nn.Parameter(0.05 * torch.randn(n_primary, 2, out_dim, primary_dim))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:   # (B, 1, 28, 28) -> (B, 2) capsule lengths
+        b = len(x)
+        u = self.primary(self.conv(x)).view(b, self.primary_types, self.primary_dim, 49)
+        u = squash(u.permute(0, 1, 3, 2).reshape(b, -1, self.primary_dim))   # (B, N, primary_dim)
+        u_hat = torch.einsum("njod,bnd->bnjo", self.votes, u)                 # (B, N, 2, out_dim)
+        logits = torch.zeros(u_hat.shape[:3], device=x.device)               # (B, N, 2)
+        for i in range(self.routing_iterations):
+            c = logits.softmax(dim=2)                                         # each primary splits its vote
+            v = squash((c.unsqueeze(-1) * u_hat).sum(1))                      # (B, 2, out_dim)
+            if i < self.routing_iterations - 1:  # agreement raises the coupling (no gradient through routing)
+                logits = logits + (u_hat.detach() * v.detach().unsqueeze(1)).sum(-1)
+        return v.norm(dim=-1)                                                 # (B, 2) in [0, 1)
+
+
 def build(cfg: GANConfig) -> tuple[nn.Module, nn.Module]:
     """The generator and discriminator `cfg` describes."""
     if cfg.architecture not in ARCHITECTURES:
         raise ValueError(f"architecture must be one of {ARCHITECTURES}")
     g = (MLPGenerator if cfg.architecture == "mlp" else DCGANGenerator)(cfg)
-    if cfg.autoencoder_d:
+    if cfg.capsule_d:
+        d = CapsuleDiscriminator(cfg)
+    elif cfg.autoencoder_d:
         d = AutoencoderDiscriminator(cfg)
     else:
         d = (MLPDiscriminator if cfg.architecture == "mlp" else DCGANDiscriminator)(cfg)

@@ -14,13 +14,19 @@ probabilistic losses); softplus(t) = log(1 + e^t), so log sigmoid(t) = -softplus
 - hinge (Lim & Ye 2017; Miyato et al. 2018): D: relu(1 - r) + relu(1 + f), G: -f.
 - ebgan (Zhao et al. 2017, eq. 1-2): D is an autoencoder and its score the reconstruction energy E;
   D: E(x) + relu(m - E(G(z))), G: E(G(z)).
+- capsgan (Jaiswal et al. 2018): D is a capsule network with two output capsules, "real" and
+  "generated", whose lengths in [0, 1) say how present each is; CapsNet's margin loss
+  (Sabour et al. 2017, eq. 4) with m+ = 0.9, m- = 0.1, λ = 0.5: D labels real images real and
+  generated ones generated, G wants its images labelled real.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
+from torch import nn
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,8 @@ class Objective:
             loss = F.relu(1 - r).mean() + F.relu(1 + f).mean()
         elif n == "ebgan":
             loss = r.mean() + F.relu(self.margin - f).mean()
+        elif n == "capsgan":
+            loss = margin_loss(r, real=True) + margin_loss(f, real=False)
         else:
             raise ValueError(f"unknown objective {n!r}")
         return loss, r, f
@@ -71,13 +79,57 @@ class Objective:
             return -f.mean()
         if n == "ebgan":
             return f.mean()
+        if n == "capsgan":
+            return margin_loss(f, real=True)
         raise ValueError(f"unknown objective {n!r}")
 
     def readable_scores(self, r: torch.Tensor, f: torch.Tensor) -> tuple[float, float]:
         """Mean scores as plotted: probabilities for the logistic losses, raw values otherwise."""
         if self.name in ("minimax", "nonsaturating"):
             return float(torch.sigmoid(r).mean()), float(torch.sigmoid(f).mean())
+        if self.name == "capsgan":  # the "real" capsule's length
+            return float(r[:, 0].mean()), float(f[:, 0].mean())
         return float(r.mean()), float(f.mean())
+
+    def optimizers(self, g: nn.Module, d: nn.Module, lr_d: float | None = None,
+                   lr_g: float | None = None) -> tuple[torch.optim.Optimizer, torch.optim.Optimizer]:
+        """The objective's recommended optimisers for (G, D); `lr_d` / `lr_g` override its learning rates."""
+        lr_d, lr_g = lr_d or self.lr_d, lr_g or self.lr_g
+        if self.optimizer == "rmsprop":
+            return torch.optim.RMSprop(g.parameters(), lr_g), torch.optim.RMSprop(d.parameters(), lr_d)
+        return (torch.optim.Adam(g.parameters(), lr_g, betas=self.betas),
+                torch.optim.Adam(d.parameters(), lr_d, betas=self.betas))
+
+    def train_step(self, g: nn.Module, d: nn.Module, opt_g, opt_d, real_batch: Callable[[], torch.Tensor],
+                   noise: Callable[[], torch.Tensor], generator: torch.Generator | None = None) -> dict[str, float]:
+        """`d_steps` discriminator updates, then one generator update — one step of every GAN here, live
+        in the tab or in `python -m ganapp.train objectives`. `real_batch()` and `noise()` each draw a batch."""
+        g.train()
+        d.train()
+        for _ in range(self.d_steps):
+            real, fake = real_batch(), g(noise()).detach()
+            loss_d, r, f = self.d_loss(d, real, fake, generator)
+            opt_d.zero_grad(set_to_none=True)
+            loss_d.backward()
+            opt_d.step()
+            if self.clip:
+                with torch.no_grad():
+                    for p in d.parameters():
+                        p.clamp_(-self.clip, self.clip)
+        loss_g = self.g_loss(d(g(noise())))
+        opt_g.zero_grad(set_to_none=True)
+        loss_g.backward()
+        opt_g.step()
+        score_real, score_fake = self.readable_scores(r.detach(), f.detach())
+        return {"loss_d": loss_d.item(), "loss_g": loss_g.item(), "score_real": score_real, "score_fake": score_fake}
+
+
+def margin_loss(lengths: torch.Tensor, real: bool, m_plus: float = 0.9, m_minus: float = 0.1,
+                down_weight: float = 0.5) -> torch.Tensor:
+    """CapsNet's margin loss (Sabour et al. 2017, eq. 4) for capsule lengths (B, 2) = ("real", "generated"):
+    the capsule of the true class should be longer than m+, the other shorter than m-."""
+    present, absent = (lengths[:, 0], lengths[:, 1]) if real else (lengths[:, 1], lengths[:, 0])
+    return (F.relu(m_plus - present) ** 2 + down_weight * F.relu(absent - m_minus) ** 2).sum(0) / len(lengths)
 
 
 def gradient_penalty(d, real: torch.Tensor, fake: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
@@ -96,4 +148,5 @@ OBJECTIVES: dict[str, Objective] = {o.name: o for o in [
     Objective("wgan-gp", lr_d=1e-4, lr_g=1e-4, betas=(0.5, 0.9), d_steps=5, gp_weight=10.0, scores="critic scores"),
     Objective("hinge", scores="D(x), D(G(z)) (margins at ±1)"),
     Objective("ebgan", lr_d=2e-4, lr_g=2e-4, margin=0.3, scores="energies E(x), E(G(z))"),
+    Objective("capsgan", scores="length of the 'real' capsule"),
 ]}

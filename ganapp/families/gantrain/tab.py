@@ -17,6 +17,7 @@ from ...ui.common import (
     user_errors,
 )
 from ...ui.i18n import t
+from ..objectives.tab import build_comparison
 from . import inference
 from .inference import RUN_SECONDS, SLOTS, LiveRun
 from .model import ARCHITECTURES
@@ -185,6 +186,7 @@ def build(demo: gr.Blocks) -> dict:
     steps.submit(api_train, inputs=[architecture, objective, steps, seed], outputs=api_result, api_name="gan_train")
     gr.Markdown(f"Runs are capped at {RUN_SECONDS / 60:.0f} minutes; {inference.MAX_RUNS} run(s) train at once.")
     how_it_works(t("gantrain.explanation"))
+    build_comparison(demo)
     return share_link("gantrain", {"architecture": choice_param(architecture, ARCHITECTURES, "architecture"),
                                    "objective": choice_param(objective, tuple(OBJECTIVES), "objective"),
                                    "seed": int_param(seed, 0, MAX_SEED, "seed")})

@@ -60,6 +60,37 @@ def category_counts(g, per_category: int, generator: torch.Generator) -> torch.T
     return category_digit_counts(category, evaluator_outputs(images)[0], cfg.n_categories)
 
 
+@torch.inference_mode()
+def code_correlations(g, categories: list[int], sweeps: int, sweep_steps: int, gen: torch.Generator) -> np.ndarray:
+    """Spearman ρ of each continuous code with the slant and the width measure, (n_continuous, 2): one code
+    swept over [-2, 2] with the others at 0, for fixed noise and category, averaged over `sweeps` sweeps
+    (the categories taken in turn)."""
+    cfg, device = g.config, next(g.parameters()).device
+    rho = np.zeros((cfg.n_continuous, 2))  # [code, (slant, width)]
+    sweep = torch.linspace(-2, 2, sweep_steps)
+    for code in range(cfg.n_continuous):
+        rs = []
+        for s in range(sweeps):
+            zz = torch.randn(1, cfg.z_dim, generator=gen).repeat(sweep_steps, 1)
+            cc = torch.full((sweep_steps,), categories[s % len(categories)])
+            codes = torch.zeros(sweep_steps, cfg.n_continuous)
+            codes[:, code] = sweep
+            imgs = (g(zz.to(device), cc.to(device), codes.to(device)).cpu() + 1) / 2
+            rs.append([spearman(sweep.numpy(), slant(imgs).numpy()), spearman(sweep.numpy(), width(imgs).numpy())])
+        rho[code] = np.mean(rs, axis=0)
+    return rho
+
+
+def name_codes(rho: np.ndarray) -> list[str]:
+    """Each continuous code named after what it moves most: the code most correlated with slant is 'slant', the
+    other (or, with more codes, the one most correlated with width) 'width', any further ones 'code'."""
+    slant_code = int(np.abs(rho[:, 0]).argmax())
+    width_code = 1 - slant_code if len(rho) == 2 else int(np.abs(rho[:, 1]).argmax())
+    names = ["code"] * len(rho)
+    names[slant_code], names[width_code] = "slant", "width"
+    return names
+
+
 def evaluate_infogan(data_root=None, per_digit: int = 1000, seed: int = 0, sweeps: int = 200, sweep_steps: int = 9,
                      runs: list[str] | None = None, shipped_run: str | None = None) -> dict:
     """The category each digit uses is chosen on one draw of samples (seed + 1), and its accuracy
@@ -78,24 +109,9 @@ def evaluate_infogan(data_root=None, per_digit: int = 1000, seed: int = 0, sweep
     purity = float(counts.max(1).values.sum() / counts.sum())
     category_of = {d: c for c, d in enumerate(assignment) if d >= 0}
 
-    # Continuous codes: sweep one over [-2, 2], the other at 0, for fixed noise and category.
-    rho = np.zeros((cfg.n_continuous, 2))  # [code, (slant, width)]
-    sweep = torch.linspace(-2, 2, sweep_steps)
-    with torch.inference_mode():
-        for code in range(cfg.n_continuous):
-            rs = []
-            for s in range(sweeps):
-                zz = torch.randn(1, cfg.z_dim, generator=gen).repeat(sweep_steps, 1)
-                cc = torch.full((sweep_steps,), category_of[s % 10])
-                codes = torch.zeros(sweep_steps, cfg.n_continuous)
-                codes[:, code] = sweep
-                imgs = (g(zz.to(device), cc.to(device), codes.to(device)).cpu() + 1) / 2
-                rs.append([spearman(sweep.numpy(), slant(imgs).numpy()), spearman(sweep.numpy(), width(imgs).numpy())])
-            rho[code] = np.mean(rs, axis=0)
-    slant_code = int(np.abs(rho[:, 0]).argmax())
-    width_code = 1 - slant_code if cfg.n_continuous == 2 else int(np.abs(rho[:, 1]).argmax())
-    names = ["code"] * cfg.n_continuous
-    names[slant_code], names[width_code] = "slant", "width"
+    rho = code_correlations(g, [category_of[d] for d in range(10)], sweeps, sweep_steps, gen)
+    names = name_codes(rho)
+    slant_code, width_code = names.index("slant"), names.index("width")
 
     over = cfg.n_categories > 10
     rows = [[f"picked digit drawn (evaluator, {per_digit:,} per digit; the app's digit → category choice)",
@@ -174,7 +190,7 @@ def compare_runs(run_dirs: list[Path], picture: Path) -> list[dict]:
         settings = _run_settings(run)
         ax.plot(*zip(*points), label=f"{run.name} ({settings})", lw=1)
         rows.append({"run": run.name, "settings": settings, "steps": points[-1][0], "final": points[-1][1],
-                     "best": best["value"], "best_step": best["step"]})
+                     "best": best["figures"]["picked_accuracy"], "best_step": best["step"]})
     ax.set_xlabel("step (batch 128)")
     ax.set_ylabel("picked digit drawn (validation)")
     ax.set_ylim(0, 1)
@@ -196,4 +212,7 @@ def _run_settings(run: Path) -> str:
     match = re.search(r"labels_per_digit=(\d+)", text)
     if match and match.group(1) != "0":
         parts.append(f"{match.group(1)} labels per digit")
+    match = re.search(r"lambda_cont=([0-9.e-]+)", text)
+    if match and float(match.group(1)) != 0.1:
+        parts.append(f"λ_cont {float(match.group(1)):g}")
     return ", ".join(parts) or "unsupervised, 10 categories"

@@ -2,6 +2,7 @@
 interpolations read by the evaluator, and the 2-d model's map of test encodings."""
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -81,6 +82,33 @@ def test_negative_elbo(model, test: MNISTSampler, seed: int = 0) -> float:
     return total / len(test)
 
 
+@torch.inference_mode()
+def test_iwae_bound(model, test: MNISTSampler, k: int = 100, seed: int = 0, batch: int = 100) -> float:
+    """Mean over the test images of the importance-weighted bound (Burda et al. 2016) with `k` samples, as a
+    negative log-likelihood in nats: -log (1/k) sum_i p(x|z_i) p(z_i) / q(z_i|x), z_i ~ q(z|x). Tighter than the
+    ELBO (k = 1) and closer to -log p(x) as k grows."""
+    g = torch.Generator().manual_seed(seed)
+    device = next(model.parameters()).device
+    total = 0.0
+    for x in test.images.split(batch):
+        x = x.to(device)
+        mu, logvar = model.encode(x)                                                   # (B, d)
+        eps = torch.randn((k, *mu.shape), generator=g).to(device)                      # (k, B, d)
+        z = mu + torch.exp(0.5 * logvar) * eps                                         # (k, B, d)
+        logits = model.decode_logits(z.flatten(0, 1))                                  # (k B, 1, 28, 28)
+        log_px_z = -reconstruction_nll(logits, x.repeat(k, 1, 1, 1)).view(k, len(x))   # (k, B)
+        log_pz = -0.5 * (z.pow(2) + math.log(2 * math.pi)).sum(-1)                     # (k, B)
+        log_qz = -0.5 * (eps.pow(2) + logvar + math.log(2 * math.pi)).sum(-1)          # (k, B)
+        total += float(-(torch.logsumexp(log_px_z + log_pz - log_qz, 0) - math.log(k)).sum())
+    return total / len(test)
+
+
+def pixel_entropy(test: MNISTSampler) -> float:
+    """The floor under any Bernoulli NLL on greyscale targets: each pixel's own entropy, summed per image, in nats."""
+    p = test.images.double().clamp(1e-12, 1 - 1e-12)
+    return float(-(p * p.log() + (1 - p) * (1 - p).log()).flatten(1).sum(1).mean())
+
+
 def train_example_vae(train: MNISTSampler, epochs: int, seed: int = 0) -> ExampleMLPVAE:
     """Train the baseline as the PyTorch example does: Adam 1e-3, batch 128, `epochs` epochs."""
     torch.manual_seed(seed)
@@ -99,22 +127,25 @@ def train_example_vae(train: MNISTSampler, epochs: int, seed: int = 0) -> Exampl
 
 
 def evaluate_vae(data_root=None, baseline_epochs: int = 34, n_triples: int = 1000, steps: int = 8, seed: int = 0,
-                 part: str = "all") -> dict:
+                 part: str = "all", iwae_k: int = 100) -> dict:
     """The 16-d VAE's figures beside the MLP baseline, then the 2-d maps (`part="maps"`: the maps only)."""
     if part not in ("all", "maps"):
         raise ValueError("part must be 'all' or 'maps'")
     if part == "maps":
         return evaluate_maps(data_root, seed)
-    metrics = _evaluate_vae16(data_root, baseline_epochs, n_triples, steps, seed)
+    metrics = _evaluate_vae16(data_root, baseline_epochs, n_triples, steps, seed, iwae_k)
     evaluate_maps(data_root, seed)
     return metrics
 
 
-def _evaluate_vae16(data_root, baseline_epochs: int, n_triples: int, steps: int, seed: int) -> dict:
+def _evaluate_vae16(data_root, baseline_epochs: int, n_triples: int, steps: int, seed: int, iwae_k: int) -> dict:
     train, test = MNISTSampler("train", data_root), MNISTSampler("test", data_root)
     vae = load("vae")
     ours = test_negative_elbo(vae, test, seed)
-    baseline = test_negative_elbo(train_example_vae(train, baseline_epochs, seed), test, seed)
+    baseline_model = train_example_vae(train, baseline_epochs, seed)
+    baseline = test_negative_elbo(baseline_model, test, seed)
+    iwae, baseline_iwae = test_iwae_bound(vae, test, iwae_k, seed), test_iwae_bound(baseline_model, test, iwae_k, seed)
+    floor = pixel_entropy(test)
 
     with torch.inference_mode():
         recon = torch.cat([vae.decode(vae.encode(x)[0]).cpu() for x in test.images.split(1000)])
@@ -139,11 +170,14 @@ def _evaluate_vae16(data_root, baseline_epochs: int, n_triples: int, steps: int,
     ends_ok = sum(int(fp == a and lp == b) for fp, lp, (a, b) in zip(first_pred.tolist(), last_pred.tolist(), pairs))
     interp_acc = ends_ok / n_triples
 
-    rows = [[f"test negative ELBO (nats), latent {vae.config.latent_dim}", ours, f"MLP baseline, {baseline_epochs} epochs: {baseline:.2f}; target ≤ 95"],
+    rows = [[f"test negative ELBO (nats), latent {vae.config.latent_dim}", ours, f"MLP baseline, {baseline_epochs} epochs: {baseline:.2f}; target ≤ 94"],
+            [f"test importance-weighted bound, k = {iwae_k} (nats; ≥ -log p(x))", iwae, f"MLP baseline: {baseline_iwae:.2f}"],
+            ["floor: the test pixels' own entropy (nats per image)", floor, "no Bernoulli decoder goes below"],
             ["reconstructions read as the input's label (evaluator)", f"{100 * recon_acc:.2f}%", "≥ 97%"],
             [f"interpolations ({n_triples} random pairs, {steps} frames): ends read as a and b", f"{100 * interp_acc:.1f}%", "≥ 95%"],
             ["smoothness: max / mean consecutive-frame L2, mean over pairs (1 = even steps)", float(np.mean(ratios)), f"worst pair: {max(ratios):.2f}"]]
     metrics = {"test_negative_elbo": ours, "baseline_mlp_negative_elbo": baseline, "baseline_epochs": baseline_epochs,
+               "test_iwae_nll": iwae, "iwae_k": iwae_k, "baseline_mlp_iwae_nll": baseline_iwae, "pixel_entropy_floor": floor,
                "reconstruction_accuracy": recon_acc, "interpolation_end_accuracy": interp_acc,
                "smoothness_ratio_mean": float(np.mean(ratios)), "smoothness_ratio_max": max(ratios)}
     write_metrics("vae", metrics, markdown_table(["figure", "value", "target / baseline"], rows))
@@ -224,7 +258,7 @@ def plot_latent_scatter(mu: np.ndarray, labels: np.ndarray, square, path: Path, 
 
 def below_target(metrics: dict) -> list[str]:
     """What the stored figures say misses its bar, in words (for the README)."""
-    bars = [("test negative ELBO", metrics["test_negative_elbo"], 95, "≤ 95 nats", lambda v: f"{v:.2f} nats", False),
+    bars = [("test negative ELBO", metrics["test_negative_elbo"], 94, "≤ 94 nats", lambda v: f"{v:.2f} nats", False),
             ("reconstructions read right", metrics["reconstruction_accuracy"], 0.97, "≥ 97%", lambda v: f"{100 * v:.1f}%", True),
             ("interpolation ends read right", metrics["interpolation_end_accuracy"], 0.95, "≥ 95%",
              lambda v: f"{100 * v:.1f}%", True)]

@@ -87,10 +87,12 @@ def reconstruction_nll(logits: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
     return F.binary_cross_entropy_with_logits(logits, x, reduction="none").flatten(1).sum(1)
 
 
-def negative_elbo(logits: torch.Tensor, x: torch.Tensor, mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
-    """Per-image negative ELBO in nats: Bernoulli NLL summed over pixels + KL(q || N(0, I)).
+def negative_elbo(logits: torch.Tensor, x: torch.Tensor, mu: torch.Tensor, logvar: torch.Tensor,
+                  beta: float = 1.0) -> torch.Tensor:
+    """Per-image negative ELBO in nats: Bernoulli NLL summed over pixels + KL(q || N(0, I)); `beta` < 1 weighs the
+    KL term down (KL warm-up during training; the bound itself is beta = 1).
 
     (B, 1, 28, 28) logits and targets in [0, 1], (B, latent) mu/logvar -> (B,).
     """
     kl = -0.5 * (1 + logvar - mu.pow(2) - logvar.exp()).sum(1)
-    return reconstruction_nll(logits, x) + kl
+    return reconstruction_nll(logits, x) + beta * kl

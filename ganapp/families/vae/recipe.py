@@ -9,6 +9,7 @@ import torch
 from torchvision.utils import make_grid
 
 from ...training.data import MNISTSampler
+from .evaluate import test_negative_elbo, test_reconstruction_nll
 from .model import VAE, VAEConfig, negative_elbo, reconstruction_nll
 
 
@@ -17,6 +18,8 @@ class VAETrainConfig:
     steps: int = 16000        # batch-128 steps, ~34 epochs (~35 min on one CPU core)
     batch_size: int = 128
     lr: float = 1e-3
+    kl_warmup: int = 0        # steps over which the KL term's weight rises from 0 to 1 (0: full weight from the start)
+    validation_size: int = 5000  # training images held out to choose the best checkpoint by (0: none, keep the last)
     export_name: str = "vae"  # checkpoint name: "vae" (interpolation), "vae2d" or "ae2d" (the maps)
 
 
@@ -27,7 +30,8 @@ class VAERecipe:
     def __init__(self, model: VAEConfig, train: VAETrainConfig, data_root=None, device="cpu"):
         self.cfg, self.device = train, torch.device(device)
         self.data = MNISTSampler("train", data_root, device)
-        self.test = MNISTSampler("test", data_root, device)
+        self.test = MNISTSampler("test", data_root, device)  # for the sample grid only, never for choosing
+        self.validation = self.data.hold_out(train.validation_size) if train.validation_size else None
         self.vae = VAE(model).to(device)
         self.opt = torch.optim.Adam(self.vae.parameters(), train.lr)
         self.modules, self.optimizers = {"vae": self.vae}, {"vae": self.opt}
@@ -39,13 +43,26 @@ class VAERecipe:
         x, _ = self.data.sample(self.cfg.batch_size, generator)
         logits, mu, logvar = self.vae(x, generator)
         if self.vae.config.variational:
-            loss = negative_elbo(logits, x, mu, logvar).mean()
+            # KL warm-up: the reconstruction term first, so that more latent dimensions get used.
+            beta = min(1.0, (step + 1) / self.cfg.kl_warmup) if self.cfg.kl_warmup else 1.0
+            loss = negative_elbo(logits, x, mu, logvar, beta).mean()
         else:  # a plain autoencoder: reconstruction only, nothing shapes the latent space
             loss = reconstruction_nll(logits, x).mean()
         self.opt.zero_grad(set_to_none=True)
         loss.backward()
         self.opt.step()
         return {"neg_elbo" if self.vae.config.variational else "recon_nll": loss.item()}
+
+    select_by = "validation_elbo"
+
+    def validate(self) -> dict[str, float]:
+        """The held-out training images' negative ELBO (the VAE) or reconstruction NLL (the autoencoder), in nats;
+        the loop keeps the checkpoint where its negative is highest."""
+        if self.validation is None:
+            return {self.select_by: 0.0}  # nothing held out: every checkpoint ties, the first is kept
+        figure = test_negative_elbo(self.vae, self.validation) if self.vae.config.variational \
+            else test_reconstruction_nll(self.vae, self.validation)
+        return {"validation_nats": figure, self.select_by: -figure}
 
     def sample_grid(self) -> torch.Tensor:
         """Top half: 32 test digits and their reconstructions; bottom: 32 samples from the prior."""

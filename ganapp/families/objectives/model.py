@@ -1,0 +1,53 @@
+"""The generators of the objectives comparison: the "Train a GAN" tab's DCGAN generator, one copy
+trained under each GAN objective (see ../gantrain/objectives.py), shipped as `gan_<objective>`.
+
+Only the generator ships; its discriminator (a plain DCGAN critic, EBGAN's autoencoder or CapsGAN's
+capsule network) lives in training only. Images: (B, 1, 28, 28) in [-1, 1].
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+
+from ...hub import HubModel
+from ..gantrain.model import DCGANGenerator, GANConfig
+from ..gantrain.objectives import OBJECTIVES
+
+
+@dataclass(frozen=True)
+class ObjectiveGANConfig:
+    objective: str = "nonsaturating"  # the loss it was trained with (a key of OBJECTIVES); the networks are the same
+    z_dim: int = 64                   # noise dimensions
+    width: int = 32                   # filters at 14x14 in both networks (twice that at 7x7): the live tab's
+
+    def networks(self) -> GANConfig:
+        """The live tab's config of the same networks, for `gantrain.model.build`."""
+        return GANConfig.for_objective("dcgan", self.objective, z_dim=self.z_dim, width=self.width)
+
+
+def checkpoint_name(objective: str) -> str:
+    """"wgan-gp" -> "gan_wgan_gp": the folder and Hub repo of the generator trained under it."""
+    return "gan_" + objective.replace("-", "_")
+
+
+SHIPPED_OBJECTIVES = ("nonsaturating", "lsgan", "wgan", "wgan-gp", "hinge", "ebgan", "capsgan")  # the API's order
+assert set(SHIPPED_OBJECTIVES) <= set(OBJECTIVES)
+
+
+class ObjectiveGenerator(HubModel):
+    """(z: (B, z_dim)) -> (B, 1, 28, 28) in [-1, 1]: the DCGAN generator (linear → 7x7 → 14x14 → 28x28)."""
+    config_class = ObjectiveGANConfig
+
+    def example_inputs(self, generator: torch.Generator) -> tuple:
+        return (torch.randn(3, self.config.z_dim, generator=generator),)
+
+    def __init__(self, config: ObjectiveGANConfig):
+        super().__init__()
+        if config.objective not in OBJECTIVES:
+            raise ValueError(f"objective must be one of {tuple(OBJECTIVES)}, not {config.objective!r}")
+        self.config = config
+        self.net = DCGANGenerator(config.networks()).net
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        return self.net(z)

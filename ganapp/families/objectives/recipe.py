@@ -1,0 +1,78 @@
+"""One DCGAN trained under one objective, for the comparison: `--set objective=<name>`.
+
+Every objective gets the same networks, the same data (all 60,000 MNIST training digits but the
+2,000 held out for validation), the same batch size and the same number of generator updates
+(`--steps`); each keeps its own paper's optimiser settings and critic steps (objectives.py).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+from torchvision.utils import make_grid
+
+from ...metrics import evaluator_outputs, frechet_distance
+from ...training.data import MNISTSampler
+from ..gantrain.model import build
+from ..gantrain.objectives import OBJECTIVES
+from .model import ObjectiveGANConfig, ObjectiveGenerator, checkpoint_name
+
+
+@dataclass
+class ObjectiveTrainConfig:
+    steps: int = 5000          # generator updates, the same for every objective
+    batch_size: int = 64       # the live tab's
+    validation_size: int = 2000  # training digits held out: the Fréchet distance chosen by is to these
+
+
+class ObjectiveGANRecipe:
+    model_config_class = ObjectiveGANConfig
+    train_config_class = ObjectiveTrainConfig
+
+    def __init__(self, model: ObjectiveGANConfig, train: ObjectiveTrainConfig, data_root=None, device="cpu"):
+        self.cfg, self.device = train, torch.device(device)
+        self.data = MNISTSampler("train", data_root, device)
+        self.validation = self.data.hold_out(train.validation_size)
+        self.generator = ObjectiveGenerator(model).to(device)
+        _, self.d = build(model.networks())
+        self.d.to(device)
+        self.objective = OBJECTIVES[model.objective]
+        self.opt_g, self.opt_d = self.objective.optimizers(self.generator, self.d)
+        self.modules, self.optimizers = {"g": self.generator, "d": self.d}, {"g": self.opt_g, "d": self.opt_d}
+        fixed = torch.Generator().manual_seed(1234)
+        self.fixed_z = torch.randn(64, model.z_dim, generator=fixed).to(device)
+        self.validation_z = torch.randn(train.validation_size, model.z_dim, generator=fixed).to(device)
+        self._validation_features = None
+
+    def train_step(self, step: int, generator: torch.Generator) -> dict[str, float]:
+        def real_batch():
+            return self.data.sample(self.cfg.batch_size, generator)[0] * 2 - 1   # labels unused
+        def noise():
+            return torch.randn(self.cfg.batch_size, self.generator.config.z_dim, generator=generator).to(self.device)
+        return self.objective.train_step(self.generator, self.d, self.opt_g, self.opt_d, real_batch, noise, generator)
+
+    select_by = "neg_frechet"
+
+    @torch.inference_mode()
+    def validate(self) -> dict[str, float]:
+        """Fréchet distance (evaluator features) of 2,000 samples from fixed noise to the 2,000 held-out
+        training digits, and the samples' mean evaluator confidence; the loop keeps the lowest distance."""
+        if self._validation_features is None:
+            self._validation_features = evaluator_outputs(self.validation.images)[1]
+        self.generator.eval()
+        fakes = (self.generator(self.validation_z) + 1) / 2
+        self.generator.train()
+        preds, feats = evaluator_outputs(fakes)
+        fd = frechet_distance(feats, self._validation_features)
+        coverage = torch.bincount(preds.cpu(), minlength=10).float() / len(preds)
+        return {"frechet": fd, "neg_frechet": -fd, "rarest_digit_share": float(coverage.min())}
+
+    @torch.inference_mode()
+    def sample_grid(self) -> torch.Tensor:
+        self.generator.eval()
+        images = self.generator(self.fixed_z)
+        self.generator.train()
+        return make_grid(images, nrow=8, normalize=True, value_range=(-1, 1))
+
+    def exported(self):
+        return {checkpoint_name(self.generator.config.objective): self.generator}

@@ -1,0 +1,70 @@
+"""The "Compare objectives" section of the "Train a GAN" tab: the same noise through the generator
+each objective trained, the measured table and the validation curves — all read from the files the
+evaluation wrote beside the weights."""
+from __future__ import annotations
+
+import math
+
+import gradio as gr
+import pandas as pd
+
+import ganapp
+
+from ...checks import MAX_SEED, check_int
+from ...hub import local_folder
+from ...ui.common import quality_note, seed_control, user_errors
+from ...ui.i18n import t
+from . import inference
+from .evaluate import stored_comparison
+from .model import SHIPPED_OBJECTIVES, checkpoint_name
+
+
+@user_errors
+def compare(seed):
+    """One 8x8 grid per objective from the same noise; an objective without weights shows nothing."""
+    seed = check_int("seed", seed, 0, MAX_SEED)
+    grids = []
+    for objective in SHIPPED_OBJECTIVES:
+        try:
+            grids.append(inference.objective_samples(objective, seed))
+        except ganapp.WeightsUnavailable:
+            grids.append(None)
+    return tuple(grids)
+
+
+@user_errors
+def api_samples(objective, seed):
+    return inference.objective_samples(objective, seed)
+
+
+def _curves() -> pd.DataFrame:
+    stored = stored_comparison() or {"objectives": {}}
+    return pd.DataFrame([{"step": step, "log10 FD": math.log10(fd), "objective": o}
+                         for o, f in stored["objectives"].items() for step, fd in f.get("validation_curve", [])],
+                        columns=["step", "log10 FD", "objective"])
+
+
+def _table() -> str:
+    for objective in SHIPPED_OBJECTIVES:
+        path = local_folder(checkpoint_name(objective)) / "metrics.md"
+        if path.is_file():
+            return path.read_text()
+    return "_No comparison measured here yet: train and evaluate the generators (see the README)._"
+
+
+def build_comparison(demo: gr.Blocks) -> None:
+    gr.Markdown(t("objectives.heading"))
+    quality_note(checkpoint_name(SHIPPED_OBJECTIVES[0]))
+    seed = seed_control("objectives")
+    with gr.Row():
+        images = [gr.Image(label=o, type="pil", format="png", interactive=False, height=160, min_width=120,
+                           elem_classes="pixelated") for o in SHIPPED_OBJECTIVES]
+    with gr.Accordion(t("objectives.table"), open=False):
+        gr.Markdown(_table())
+        gr.LinePlot(_curves(), x="step", y="log10 FD", color="objective", title=t("objectives.curves"), height=300)
+    gr.on([demo.load, seed.change], compare, inputs=seed, outputs=images, api_name="objectives_compare",
+          api_visibility="private", show_progress="hidden")
+    # The public endpoint: /objective_samples(objective, seed) -> one 8x8 grid.
+    objective = gr.Dropdown(list(SHIPPED_OBJECTIVES), value=SHIPPED_OBJECTIVES[0], visible=False)
+    result = gr.Image(visible=False, type="pil", format="png")
+    objective.change(api_samples, inputs=[objective, seed], outputs=result, api_name="objective_samples")
