@@ -120,7 +120,13 @@ for _family in [
                       tiny=dict(latent_dim=2, width=4, hidden=16, variational=False),
                       tiny_generation=dict(map_square=[-5.0, -4.0, 10.0]))),
            tab_title="VAE", recipe="recipe:VAERecipe", evaluation="evaluate:evaluate_vae",
-           tiny_training=("latent_dim=3", "width=4", "hidden=16", "batch_size=8")),
+           tiny_training=("latent_dim=3", "width=4", "hidden=16", "batch_size=8", "validation_size=16")),
+    Family("stylegan",
+           (ModelSpec("stylegan", "model:StyleGANGenerator", "style-based generator (StyleGAN), MNIST padded to 32x32",
+                      tiny=dict(z_dim=8, w_dim=8, mapping_layers=2, channels=(8, 8, 4, 4))),),
+           tab_title="StyleGAN", recipe="recipe:StyleGANRecipe", evaluation="evaluate:evaluate_stylegan",
+           tiny_training=("z_dim=8", "w_dim=8", "mapping_layers=2", "channels=[8,8,4,4]", "d_channels=[4,4,4,4]", "batch_size=4",
+                          "validation_size=16")),
     Family("gantrain", (), tab_title="Train a GAN"),  # trains live in the tab: nothing shipped, nothing to evaluate
     Family("objectives",  # shown in the "Train a GAN" tab's comparison section
            tuple(ModelSpec(f"gan_{o.replace('-', '_')}", "model:ObjectiveGenerator",

@@ -99,7 +99,6 @@ def evaluate_infogan(data_root=None, per_digit: int = 1000, seed: int = 0, sweep
     the run the shipped weights come from, so that the tab and card say how it was trained (labels or not)."""
     g = load("infogan")
     cfg = g.config
-    device = next(g.parameters()).device
     assignment = pick_categories(category_counts(g, per_digit, torch.Generator().manual_seed(seed + 1)))
     gen = torch.Generator().manual_seed(seed)
     counts = category_counts(g, per_digit, gen)

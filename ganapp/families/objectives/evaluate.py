@@ -2,7 +2,6 @@
 evaluator's eyes, beside its training run's wall time and stability."""
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 
@@ -118,11 +117,3 @@ def quality_line(metrics: dict) -> str:
             f"{sum(1 for v in f.values() if v['confidence'] >= CONFIDENCE_BAR and v['rarest_share'] >= RAREST_BAR)} "
             f"of {len(f)} objectives meet the confidence and coverage bars.")
 
-
-def stored_comparison() -> dict | None:
-    """The comparison's metrics as stored beside the generators, or None before any evaluation."""
-    for o in SHIPPED_OBJECTIVES:
-        path = local_folder(checkpoint_name(o)) / "metrics.json"
-        if path.is_file():
-            return json.loads(path.read_text())
-    return None

@@ -11,11 +11,10 @@ import pandas as pd
 import ganapp
 
 from ...checks import MAX_SEED, check_int
-from ...hub import local_folder
+from ...hub import beside_weights, local_folder
 from ...ui.common import quality_note, seed_control, user_errors
 from ...ui.i18n import t
 from . import inference
-from .evaluate import stored_comparison
 from .model import SHIPPED_OBJECTIVES, checkpoint_name
 
 
@@ -37,8 +36,20 @@ def api_samples(objective, seed):
     return inference.objective_samples(objective, seed)
 
 
+def stored_comparison() -> dict:
+    """The comparison's figures as the evaluation stored them beside the generators (the same in each)."""
+    for objective in SHIPPED_OBJECTIVES:
+        try:
+            stored = beside_weights(checkpoint_name(objective), "metrics.json")
+        except ganapp.WeightsUnavailable:
+            continue
+        if stored:
+            return stored
+    return {"objectives": {}}
+
+
 def _curves() -> pd.DataFrame:
-    stored = stored_comparison() or {"objectives": {}}
+    stored = stored_comparison()
     return pd.DataFrame([{"step": step, "log10 FD": math.log10(fd), "objective": o}
                          for o, f in stored["objectives"].items() for step, fd in f.get("validation_curve", [])],
                         columns=["step", "log10 FD", "objective"])

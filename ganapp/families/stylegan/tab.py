@@ -1,0 +1,83 @@
+"""The StyleGAN tab: the style-mixing grid, the truncation trick and stochastic variation, live."""
+from __future__ import annotations
+
+import gradio as gr
+
+from ...checks import MAX_SEED
+from ...ui.common import (
+    availability_note,
+    choice_param,
+    float_param,
+    how_it_works,
+    int_param,
+    quality_note,
+    seed_control,
+    share_link,
+    user_errors,
+)
+from ...ui.i18n import t
+from . import inference
+from .inference import MAX_PSI
+from .model import LEVELS
+
+
+@user_errors
+def mix(seed_a, seed_b, level, psi):
+    return inference.stylegan_mix(seed_a, seed_b, level, psi)
+
+
+@user_errors
+def mixing_grid(seed_a, seed_b, level, psi):
+    return inference.mixing_grid(seed_a, seed_b, level, psi)
+
+
+@user_errors
+def truncation(seed_a):
+    return inference.truncation_strip(seed_a)
+
+
+@user_errors
+def variation(seed_a, psi, levels):
+    return inference.stochastic_variation(seed_a, psi, levels)
+
+
+def build(demo: gr.Blocks) -> dict:
+    availability_note("stylegan")
+    quality_note("stylegan")
+    with gr.Row():
+        with gr.Column(scale=2, min_width=260):
+            grid = gr.Image(label=t("stylegan.grid"), type="pil", format="png", interactive=False,
+                            elem_id="stylegan-grid", elem_classes="pixelated")
+        with gr.Column(scale=1, min_width=220):
+            cell = gr.Image(label=t("stylegan.cell"), type="pil", format="png", interactive=False, height=170,
+                            elem_id="stylegan-cell", elem_classes="pixelated")
+            level = gr.Radio([(t("stylegan.coarse"), "coarse"), (t("stylegan.middle"), "middle"),
+                              (t("stylegan.fine"), "fine")], value="coarse", label=t("stylegan.level"))
+            psi = gr.Slider(0, MAX_PSI, value=1.0, step=0.05, label=t("stylegan.psi"), info=t("stylegan.psi_info"))
+            seed_a = seed_control("stylegan_a", label=t("stylegan.seed_a"))
+            seed_b = seed_control("stylegan_b", value=100, label=t("stylegan.seed_b"))
+    inputs = [seed_a, seed_b, level, psi]
+    triggers = [demo.load, seed_a.change, seed_b.change, level.change, psi.change]
+    gr.on(triggers, mix, inputs=inputs, outputs=cell, api_name="stylegan_mix", trigger_mode="always_last",
+          show_progress="minimal")
+    gr.on(triggers, mixing_grid, inputs=inputs, outputs=grid, api_name="stylegan_grid", api_visibility="private",
+          trigger_mode="always_last", show_progress="minimal")
+    with gr.Accordion(t("stylegan.truncation"), open=True):
+        strip = gr.Image(show_label=False, type="pil", format="png", interactive=False, elem_classes="pixelated")
+    gr.on([demo.load, seed_a.change], truncation, inputs=seed_a, outputs=strip, api_name="stylegan_truncation",
+          api_visibility="private", trigger_mode="always_last")
+    with gr.Accordion(t("stylegan.variation"), open=True):
+        noise_levels = gr.CheckboxGroup([(t("stylegan.coarse"), "coarse"), (t("stylegan.middle"), "middle"),
+                                         (t("stylegan.fine"), "fine")], value=list(LEVELS), label=t("stylegan.noise_on"))
+        with gr.Row():
+            draws = gr.Image(label=t("stylegan.draws"), type="pil", format="png", interactive=False, scale=3,
+                             elem_classes="pixelated")
+            std_map = gr.Image(label=t("stylegan.std"), type="pil", format="png", interactive=False, scale=1,
+                               elem_classes="pixelated")
+    gr.on([demo.load, seed_a.change, psi.change, noise_levels.change], variation, inputs=[seed_a, psi, noise_levels],
+          outputs=[draws, std_map], api_name="stylegan_variation", api_visibility="private", trigger_mode="always_last")
+    how_it_works(t("stylegan.explanation"))
+    return share_link("stylegan", {"seed_a": int_param(seed_a, 0, MAX_SEED, "seed_a"),
+                                   "seed_b": int_param(seed_b, 0, MAX_SEED, "seed_b"),
+                                   "level": choice_param(level, tuple(LEVELS), "level"),
+                                   "psi": float_param(psi, 0.0, MAX_PSI, "psi")})
