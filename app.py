@@ -8,12 +8,13 @@ from __future__ import annotations
 import os
 
 import gradio as gr
+from starlette.middleware import Middleware
 
 from ganapp.checks import InvalidInput
 from ganapp.device import set_cpu_threads
 from ganapp.registry import FAMILIES
 from ganapp.ui.common import LinkParam
-from ganapp.ui.i18n import I18N, t, t_or
+from ganapp.ui.i18n import I18N, ForceLanguage, t, t_or
 
 MAX_FILE_SIZE = "10mb"    # uploads above this are refused with HTTP 413 before reaching a handler
 QUEUE_SIZE = 64           # beyond this many waiting jobs, new ones are told the app is busy
@@ -93,7 +94,8 @@ def apply_link(links: dict, targets: list, request: gr.Request):
 
 # How the app is served, here and in the tests: uploads bounded, no share links, and errors
 # shown to users only as the short messages our handlers raise (no tracebacks, no paths).
-LAUNCH_OPTIONS = dict(max_file_size=MAX_FILE_SIZE, share=False, show_error=False, css=CSS, i18n=I18N)
+LAUNCH_OPTIONS = dict(max_file_size=MAX_FILE_SIZE, share=False, show_error=False, css=CSS, i18n=I18N,
+                      app_kwargs={"middleware": [Middleware(ForceLanguage)]})
 
 set_cpu_threads()
 demo = build_demo()

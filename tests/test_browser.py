@@ -139,7 +139,7 @@ def test_train_a_gan_tab_trains_live_then_pauses(page):
     finish(page, "gantrain")
 
 
-@pytest.mark.parametrize("tab", ["InfoGAN", "Conditional GAN", "CycleGAN", "VAE", "Train a GAN"])
+@pytest.mark.parametrize("tab", ["InfoGAN", "Conditional GAN", "CycleGAN", "VAE", "StyleGAN", "Train a GAN"])
 def test_every_tab_fits_a_phone(page, tab):
     open_tab(page, tab)  # at desktop width, where every tab's button shows; then a phone's width
     page.set_viewport_size({"width": 400, "height": 860})
@@ -171,6 +171,7 @@ def shows_the_api_picture(page, elem_id: str, expected: bytes, timeout_s: float 
     ("tab=cgan&digit=7&count=16&seed=42", "cgan-samples", "/cgan_generate", (7, 16, 42)),
     ("tab=infogan&digit=3&c1=0.5&c2=-1&seed=7", "infogan-sample", "/infogan_generate", (3, 0.5, -1, 7)),
     ("tab=vae&start=3&end=8&steps=10&method=slerp&seed=5", "vae-strip", "/vae_interpolate", (3, 8, 10, 5, "slerp")),
+    ("tab=stylegan&seed_a=4&seed_b=9&level=middle&psi=0.6", "stylegan-cell", "/stylegan_mix", (4, 9, "middle", 0.6)),
 ])
 def test_a_shared_link_reopens_the_same_picture_as_the_api(page, served_url, query, elem_id, api, args):
     from gradio_client import Client
@@ -237,3 +238,30 @@ def test_the_interface_speaks_chinese_to_a_chinese_browser(page):
     finally:
         context.close()
 
+
+
+def test_the_stylegan_tab_mixes_live(page):
+    page.goto(page.url.split("?")[0])
+    page.wait_for_selector("button[role=tab]")
+    page.errors.clear()  # a navigation aborts the previous page's requests; only this page's errors count
+    panel = open_tab(page, "StyleGAN")
+    before = wait_for_new_image(page, "stylegan-grid", [])
+    panel.get_by_label("fine (32 px)").first.check()
+    wait_for_new_image(page, "stylegan-grid", before)
+    finish(page, "stylegan")
+
+
+@pytest.mark.parametrize("lang,tab_name", [("zh-CN", "训练一个 GAN"), ("en", "Train a GAN")])
+def test_lang_in_the_address_overrides_the_browser(page, lang, tab_name):
+    browser = page.context.browser
+    other = "en-US" if lang == "zh-CN" else "zh-CN"  # a browser set to the other language
+    context = browser.new_context(locale=other, viewport={"width": 1400, "height": 1000})
+    forced = context.new_page()
+    try:
+        forced.goto(f"{page.url.split('?')[0]}?lang={lang}")
+        forced.wait_for_selector("button[role=tab]")
+        forced.get_by_role("tab", name=tab_name).wait_for(timeout=10000)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        forced.screenshot(path=str(SHOTS / f"lang-{lang}.png"), full_page=True)
+    finally:
+        context.close()

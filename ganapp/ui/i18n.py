@@ -1,11 +1,13 @@
 """The interface's words in English and Simplified Chinese: one file per language
 (ganapp/ui/locales/<locale>.json), served through Gradio's own gr.I18n. The browser's language picks
-one; English is the fallback. Components take `t("key")` where they would take a literal string.
+one; English is the fallback; `?lang=zh-CN` or `?lang=en` in the address forces one (ForceLanguage).
+Components take `t("key")` where they would take a literal string.
 """
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import gradio as gr
 
@@ -30,3 +32,37 @@ def t(key: str):
     if key not in I18N.translations["en"]:
         raise KeyError(f"no English text for {key!r} in {LOCALES / 'en.json'}")
     return I18N(key)
+
+
+class ForceLanguage:
+    """ASGI middleware for `?lang=<locale>` on the page itself: Gradio's interface takes its language from
+    the browser (navigator.languages) when it starts, so the page's HTML gets, first thing in its <head>,
+    a script that makes the browser report the asked-for language. Everything else passes untouched."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        lang = None
+        if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] in ("", "/"):
+            lang = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("lang", [None])[0]
+        if lang not in LANGUAGES:
+            return await self.app(scope, receive, send)
+        script = ("<script>Object.defineProperty(navigator, 'language', {get: () => '%s'});"
+                  "Object.defineProperty(navigator, 'languages', {get: () => ['%s']});</script>" % (lang, lang)).encode()
+        start, chunks = None, []
+
+        async def rewrite(message):
+            nonlocal start
+            if message["type"] == "http.response.start":
+                start = message
+                return
+            chunks.append(message.get("body", b""))
+            if message.get("more_body"):
+                return
+            html = b"".join(chunks).replace(b"<head>", b"<head>" + script, 1)
+            headers = [(k, v) for k, v in start["headers"] if k.lower() not in (b"content-length", b"etag")]
+            await send({**start, "headers": headers + [(b"content-length", str(len(html)).encode())]})
+            await send({"type": "http.response.body", "body": html})
+
+        await self.app(scope, receive, rewrite)

@@ -89,6 +89,9 @@ def tick(run: LiveRun | None):
     if waiting:
         return gr.Timer(active=True), *_show(run, waiting)
     run.train_for(0.7)
+    if run.paused:  # Pause was pressed while this tick trained: its answer may land after Pause's own
+        SLOTS.release(run.id)
+        return gr.Timer(active=False), *_show(run, note="paused")
     return gr.Timer(active=True), *_show(run)
 
 

@@ -189,7 +189,8 @@ def compare_runs(run_dirs: list[Path], picture: Path) -> list[dict]:
         settings = _run_settings(run)
         ax.plot(*zip(*points), label=f"{run.name} ({settings})", lw=1)
         rows.append({"run": run.name, "settings": settings, "steps": points[-1][0], "final": points[-1][1],
-                     "best": best["figures"]["picked_accuracy"], "best_step": best["step"]})
+                     # runs kept by bars_met store the picked accuracy among their figures; older ones kept by it
+                     "best": best.get("figures", {}).get("picked_accuracy", best["value"]), "best_step": best["step"]})
     ax.set_xlabel("step (batch 128)")
     ax.set_ylabel("picked digit drawn (validation)")
     ax.set_ylim(0, 1)

@@ -187,7 +187,8 @@ class StyleGANDiscriminator(nn.Module):
             h = F.avg_pool2d(F.leaky_relu(conv(h), 0.2), 2)                           # 16, 8, 4
         group = min(4, len(h))
         if len(h) % group == 0:  # minibatch stddev over groups of `group` images
-            y = h.view(group, -1, *h.shape[1:]).std(0).mean((1, 2, 3))               # (B/group,)
+            # the epsilon inside the root: a group of identical images would otherwise give a NaN gradient
+            y = (h.view(group, -1, *h.shape[1:]).var(0, unbiased=False) + 1e-8).sqrt().mean((1, 2, 3))  # (B/group,)
             std = y.repeat(group)[:, None, None, None].expand(-1, 1, 4, 4)
         else:
             std = torch.zeros(len(h), 1, 4, 4, device=h.device)
