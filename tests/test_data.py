@@ -73,3 +73,11 @@ def test_real_mnist_is_the_official_data():
     images, labels = load_mnist("train", DATA)
     assert images.shape == (60000, 1, 28, 28) and torch.bincount(labels).min() > 5000
     assert load_mnist("test", DATA)[0].shape == (10000, 1, 28, 28)
+
+
+def test_load_image_folder_reads_only_the_first_images_when_limited(tiny_data):
+    from ganapp.training.data import load_image_folder, monet_photo_folder
+
+    folder = monet_photo_folder("test", "photo", tiny_data)
+    everything = load_image_folder(folder)
+    assert torch.equal(load_image_folder(folder, limit=4), everything[:4]) and len(everything) == 6

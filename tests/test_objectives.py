@@ -141,3 +141,10 @@ def test_hold_out_splits_the_training_digits(tiny_data):
     held = data.hold_out(10)
     assert len(held) == 10 and len(data) == 54
     assert torch.equal(held.images, MNISTSampler("train", tiny_data).images[54:])
+
+
+def test_the_registry_ships_one_generator_per_compared_objective():
+    from ganapp.registry import family
+
+    assert [m.name for m in family("objectives").models] == [checkpoint_name(o) for o in SHIPPED_OBJECTIVES]
+    assert [m.tiny["objective"] for m in family("objectives").models] == list(SHIPPED_OBJECTIVES)

@@ -83,12 +83,11 @@ def load_mnist(split: str = "train", root: str | os.PathLike | None = None) -> t
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp"}
 
 
-def load_image_folder(folder: Path, size: int | None = None) -> torch.Tensor:
-    """Every image of a folder (sorted by name) as one uint8 tensor (N, 3, H, W).
-
-    All images must share one size, or pass `size` to resize them square.
+def load_image_folder(folder: Path, size: int | None = None, limit: int | None = None) -> torch.Tensor:
+    """The images of a folder (sorted by name; the first `limit` only, when given) as one uint8 tensor
+    (N, 3, H, W). All images must share one size, or pass `size` to resize them square.
     """
-    paths = sorted(p for p in Path(folder).iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+    paths = sorted(p for p in Path(folder).iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)[:limit]
     if not paths:
         raise FileNotFoundError(f"no images in {folder}")
     arrays = []

@@ -70,8 +70,8 @@ class CycleGANRecipe:
         self.cfg, self.device = train, torch.device(device)
         self.photos = load_image_folder(monet_photo_folder("train", "photo", data_root))   # (4000, 3, 256, 256) uint8
         self.monets = load_image_folder(monet_photo_folder("train", "monet", data_root))   # (240, 3, 256, 256) uint8
-        test_a = load_image_folder(monet_photo_folder("test", "photo", data_root))[:4]
-        test_b = load_image_folder(monet_photo_folder("test", "monet", data_root))[:4]
+        test_a = load_image_folder(monet_photo_folder("test", "photo", data_root), limit=4)  # for the sample grid only
+        test_b = load_image_folder(monet_photo_folder("test", "monet", data_root), limit=4)
         self.fixed_a, self.fixed_b = _to_float(test_a).to(device), _to_float(test_b).to(device)
 
         self.g_ab, self.g_ba = CycleGANGenerator(model).to(device), CycleGANGenerator(model).to(device)

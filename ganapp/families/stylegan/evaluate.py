@@ -17,7 +17,7 @@ from .recipe import crop28
 CARDS = {
     "stylegan": dict(
         title="Style-based generator (StyleGAN), MNIST 32×32",
-        what="A mapping network (4 layers, z 64-d → w 64-d), a learned 4×4 constant, and synthesis blocks at 4, 8, "
+        what="A mapping network (4 layers, z 64-d → w 64-d, learning 10× slower than the rest), a learned 4×4 constant, and synthesis blocks at 4, 8, "
              "16 and 32 px (64, 64, 32, 16 feature maps), each with modulated/demodulated 3×3 convolutions styled by "
              "the block's w (StyleGAN2's weight demodulation in place of AdaIN), per-pixel noise with learned "
              "strengths, and skip connections to the image. Discriminator (not shipped): 16-32-64-64 convolutions "

@@ -32,6 +32,8 @@ class StyleGANConfig:
     z_dim: int = 64                              # noise dimensions
     w_dim: int = 64                              # style vector dimensions
     mapping_layers: int = 4                      # depth of the z -> w MLP
+    mapping_lr_mul: float = 0.1                  # the mapping network learns this much slower (StyleGAN: 0.01,
+                                                 # for millions of images; our CPU budget is a few hundred thousand)
     channels: tuple = (64, 64, 32, 16)           # feature maps of the blocks at 4, 8, 16 and 32 px (CPU-sized)
 
     def __post_init__(self):  # config.json stores a list; equal configs compare equal
@@ -130,7 +132,7 @@ class StyleGANGenerator(HubModel):
         self.config = config
         layers = []
         for i in range(config.mapping_layers):
-            layers += [EqualLinear(config.z_dim if i == 0 else config.w_dim, config.w_dim, lr_mul=0.01), nn.LeakyReLU(0.2)]
+            layers += [EqualLinear(config.z_dim if i == 0 else config.w_dim, config.w_dim, lr_mul=config.mapping_lr_mul), nn.LeakyReLU(0.2)]
         self.mapping = nn.Sequential(*layers)
         self.register_buffer("w_avg", torch.zeros(config.w_dim))     # the average w, tracked in training
         self.const = nn.Parameter(torch.randn(1, config.channels[0], 4, 4))
