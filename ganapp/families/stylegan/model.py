@@ -53,6 +53,14 @@ class EqualLinear(nn.Module):
         return F.linear(x, self.weight * self.scale, self.bias * self.lr_mul)
 
 
+class ScaledLeakyReLU(nn.Module):
+    """Leaky ReLU times sqrt(2), so that activations keep their scale layer after layer (with unit-variance
+    weights, a plain one would halve the variance at each layer: w would barely depend on z)."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return F.leaky_relu(x, 0.2) * math.sqrt(2)
+
+
 class EqualConv2d(nn.Module):
     def __init__(self, c_in: int, c_out: int, k: int):
         super().__init__()
@@ -132,7 +140,8 @@ class StyleGANGenerator(HubModel):
         self.config = config
         layers = []
         for i in range(config.mapping_layers):
-            layers += [EqualLinear(config.z_dim if i == 0 else config.w_dim, config.w_dim, lr_mul=config.mapping_lr_mul), nn.LeakyReLU(0.2)]
+            layers += [EqualLinear(config.z_dim if i == 0 else config.w_dim, config.w_dim, lr_mul=config.mapping_lr_mul),
+                       ScaledLeakyReLU()]
         self.mapping = nn.Sequential(*layers)
         self.register_buffer("w_avg", torch.zeros(config.w_dim))     # the average w, tracked in training
         self.const = nn.Parameter(torch.randn(1, config.channels[0], 4, 4))
@@ -181,12 +190,13 @@ class StyleGANDiscriminator(nn.Module):
         self.from_image = EqualConv2d(1, c[0], 1)
         self.convs = nn.ModuleList(EqualConv2d(c[i], c[i + 1], 3) for i in range(3))   # each then halves the size
         self.final = EqualConv2d(c[3] + 1, c[3], 3)
-        self.fc = nn.Sequential(EqualLinear(c[3] * 16, c[3]), nn.LeakyReLU(0.2), EqualLinear(c[3], 1))
+        self.fc = nn.Sequential(EqualLinear(c[3] * 16, c[3]), ScaledLeakyReLU(), EqualLinear(c[3], 1))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        h = F.leaky_relu(self.from_image(x), 0.2)                                     # (B, c0, 32, 32)
+        act = ScaledLeakyReLU()
+        h = act(self.from_image(x))                                                   # (B, c0, 32, 32)
         for conv in self.convs:
-            h = F.avg_pool2d(F.leaky_relu(conv(h), 0.2), 2)                           # 16, 8, 4
+            h = F.avg_pool2d(act(conv(h)), 2)                                         # 16, 8, 4
         group = min(4, len(h))
         if len(h) % group == 0:  # minibatch stddev over groups of `group` images
             # the epsilon inside the root: a group of identical images would otherwise give a NaN gradient
@@ -194,5 +204,5 @@ class StyleGANDiscriminator(nn.Module):
             std = y.repeat(group)[:, None, None, None].expand(-1, 1, 4, 4)
         else:
             std = torch.zeros(len(h), 1, 4, 4, device=h.device)
-        h = F.leaky_relu(self.final(torch.cat([h, std], 1)), 0.2)                     # (B, c3, 4, 4)
+        h = act(self.final(torch.cat([h, std], 1)))                                   # (B, c3, 4, 4)
         return self.fc(h.flatten(1)).squeeze(1)
