@@ -100,11 +100,11 @@ def below_target(metrics: dict) -> list[str]:
     out = []
     for o, f in metrics["objectives"].items():
         if f["confidence"] < CONFIDENCE_BAR or f["rarest_share"] < RAREST_BAR:
-            out.append(f"{o}: mean confidence {f['confidence']:.2f}, rarest digit {100 * f['rarest_share']:.1f}% "
+            out.append(f"GAN objectives, {o}: mean confidence {f['confidence']:.2f}, rarest digit {100 * f['rarest_share']:.1f}% "
                        f"(bars ≥ {CONFIDENCE_BAR}, ≥ {100 * RAREST_BAR:.0f}%)")
     best = metrics["objectives"][metrics["best"]]["frechet"]
     if best > FD_FACTOR_BAR * metrics["frechet_real_train_vs_test"]:
-        out.append(f"best objective's Fréchet distance {best:.2f} is over {FD_FACTOR_BAR:g}× real-vs-real "
+        out.append(f"GAN objectives: the best one's ({metrics['best']}) Fréchet distance {best:.2f} is over {FD_FACTOR_BAR:g}× real-vs-real "
                    f"({metrics['frechet_real_train_vs_test']:.2f})")
     return out
 
