@@ -2,6 +2,8 @@
 exports loadable models, and a resumed run continues exactly where an uninterrupted one goes."""
 from __future__ import annotations
 
+import json
+
 import pytest
 import torch
 from safetensors.torch import load_file
@@ -113,3 +115,10 @@ def test_infogan_semi_supervision_uses_only_its_handful_of_labels(tiny_data, tmp
     assert len(recipe.labelled) == 20 and sorted(recipe.data.labels[recipe.labelled].tolist()) == sorted(list(range(10)) * 2)
     run("infogan", tmp_path, tiny_data, 2, "--set", "labels_per_digit=2")
     assert (tmp_path / "final" / "infogan" / "model.safetensors").is_file()
+
+
+def test_a_run_with_tuple_settings_resumes(tiny_data, tmp_path):
+    """StyleGAN's settings hold tuples (Adam's betas, the channels); saved as JSON lists, they must still match."""
+    run("stylegan", tmp_path, tiny_data, 2)
+    run("stylegan", tmp_path, tiny_data, 3, "--resume")
+    assert json.loads((tmp_path / "log.jsonl").read_text().splitlines()[-1])["step"] == 3

@@ -109,6 +109,7 @@ def check_settings(path: Path, settings: dict | None) -> None:
         saved = json.loads(f.metadata().get("settings", "null"))
     if saved is None or settings is None:
         return  # a state saved before settings were recorded
+    settings = json.loads(json.dumps(settings))  # as saved: tuples become lists (else (0.0, 0.99) != [0.0, 0.99])
     strip = lambda s: {**s, "training": {k: v for k, v in s["training"].items() if k != "steps"}}  # noqa: E731
     if strip(saved) != strip(settings):
         diffs = [f"{group}.{k}: saved {saved[group].get(k)!r}, now {settings[group].get(k)!r}"
