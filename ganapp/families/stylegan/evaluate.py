@@ -25,10 +25,10 @@ CARDS = {
              "regularisation (90% of batches), Adam 2e-3 (β = 0, 0.99), batch 32, equalised learning rates, the "
              "average w tracked for truncation, and the exported weights an exponential moving average (half-life "
              "10,000 images). The checkpoint kept is the one with the lowest Fréchet distance to 2,000 held-out "
-             "training digits: step 8,000 (256,000 images) of a run planned for 12,000 and stopped at about 9,000 for "
-             "lack of CPU time (about 75 minutes of one core, shared). MNIST is padded to 32×32 with black.",
+             "training digits: step 12,000 (384,000 images), of a run resumed to 14,000 and stopped just after 12,000 "
+             "for lack of time (about 100 minutes of one core, mostly shared). MNIST is padded to 32×32 with black.",
         train="python -m ganapp.train stylegan --threads 1 --validate-every 1000 --sample-every 250 --resume  "
-              "# shipped: runs/stylegan/best (step 8,000)",
+              "# shipped: runs/stylegan/best (step 12,000)",
         evaluate="python -m ganapp.evaluate stylegan"),
 }
 CONFIDENCE_BAR, RAREST_BAR, FINE_BAR, COARSE_BAR = 0.85, 0.05, 0.90, 0.70
