@@ -75,6 +75,37 @@ def frechet_distance(a: torch.Tensor, b: torch.Tensor) -> float:
     return float(((mu_a - mu_b) ** 2).sum() + np.trace(s_a) + np.trace(s_b) - 2 * cross)
 
 
+class RealReference:
+    """Real digits that generated ones are measured against with the evaluator: their features are computed
+    once; `compare(fakes)` gives the Fréchet distance to them, the mean confidence and the digit coverage."""
+
+    def __init__(self, images01: torch.Tensor):
+        self.images = images01      # (N, 1, 28, 28) in [0, 1]
+        self._features = None
+
+    @property
+    def features(self) -> torch.Tensor:
+        if self._features is None:
+            self._features = evaluator_outputs(self.images)[1]
+        return self._features
+
+    def floor(self, other01: torch.Tensor) -> float:
+        """The Fréchet distance of other real digits to these: what a perfect generator would score."""
+        return frechet_distance(evaluator_outputs(other01)[1], self.features)
+
+    @torch.inference_mode()
+    def compare(self, fakes01: torch.Tensor) -> dict:
+        """Generated digits (N, 1, 28, 28) in [0, 1] against these: Fréchet distance, the evaluator's mean top-class
+        probability, and which digits it reads (the rarest one's share, KL divergence from uniform)."""
+        preds, feats = evaluator_outputs(fakes01)
+        head = load("classifier").head
+        confidence = torch.softmax(head(feats.to(next(head.parameters()).device)), 1).max(1).values.mean()
+        share = torch.bincount(preds, minlength=10).double() / len(preds)
+        return {"frechet": frechet_distance(feats, self.features), "confidence": float(confidence),
+                "rarest_share": float(share.min()), "rarest_digit": int(share.argmin()),
+                "kl_from_uniform": float(sum(p * np.log(10 * p) for p in share.tolist() if p > 0))}
+
+
 def mean_pairwise_distance(images: torch.Tensor) -> float:
     """Mean L2 distance between distinct pairs of images (B, ...), a measure of variety."""
     flat = images.flatten(1).double()

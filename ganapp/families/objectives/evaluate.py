@@ -2,14 +2,12 @@
 evaluator's eyes, beside its training run's wall time and stability."""
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import torch
 
-from ... import load
 from ...hub import WeightsUnavailable, local_folder
-from ...metrics import evaluator_outputs, frechet_distance
+from ...metrics import RealReference
 from ...reports import markdown_table, write_metrics
 from ...training.data import MNISTSampler
 from ...training.loop import read_log
@@ -57,23 +55,15 @@ def evaluate_objectives(data_root=None, n: int = 10000, seed: int = 0, runs_root
     features), beside real train vs test; mean evaluator confidence; digit coverage (KL from uniform,
     rarest digit's share); wall time per 1,000 updates and the validation curve's spread from its run."""
     train, test = MNISTSampler("train", data_root), MNISTSampler("test", data_root)
-    _, test_feats = evaluator_outputs(test.images[:n])
-    pick = torch.randperm(len(train), generator=torch.Generator().manual_seed(seed))[:n]
-    fd_real = frechet_distance(evaluator_outputs(train.images[pick])[1], test_feats)
-    head = load("classifier").head
+    reference = RealReference(test.images[:n])
+    fd_real = reference.floor(train.images[torch.randperm(len(train), generator=torch.Generator().manual_seed(seed))[:n]])
     per_objective = {}
     for o in SHIPPED_OBJECTIVES:
         try:
             fakes = (samples(o, n, seed) + 1) / 2
         except WeightsUnavailable:
             continue
-        preds, feats = evaluator_outputs(fakes)
-        confidence = float(torch.softmax(head(feats.to(next(head.parameters()).device)), 1).max(1).values.mean())
-        share = torch.bincount(preds, minlength=10).double() / n
-        kl = float(sum(p * math.log(10 * p) for p in share.tolist() if p > 0))
-        per_objective[o] = {"frechet": frechet_distance(feats, test_feats), "confidence": confidence,
-                            "kl_from_uniform": kl, "rarest_share": float(share.min()),
-                            "rarest_digit": int(share.argmin()), **_run_figures(Path(runs_root) / f"gan-{o}")}
+        per_objective[o] = {**reference.compare(fakes), **_run_figures(Path(runs_root) / f"gan-{o}")}
     best = min(per_objective, key=lambda o: per_objective[o]["frechet"])
     metrics = {"n": n, "frechet_real_train_vs_test": fd_real, "steps": STEPS, "best": best, "objectives": per_objective}
 

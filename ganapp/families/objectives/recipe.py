@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import torch
 from torchvision.utils import make_grid
 
-from ...metrics import evaluator_outputs, frechet_distance
+from ...metrics import RealReference
 from ...training.data import MNISTSampler
 from ..gantrain.model import build
 from ..gantrain.objectives import OBJECTIVES
@@ -32,7 +32,7 @@ class ObjectiveGANRecipe:
     def __init__(self, model: ObjectiveGANConfig, train: ObjectiveTrainConfig, data_root=None, device="cpu"):
         self.cfg, self.device = train, torch.device(device)
         self.data = MNISTSampler("train", data_root, device)
-        self.validation = self.data.hold_out(train.validation_size)
+        self.reference = RealReference(self.data.hold_out(train.validation_size).images)
         self.generator = ObjectiveGenerator(model).to(device)
         _, self.d = build(model.networks())
         self.d.to(device)
@@ -42,7 +42,6 @@ class ObjectiveGANRecipe:
         fixed = torch.Generator().manual_seed(1234)
         self.fixed_z = torch.randn(64, model.z_dim, generator=fixed).to(device)
         self.validation_z = torch.randn(train.validation_size, model.z_dim, generator=fixed).to(device)
-        self._validation_features = None
 
     def train_step(self, step: int, generator: torch.Generator) -> dict[str, float]:
         def real_batch():
@@ -56,16 +55,12 @@ class ObjectiveGANRecipe:
     @torch.inference_mode()
     def validate(self) -> dict[str, float]:
         """Fréchet distance (evaluator features) of 2,000 samples from fixed noise to the 2,000 held-out
-        training digits, and the samples' mean evaluator confidence; the loop keeps the lowest distance."""
-        if self._validation_features is None:
-            self._validation_features = evaluator_outputs(self.validation.images)[1]
+        training digits, and the rarest digit's share; the loop keeps the lowest distance."""
         self.generator.eval()
-        fakes = (self.generator(self.validation_z) + 1) / 2
+        figures = self.reference.compare((self.generator(self.validation_z) + 1) / 2)
         self.generator.train()
-        preds, feats = evaluator_outputs(fakes)
-        fd = frechet_distance(feats, self._validation_features)
-        coverage = torch.bincount(preds.cpu(), minlength=10).float() / len(preds)
-        return {"frechet": fd, "neg_frechet": -fd, "rarest_digit_share": float(coverage.min())}
+        return {"frechet": figures["frechet"], "neg_frechet": -figures["frechet"],
+                "rarest_digit_share": figures["rarest_share"]}
 
     @torch.inference_mode()
     def sample_grid(self) -> torch.Tensor:

@@ -1,14 +1,11 @@
 """StyleGAN figures: sample quality at ψ = 1, and what each level of styles controls, in numbers."""
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import torch
 
-from ... import load
 from ...hub import local_folder
-from ...metrics import evaluator_outputs, frechet_distance, ink, spearman
+from ...metrics import RealReference, evaluator_outputs, ink, spearman
 from ...reports import markdown_table, write_metrics
 from ...training.data import MNISTSampler
 from .inference import mixed_images, mixing_grid, truncation_strip
@@ -41,18 +38,11 @@ def evaluate_stylegan(data_root=None, n: int = 10000, pairs: int = 1000, seed: i
     pairs: the evaluator's read of A's image mixed with B's fine styles (should stay A's digit) and
     with B's coarse styles (should become B's), and how the fine-mixed image's ink follows B's."""
     test, train = MNISTSampler("test", data_root), MNISTSampler("train", data_root)
-    _, test_feats = evaluator_outputs(test.images[:n])
-    pick = torch.randperm(len(train), generator=torch.Generator().manual_seed(seed))[:n]
-    fd_real = frechet_distance(evaluator_outputs(train.images[pick])[1], test_feats)
-
-    seeds = list(range(seed, seed + n))
-    fakes = torch.cat([crop28(mixed_images(chunk, chunk, "fine", 1.0))
-                       for chunk in (c.tolist() for c in np.array_split(seeds, math.ceil(n / 500)))])
-    clf = load("classifier")
-    preds, feats = evaluator_outputs(fakes)
-    confidence = float(torch.softmax(clf.head(feats), 1).max(1).values.mean())
-    share = torch.bincount(preds, minlength=10).double() / n
-    fd = frechet_distance(feats, test_feats)
+    reference = RealReference(test.images[:n])
+    fd_real = reference.floor(train.images[torch.randperm(len(train), generator=torch.Generator().manual_seed(seed))[:n]])
+    chunks = [list(range(start, min(start + 500, seed + n))) for start in range(seed, seed + n, 500)]
+    fakes = torch.cat([crop28(mixed_images(c, c, "fine", 1.0)) for c in chunks])   # each seed's own sample
+    samples = reference.compare(fakes)
 
     rng = np.random.default_rng(seed)
     a_seeds = rng.integers(0, 2**31 - 1, pairs).tolist()
@@ -65,14 +55,16 @@ def evaluate_stylegan(data_root=None, n: int = 10000, pairs: int = 1000, seed: i
     ink_fine, ink_a, ink_b = ink(fine).numpy(), ink(own_a).numpy(), ink(own_b).numpy()
     rho_b, rho_a = spearman(ink_fine, ink_b), spearman(ink_fine, ink_a)
 
+    fd, confidence = samples["frechet"], samples["confidence"]
     metrics = {"frechet": fd, "frechet_real_train_vs_test": fd_real, "confidence": confidence,
-               "rarest_share": float(share.min()), "rarest_digit": int(share.argmin()), "n": n, "pairs": pairs,
+               "rarest_share": samples["rarest_share"], "rarest_digit": samples["rarest_digit"], "n": n, "pairs": pairs,
                "fine_mix_keeps_a": fine_keeps_a, "coarse_mix_takes_b": coarse_takes_b,
                "fine_mix_ink_spearman_with_b": rho_b, "fine_mix_ink_spearman_with_a": rho_a}
     rows = [[f"Fréchet distance, {n:,} samples (ψ = 1) vs {n:,} test digits (evaluator features)", fd,
              f"real train vs test: {fd_real:.2f}"],
             ["mean evaluator confidence", confidence, f"≥ {CONFIDENCE_BAR}"],
-            ["rarest digit among the samples", f"{100 * share.min():.1f}% (digit {int(share.argmin())})", f"≥ {100 * RAREST_BAR:.0f}%"],
+            ["rarest digit among the samples", f"{100 * samples['rarest_share']:.1f}% (digit {samples['rarest_digit']})",
+             f"≥ {100 * RAREST_BAR:.0f}%"],
             [f"B's fine styles (32 px): the evaluator still reads A's digit ({pairs:,} pairs)", f"{100 * fine_keeps_a:.1f}%",
              f"≥ {100 * FINE_BAR:.0f}%"],
             [f"B's coarse styles (4–8 px): the evaluator reads B's digit ({pairs:,} pairs)", f"{100 * coarse_takes_b:.1f}%",

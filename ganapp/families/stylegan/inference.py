@@ -23,9 +23,14 @@ def styles(g, seeds: list[int], psi: float) -> torch.Tensor:
     return g.truncate(g.map(z), psi)
 
 
+def blocks_of(levels) -> set[int]:
+    """The synthesis blocks that the named levels ("coarse", "middle", "fine") cover."""
+    return {block for level in levels for block in LEVELS[level]}
+
+
 def noise_for(g, seed: int, n: int = 1, levels: tuple[str, ...] = tuple(LEVELS)) -> list[torch.Tensor | None]:
     """The per-pixel noise of `seed`, repeated for `n` images; blocks outside `levels` get none."""
-    blocks_on = {b for level in levels for b in LEVELS[level]}
+    blocks_on = blocks_of(levels)
     noise = g.draw_noise(1, torch.Generator().manual_seed(seed + NOISE_SEED_OFFSET))
     return [nz.expand(n, -1, -1, -1) if block in blocks_on else None for nz, (block, _) in zip(noise, g.noise_shapes())]
 
@@ -96,8 +101,8 @@ def stochastic_variation(seed, psi, levels, draws: int = 6) -> tuple[Image.Image
     n = 64
     ws = styles(g, [seed], psi)[:, None].repeat(n, len(g.blocks), 1)
     gen = torch.Generator().manual_seed(seed + 2 * NOISE_SEED_OFFSET)
-    noise = [nz if block in {b for lv in levels for b in LEVELS[lv]} else None
-             for nz, (block, _) in zip(g.draw_noise(n, gen), g.noise_shapes())]
+    blocks_on = blocks_of(levels)
+    noise = [nz if block in blocks_on else None for nz, (block, _) in zip(g.draw_noise(n, gen), g.noise_shapes())]
     images = g.synthesis(ws, noise).clamp(-1, 1).cpu()                      # (64, 1, 32, 32)
     std = images.std(0, keepdim=True)
     std_map = std / std.max().clamp_min(1e-6)                              # (1, 1, 32, 32) in [0, 1]

@@ -11,7 +11,7 @@ import torch
 import torch.nn.functional as F
 from torchvision.utils import make_grid
 
-from ...metrics import evaluator_outputs, frechet_distance
+from ...metrics import RealReference
 from ...training.data import MNISTSampler
 from .model import StyleGANConfig, StyleGANDiscriminator, StyleGANGenerator
 
@@ -48,7 +48,7 @@ class StyleGANRecipe:
     def __init__(self, model: StyleGANConfig, train: StyleGANTrainConfig, data_root=None, device="cpu"):
         self.cfg, self.device = train, torch.device(device)
         self.data = MNISTSampler("train", data_root, device)
-        self.validation = self.data.hold_out(train.validation_size)
+        self.reference = RealReference(self.data.hold_out(train.validation_size).images)
         self.g = StyleGANGenerator(model).to(device)
         self.d = StyleGANDiscriminator(tuple(train.d_channels)).to(device)
         self.g_ema = copy.deepcopy(self.g).eval().requires_grad_(False)
@@ -59,7 +59,6 @@ class StyleGANRecipe:
         fixed = torch.Generator().manual_seed(1234)
         self.fixed_z = torch.randn(64, model.z_dim, generator=fixed).to(device)
         self.validation_z = torch.randn(train.validation_size, model.z_dim, generator=fixed).to(device)
-        self._validation_features = None
 
     def _styles(self, n: int, generator: torch.Generator) -> torch.Tensor:
         """(n, blocks, w_dim): one w per block, from two z's switched at a random block for `mixing_prob`
@@ -115,14 +114,11 @@ class StyleGANRecipe:
     def validate(self) -> dict[str, float]:
         """Fréchet distance (evaluator features) of 2,000 samples of the averaged generator (ψ = 1, fixed
         noise) to the 2,000 held-out training digits; the loop keeps the lowest."""
-        if self._validation_features is None:
-            self._validation_features = evaluator_outputs(self.validation.images)[1]
         fakes = torch.cat([self.g_ema(z, torch.Generator().manual_seed(i))
                            for i, z in enumerate(self.validation_z.split(500))])
-        preds, feats = evaluator_outputs(crop28(fakes))
-        fd = frechet_distance(feats, self._validation_features)
-        coverage = torch.bincount(preds, minlength=10).float() / len(preds)
-        return {"frechet": fd, "neg_frechet": -fd, "rarest_digit_share": float(coverage.min())}
+        figures = self.reference.compare(crop28(fakes))
+        return {"frechet": figures["frechet"], "neg_frechet": -figures["frechet"],
+                "rarest_digit_share": figures["rarest_share"]}
 
     @torch.inference_mode()
     def sample_grid(self) -> torch.Tensor:
