@@ -47,3 +47,11 @@ def check_choice(name: str, value, choices) -> str:
     if value not in choices:
         raise InvalidInput(f"{name} must be one of {', '.join(map(repr, choices))}")
     return value
+
+
+def check_text(name: str, value, max_chars: int) -> str:
+    if not isinstance(value, str):
+        raise InvalidInput(f"{name} must be text")
+    if len(value) > max_chars:
+        raise InvalidInput(f"{name} is {len(value)} characters long; at most {max_chars}, please")
+    return value

@@ -10,17 +10,22 @@ Examples:
     python -m ganapp.train classifier
     python -m ganapp.train cgan --seed 1 --resume
     python -m ganapp.train cyclegan --threads 1 --set base_filters=24 --set n_blocks=6
+    accelerate launch --num_processes 2 -m ganapp.train cgan     # data-parallel (training/processes.py)
 """
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 from pathlib import Path
+
+import torch
 
 from .checks import parse_value
 from .device import pick_device, set_cpu_threads
 from .registry import FAMILIES
 from .training.loop import LoopConfig, export, seed_everything, train
+from .training.processes import current
 
 
 def typed_like(default, raw: str, pair: str):
@@ -79,30 +84,39 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--snapshot-every", type=int, default=0, help="export inference weights every N steps")
     p.add_argument("--validate-every", type=int, default=250,
                    help="steps between validations, for recipes that measure themselves; the best is kept in <run-dir>/best")
+    p.add_argument("--deterministic", action="store_true",
+                   help="deterministic algorithms only (torch.use_deterministic_algorithms; cuBLAS workspace set); slower on GPUs")
     args = p.parse_args(argv)
 
+    if args.deterministic:
+        os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")  # before CUDA starts: cuBLAS's deterministic mode
+        torch.use_deterministic_algorithms(True)
+        torch.backends.cudnn.benchmark = False
     set_cpu_threads(args.threads)
+    processes = current()  # one process, or several under `accelerate launch`
     family = FAMILIES[args.model]
     recipe_class = family.part(family.recipe)
     model_cfg, train_cfg = recipe_class.model_config_class(), recipe_class.train_config_class()
     if args.steps:
         args.set.append(f"steps={args.steps}")
     model_cfg, train_cfg = apply_overrides([model_cfg, train_cfg], args.set)
-    print(f"model: {model_cfg}\ntraining: {train_cfg}")
+    if processes.is_main:
+        print(f"model: {model_cfg}\ntraining: {train_cfg}" + (f"\nprocesses: {processes.world}" if processes.world > 1 else ""))
 
     data_gen = seed_everything(args.seed)
-    recipe = recipe_class(model_cfg, train_cfg, data_root=args.data, device=pick_device())
+    recipe = recipe_class(model_cfg, train_cfg, data_root=args.data, device=processes.device(pick_device()))
     run_dir = args.run_dir or Path("runs") / (args.model if args.seed == 0 else f"{args.model}-seed{args.seed}")
     settings = {"model": dataclasses.asdict(model_cfg), "training": dataclasses.asdict(train_cfg), "seed": args.seed}
     loop = LoopConfig(steps=train_cfg.steps, run_dir=run_dir, seed=args.seed, resume=args.resume, force=args.force,
                       settings=settings,
                       save_every_s=args.save_every, sample_every=args.sample_every,
                       snapshot_every=args.snapshot_every, validate_every=args.validate_every)
-    train(recipe, loop, data_gen)
-    if args.export:
+    train(recipe, loop, data_gen, processes)
+    if args.export and processes.is_main:
         for folder in export(recipe, args.export):
             print(f"exported {folder}")
-    print(f"done: {run_dir}")
+    if processes.is_main:
+        print(f"done: {run_dir}")
 
 
 if __name__ == "__main__":

@@ -105,6 +105,22 @@ def monet_photo_folder(split: str, domain: str, root: str | os.PathLike | None =
     return data_root(root) / "monet_photo" / split / domain
 
 
+VALIDATION_HELD_OUT = {"monet": 20, "photo": 200}   # the last images of each training folder, by name
+
+
+def monet_photo_split(root: str | os.PathLike | None = None, size: int | None = None,
+                      domains: tuple[str, ...] = ("photo", "monet")) -> dict[str, torch.Tensor]:
+    """The Monet/photo training images split once and for all: `train_<domain>` and `val_<domain>` (the last
+    VALIDATION_HELD_OUT[domain] of the folder, sorted by name) as uint8 (N, 3, H, W), resized to `size` when
+    given. Validation picks models; the test folders are left for the final figures."""
+    out = {}
+    for domain in domains:
+        images = load_image_folder(monet_photo_folder("train", domain, root), size=size)
+        n = min(VALIDATION_HELD_OUT[domain], max(1, len(images) // 5))  # tiny test folders keep most for training
+        out[f"train_{domain}"], out[f"val_{domain}"] = images[:-n], images[-n:]
+    return out
+
+
 def random_indices(n: int, batch_size: int, generator: torch.Generator) -> torch.Tensor:
     """Indices drawn with the training generator, so a resumed run draws what it would have."""
     return torch.randint(n, (batch_size,), generator=generator)

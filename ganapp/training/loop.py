@@ -11,6 +11,7 @@ which is git-ignored; only `Recipe.exported()` models are meant for `checkpoints
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from dataclasses import dataclass
@@ -24,10 +25,12 @@ from torchvision.utils import save_image
 from tqdm import tqdm
 
 from ..hub import HubModel
+from .processes import OneProcess
 
 STATE_FILE = "state.safetensors"
 LOG_FILE = "log.jsonl"
 BEST_FILE = "best.json"   # the step and figures of run_dir/best/, the best-validated export
+PROCESSES_FILE = "processes.json"  # several processes only: what each saw and ended with (they must agree)
 
 
 class Recipe(Protocol):
@@ -160,8 +163,11 @@ def export(recipe: Recipe, out_dir: Path) -> list[Path]:
 
 # --- the loop ------------------------------------------------------------------------------
 
-def train(recipe: Recipe, cfg: LoopConfig, data_gen: torch.Generator) -> None:
-    """Run `recipe` for `cfg.steps` steps; `data_gen` must come from `seed_everything`."""
+def train(recipe: Recipe, cfg: LoopConfig, data_gen: torch.Generator, processes: OneProcess | None = None) -> None:
+    """Run `recipe` for `cfg.steps` steps; `data_gen` must come from `seed_everything`. Under `accelerate launch`,
+    pass `processes.current()`: every process trains, process 0 alone writes (see training/processes.py)."""
+    processes = processes or OneProcess()
+    main = processes.is_main
     run_dir = Path(cfg.run_dir)
     (run_dir / "samples").mkdir(parents=True, exist_ok=True)
     state_path = run_dir / STATE_FILE
@@ -169,26 +175,37 @@ def train(recipe: Recipe, cfg: LoopConfig, data_gen: torch.Generator) -> None:
     if cfg.resume and state_path.exists():
         check_settings(state_path, cfg.settings)
         start = load_state(state_path, recipe, data_gen)
-        print(f"resumed from {state_path} at step {start}")
-        _truncate_log(run_dir / LOG_FILE, start)  # steps logged after the last save are done again
+        if main:
+            print(f"resumed from {state_path} at step {start}")
+            _truncate_log(run_dir / LOG_FILE, start)  # steps logged after the last save are done again
     elif not cfg.resume:
         if state_path.exists() and not cfg.force:
             raise SystemExit(f"{run_dir} holds a saved run: continue it with --resume, or start afresh with --force")
-        for stale in (run_dir / LOG_FILE, run_dir / BEST_FILE):
-            stale.unlink(missing_ok=True)  # a fresh run starts a fresh log and a fresh best
+        if main:
+            for stale in (run_dir / LOG_FILE, run_dir / BEST_FILE):
+                stale.unlink(missing_ok=True)  # a fresh run starts a fresh log and a fresh best
+    processes.attach(recipe, cfg.seed, data_gen, start)
 
-    validating = cfg.validate_every > 0 and hasattr(recipe, "validate")
+    validating = main and cfg.validate_every > 0 and hasattr(recipe, "validate")
     best_path = run_dir / BEST_FILE
     best = json.loads(best_path.read_text())["value"] if cfg.resume and best_path.exists() else float("-inf")
     last_save = time.monotonic()
     t0 = time.monotonic()
-    with open(run_dir / LOG_FILE, "a") as log, tqdm(total=cfg.steps, initial=start, dynamic_ncols=True) as bar:
+    first_losses = None
+    with contextlib.ExitStack() as stack:
+        log = stack.enter_context(open(run_dir / LOG_FILE, "a")) if main else None
+        bar = stack.enter_context(tqdm(total=cfg.steps, initial=start, dynamic_ncols=True, disable=not main))
         for step in range(start, cfg.steps):
             for m in recipe.modules.values():
                 m.train()
-            losses = recipe.train_step(step, data_gen)
+            with processes.autocast():
+                losses = recipe.train_step(step, data_gen)
+            processes.after_step(recipe)
+            first_losses = first_losses or losses
             done = step + 1
             bar.update(1)
+            if not main:
+                continue
             if done % cfg.log_every == 0 or done == cfg.steps:
                 bar.set_postfix({k: f"{v:.3f}" for k, v in losses.items()})
                 log.write(json.dumps({"step": done, "seconds": round(time.monotonic() - t0, 1), **losses}) + "\n")
@@ -208,7 +225,30 @@ def train(recipe: Recipe, cfg: LoopConfig, data_gen: torch.Generator) -> None:
             if time.monotonic() - last_save > cfg.save_every_s or done == cfg.steps:
                 save_state(state_path, recipe, done, data_gen, cfg.settings)
                 last_save = time.monotonic()
-    export(recipe, run_dir / "final")
+    if processes.world > 1:
+        _check_processes_agree(recipe, processes, first_losses, run_dir / PROCESSES_FILE)
+    if main:
+        export(recipe, run_dir / "final")
+    processes.wait()
+
+
+def _check_processes_agree(recipe: Recipe, processes: OneProcess, first_losses: dict | None, path: Path) -> None:
+    """Gather from every process its first step's losses (they differ when the processes drew different
+    batches) and a fingerprint of the models it would export (which must be identical); process 0 writes
+    both to `path` and stops the run when the models differ."""
+    weights = torch.cat([t.detach().double().flatten().cpu() for model in recipe.exported().values()
+                         for t in model.state_dict().values()])
+    position = torch.linspace(0, 1, len(weights), dtype=torch.float64)
+    fingerprint = torch.stack([weights.sum(), (weights * weights).sum(), (weights * position).sum()])
+    losses = torch.tensor([first_losses[k] for k in sorted(first_losses)] if first_losses else [], dtype=torch.float64)
+    fingerprints, first = processes.gather(fingerprint), processes.gather(losses)
+    if processes.is_main:
+        agree = all(torch.equal(f, fingerprints[0]) for f in fingerprints)
+        path.write_text(json.dumps({"processes": processes.world, "weights_identical": agree,
+                                    "weight_fingerprints": [f.tolist() for f in fingerprints],
+                                    "first_step_losses": [f.tolist() for f in first]}, indent=2))
+        if not agree:
+            raise RuntimeError(f"the processes' models differ (see {path}): gradients were not averaged")
 
 
 @torch.no_grad()

@@ -1,0 +1,83 @@
+"""Text to digit inference: a description in English or Chinese -> samples, reproducible from a seed."""
+from __future__ import annotations
+
+import math
+
+import torch
+from PIL import Image
+
+from ... import generation_config, load
+from ...checks import MAX_SEED, InvalidInput, check_int, check_text
+from ...images import grid
+from ...sampling import DIGIT_SCALE, device_of, seeded_noise
+from .captions import Parsed, parse
+
+MAX_TEXT = 200
+EXAMPLES = ("a thick seven leaning right", "一个向右倾斜的粗体7", "a small thin 2", "宽宽的数字零",
+            "a narrow 4 slanted to the left", "笔画细的大8")
+
+
+def noise_scale() -> float:
+    """z ~ N(0, scale^2 I) when sampling (the truncation trick); measured by `python -m ganapp.evaluate text2digit`."""
+    return float(generation_config("text2digit").get("noise_scale", 1.0))
+
+
+def token_ids(parsed: list[Parsed], device="cpu") -> torch.Tensor:
+    """Token ids of several texts, padded with 0 to the longest: (B, L) int64."""
+    length = max(1, max(len(p.ids) for p in parsed))
+    ids = torch.zeros(len(parsed), length, dtype=torch.long)
+    for row, p in zip(ids, parsed):
+        row[:len(p.ids)] = torch.tensor(p.ids, dtype=torch.long)
+    return ids.to(device)
+
+
+def read_text(text, name: str = "text") -> Parsed:
+    """Check a user's description and parse it with the shipped model's vocabulary: it must be a string of at
+    most MAX_TEXT characters that names a digit the model knows."""
+    parsed = parse(check_text(name, text, MAX_TEXT), load("text2digit").config.vocab)
+    if not parsed.digits:
+        raise InvalidInput(f"{name} names no digit: say which one, e.g. 'a thick 7' or '一个细的三'")
+    return parsed
+
+
+def reading(text) -> str:
+    """What the model makes of a text, for the tab: the words it ignores, or why the text cannot be drawn."""
+    try:
+        parsed = read_text(text)
+    except InvalidInput as e:
+        return f"⚠️ {e}"
+    if len(set(parsed.digits)) > 1:
+        return (f"⚠️ several digits named ({', '.join(map(str, dict.fromkeys(parsed.digits)))}): the model was "
+                "trained on one per text, and will blend them")
+    return "ignored: " + ", ".join(f"'{w}'" for w in parsed.ignored) if parsed.ignored else ""
+
+
+@torch.inference_mode()
+def text_samples(parsed: Parsed, count: int, seed: int) -> torch.Tensor:
+    """`count` samples for one parsed text: (count, 1, 28, 28) in [-1, 1]."""
+    g = load("text2digit")
+    z = (seeded_noise(seed, count, g.config.z_dim) * noise_scale()).to(device_of(g))
+    return g(z, token_ids([parsed] * count, z.device)).cpu()
+
+
+def text_to_digit(text, count, seed) -> Image.Image:
+    """Samples of a described digit in a square-ish grid; count=1 gives one 112x112 digit."""
+    parsed = read_text(text)
+    count, seed = check_int("count", count, 1, 64), check_int("seed", seed, 0, MAX_SEED)
+    images = text_samples(parsed, count, seed)
+    return grid(images, nrow=math.ceil(math.sqrt(count)), value_range=(-1, 1), scale=DIGIT_SCALE,
+                padding=0 if count == 1 else 2)
+
+
+@torch.inference_mode()
+def text_interpolate(text_a, text_b, seed, steps: int = 8) -> Image.Image:
+    """One noise, sentence embeddings moved in `steps` equal steps from text_a's to text_b's (GAN-INT): a strip."""
+    a, b = read_text(text_a, "first text"), read_text(text_b, "second text")
+    seed, steps = check_int("seed", seed, 0, MAX_SEED), check_int("steps", steps, 2, 16)
+    g = load("text2digit")
+    device = device_of(g)
+    ends = g.text(token_ids([a, b], device))                                    # (2, text_dim)
+    t = torch.linspace(0, 1, steps, device=device).unsqueeze(1)                 # (steps, 1)
+    z = (seeded_noise(seed, 1, g.config.z_dim) * noise_scale()).to(device).expand(steps, -1)
+    images = g.decode(z, (1 - t) * ends[0] + t * ends[1]).cpu()                 # (steps, 1, 28, 28)
+    return grid(images, nrow=steps, value_range=(-1, 1), scale=DIGIT_SCALE)
