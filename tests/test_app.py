@@ -60,6 +60,8 @@ def test_the_public_api_is_exactly_the_documented_endpoints(client):
     ("/vae_interpolate", (1, 1, 2, 9, "lerp")),
     ("/stylegan_mix", (1, 2, "coarse", 0.7)),
     ("/objective_samples", ("hinge", 3)),
+    ("/text_to_digit", ("一个向右倾斜的粗体7", 9, 2)),
+    ("/text_to_digit", ("a thin two", 1, 0)),
 ])
 def test_endpoints_return_the_same_png_for_the_same_inputs(client, endpoint, args):
     first, second = client.predict(*args, api_name=endpoint), client.predict(*args, api_name=endpoint)
@@ -87,11 +89,12 @@ def test_cyclegan_endpoint_translates_a_file(client):
     ("/vae_interpolate", (3, 8, 1000, 0, "lerp")), ("/vae_interpolate", (3, 8, 5, 0, "cubic")),
     ("/vae_interpolate", (11, 8, 5, 0, "lerp")),
     ("/cyclegan_translate", (handle_file(str(EXAMPLE_PHOTO)), "monet2picasso")),
+    ("/text_to_digit", ("a purple cat", 4, 0)), ("/text_to_digit", ("7" * 201, 4, 0)), ("/text_to_digit", ("a 7", 65, 0)),
 ])
 def test_bad_inputs_get_a_validation_error_and_the_server_keeps_serving(client, endpoint, args):
     # A validation message — ours ("count must be an integer from 1 to 64") or Gradio's own for a
     # choice — not a bare "Error" from an internal crash.
-    with pytest.raises(Exception, match=r"must be|not in the list of choices|(less|greater) than") as err:
+    with pytest.raises(Exception, match=r"must be|not in the list of choices|(less|greater) than|names no digit|at most 200") as err:
         client.predict(*args, api_name=endpoint)
     assert "Traceback" not in str(err.value) and "/work" not in str(err.value)
     assert client.predict(3, 1, 0, api_name="/cgan_generate")

@@ -139,7 +139,7 @@ def test_train_a_gan_tab_trains_live_then_pauses(page):
     finish(page, "gantrain")
 
 
-@pytest.mark.parametrize("tab", ["InfoGAN", "Conditional GAN", "CycleGAN", "VAE", "StyleGAN", "Train a GAN"])
+@pytest.mark.parametrize("tab", ["InfoGAN", "Conditional GAN", "CycleGAN", "VAE", "Text to digit", "StyleGAN", "Train a GAN"])
 def test_every_tab_fits_a_phone(page, tab):
     open_tab(page, tab)  # at desktop width, where every tab's button shows; then a phone's width
     page.set_viewport_size({"width": 400, "height": 860})
@@ -172,6 +172,8 @@ def shows_the_api_picture(page, elem_id: str, expected: bytes, timeout_s: float 
     ("tab=infogan&digit=3&c1=0.5&c2=-1&seed=7", "infogan-sample", "/infogan_generate", (3, 0.5, -1, 7)),
     ("tab=vae&start=3&end=8&steps=10&method=slerp&seed=5", "vae-strip", "/vae_interpolate", (3, 8, 10, 5, "slerp")),
     ("tab=stylegan&seed_a=4&seed_b=9&level=middle&psi=0.6", "stylegan-cell", "/stylegan_mix", (4, 9, "middle", 0.6)),
+    ("tab=text2digit&text=%E4%B8%80%E4%B8%AA%E7%B2%97%E4%BD%93%E7%9A%847&count=9&seed=4", "text2digit-samples",
+     "/text_to_digit", ("一个粗体的7", 9, 4)),
 ])
 def test_a_shared_link_reopens_the_same_picture_as_the_api(page, served_url, query, elem_id, api, args):
     from gradio_client import Client
@@ -265,3 +267,21 @@ def test_lang_in_the_address_overrides_the_browser(page, lang, tab_name):
         forced.screenshot(path=str(SHOTS / f"lang-{lang}.png"), full_page=True)
     finally:
         context.close()
+
+
+def test_the_text_to_digit_tab_draws_what_is_typed_and_names_ignored_words(page):
+    page.goto(page.url.split("?")[0])
+    page.wait_for_selector("button[role=tab]")
+    page.errors.clear()
+    panel = open_tab(page, "Text to digit")
+    before = wait_for_new_image(page, "text2digit-samples", [])  # drawn on load
+    box = panel.locator("#text2digit-text textarea")
+    box.fill("a small purple 2")
+    box.press("Enter")
+    after = wait_for_new_image(page, "text2digit-samples", before)
+    page.locator("#text2digit-note").get_by_text("ignored: 'purple'").wait_for(timeout=10000)
+    panel.get_by_text("一个向右倾斜的粗体7").first.click()  # an example: drawn at once
+    wait_for_new_image(page, "text2digit-samples", after)
+    box.fill("hello")
+    page.locator("#text2digit-note").get_by_text("names no digit").wait_for(timeout=10000)
+    finish(page, "text2digit")

@@ -93,9 +93,11 @@ def test_pick_categories_over_clustered_takes_the_purest_and_leaves_the_rest():
 
 
 def test_cyclegan_evaluation_runs_with_baselines(writable_tiny, tiny_data):
-    m = evaluate_cyclegan(tiny_data, domain_steps=2)
-    assert {"CycleGAN (ours)", "identity", "painterly filter"} <= set(m)
+    m = evaluate_cyclegan(tiny_data)
+    assert {"CycleGAN (ours)", "identity", "filter baselines"} <= set(m)
     assert m["identity"]["ssim_photo2monet"] == pytest.approx(1) and m["identity"]["cycle_l1_photo"] == 0
+    # the identity's speckle is the source domain's, against the target's
+    assert m["identity"]["speckle_ratio_photo2monet"] == pytest.approx(m["speckle_real"]["photo"] / m["speckle_real"]["monet"])
     assert (writable_tiny / "cyclegan_photo2monet" / "samples.png").is_file()
 
 
@@ -136,3 +138,23 @@ def test_infogan_card_compares_every_run_from_its_files(tmp_path):
     assert [(r["final"], r["best"], r["best_step"]) for r in rows] == [(0.4, 0.5, 500), (0.96, 0.96, 500)]
     assert rows[1]["settings"] == "10 labels per digit" and rows[0]["settings"] == "unsupervised, 10 categories"
     assert (tmp_path / "runs.png").stat().st_size > 0
+
+
+def test_colour_speckle_sees_colour_noise_not_luminance_detail():
+    g = torch.Generator().manual_seed(0)
+    ramp = torch.linspace(-0.8, 0.8, 64)
+    smooth = torch.stack([ramp.view(1, -1).expand(64, 64), ramp.view(-1, 1).expand(64, 64), torch.zeros(64, 64)])[None]
+    luma_noise = torch.randn(1, 1, 64, 64, generator=g).expand(1, 3, 64, 64) * 0.2   # grey noise: R = G = B
+    chroma_noise = torch.randn(1, 3, 64, 64, generator=g) * 0.2
+    base = float(metrics.colour_speckle(smooth))
+    assert float(metrics.colour_speckle((smooth + luma_noise).clamp(-1, 1))) < 2 * base + 0.01
+    assert float(metrics.colour_speckle((smooth + chroma_noise).clamp(-1, 1))) > 10 * base + 0.1
+
+
+def test_domain_judge_evaluation_reports_accuracy_and_filter_checks(writable_tiny, tiny_data):
+    from ganapp.families.domain.evaluate import evaluate_domain
+
+    m = evaluate_domain(tiny_data)
+    assert {"accuracy_photo", "accuracy_monet", "filtered_monet_called_photo", "filtered_photo_called_monet"} <= set(m)
+    assert all(0 <= m[k] <= 1 for k in ("accuracy_photo", "accuracy_monet"))
+    assert (writable_tiny / "domain_classifier" / "samples.png").is_file()

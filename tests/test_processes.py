@@ -10,9 +10,9 @@ import sys
 
 import pytest
 import torch
+from test_training import TINY, run
 
 from ganapp.registry import MODELS
-from test_training import TINY, run
 
 
 def free_port() -> int:
@@ -54,8 +54,9 @@ def test_two_processes_see_different_data_and_end_with_one_model(family, extra, 
     launch(2, family, tmp_path, tiny_data, 8, "--resume", *extra)
     steps = [json.loads(line)["step"] for line in (tmp_path / "log.jsonl").read_text().splitlines()]
     assert steps == [4, 6, 8]
-    from ganapp.training.loop import STATE_FILE
     from safetensors import safe_open
+
+    from ganapp.training.loop import STATE_FILE
 
     with safe_open(tmp_path / STATE_FILE, "pt") as f:
         assert f.metadata()["step"] == "8"

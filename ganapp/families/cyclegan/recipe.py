@@ -163,6 +163,7 @@ class CycleGANRecipe:
         the target domain, content kept (SSIM of luminance), and colour speckle against real target images.
         `bars_met`: the worst of the figures as a fraction of its bar (issue #14's bars), capped at 1 each."""
         import ganapp
+
         from ...families.domain.evaluate import monet_probability
         from .evaluate import luminance64
 

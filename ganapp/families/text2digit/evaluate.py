@@ -8,11 +8,18 @@ from __future__ import annotations
 
 import random
 
-import numpy as np
 import torch
 
 from ...hub import local_folder, write_generation_config
-from ...metrics import evaluator_outputs, frechet_distance, mean_pairwise_distance, size, slant, thickness, width
+from ...metrics import (
+    evaluator_outputs,
+    frechet_distance,
+    mean_pairwise_distance,
+    size,
+    slant,
+    thickness,
+    width,
+)
 from ...reports import markdown_table, write_metrics
 from ...sampling import seeded_noise
 from ...training.data import MNISTSampler

@@ -4,10 +4,32 @@ from __future__ import annotations
 import gradio as gr
 
 from ...checks import MAX_SEED, check_text
-from ...ui.common import LinkParam, availability_note, how_it_works, int_param, quality_note, seed_control, share_link, user_errors
+from ...ui.common import (
+    LinkParam,
+    availability_note,
+    how_it_works,
+    int_param,
+    quality_note,
+    seed_control,
+    share_link,
+    user_errors,
+)
 from ...ui.i18n import t
 from . import inference
 from .inference import EXAMPLES, MAX_TEXT
+
+
+class DescriptionBox(gr.Textbox):
+    """gr.Textbox whose example on the "Use via API" page is a description the model can draw (not "Hello!!")."""
+
+    def get_block_name(self) -> str:
+        return "textbox"  # the stock front end
+
+    def example_payload(self):
+        return EXAMPLES[0]
+
+    def example_value(self):
+        return EXAMPLES[0]
 
 
 @user_errors
@@ -32,7 +54,7 @@ def build(demo: gr.Blocks) -> dict:
             samples = gr.Image(label=t("text2digit.samples"), type="pil", format="png", height=420, interactive=False,
                                elem_id="text2digit-samples", elem_classes="pixelated")
         with gr.Column(scale=1):
-            text = gr.Textbox(value=EXAMPLES[0], label=t("text2digit.text"), info=t("text2digit.text_info"),
+            text = DescriptionBox(value=EXAMPLES[0], label=t("text2digit.text"), info=t("text2digit.text_info"),
                               max_length=MAX_TEXT, lines=1, elem_id="text2digit-text")
             note = gr.Markdown(elem_id="text2digit-note")
             draw = gr.Button(t("text2digit.draw"), variant="primary")
@@ -49,8 +71,9 @@ def build(demo: gr.Blocks) -> dict:
         with gr.Row():
             text_a = gr.Textbox(value="a thin 7 leaning left", label=t("text2digit.from"), max_length=MAX_TEXT)
             text_b = gr.Textbox(value="一个向右倾斜的粗体7", label=t("text2digit.to"), max_length=MAX_TEXT)
+        morph = gr.Button(t("text2digit.morph"))
         strip = gr.Image(show_label=False, type="pil", format="png", interactive=False, elem_classes="pixelated")
-    gr.on([demo.load, text_a.submit, text_b.submit, seed.change], interpolate, inputs=[text_a, text_b, seed],
+    gr.on([demo.load, text_a.submit, text_b.submit, morph.click, seed.change], interpolate, inputs=[text_a, text_b, seed],
           outputs=strip, api_name="text_interpolate", api_visibility="private", trigger_mode="always_last")
     how_it_works(t("text2digit.explanation"))
     return share_link("text2digit", {"text": LinkParam(text, lambda raw: check_text("text", raw, MAX_TEXT)),

@@ -1,0 +1,86 @@
+"""The Text to digit tab: describe a digit in English or Chinese, get it drawn; move between two descriptions."""
+from __future__ import annotations
+
+import gradio as gr
+
+from ...checks import MAX_SEED, check_text
+from ...ui.common import (
+    LinkParam,
+    availability_note,
+    how_it_works,
+    int_param,
+    quality_note,
+    seed_control,
+    share_link,
+    user_errors,
+)
+from ...ui.i18n import t
+from . import inference
+from .inference import EXAMPLES, MAX_TEXT
+
+class DescriptionBox(gr.Textbox):
+    """gr.Textbox whose example on the "Use via API" page is a description the model can draw (not "Hello!!")."""
+
+    def get_block_name(self) -> str:
+        return "textbox"  # the stock front end
+
+    def example_payload(self):
+        return EXAMPLES[0]
+
+    def example_value(self):
+        return EXAMPLES[0]
+    from typing import TYPE_CHECKING, Any, Callable, Literal, Sequence
+
+    from gradio.blocks import Block
+    if TYPE_CHECKING:
+        from gradio.components import Timer
+        from gradio.components.base import Component
+
+
+@user_errors
+def generate(text, count, seed):
+    return inference.text_to_digit(text, count, seed)
+
+
+@user_errors
+def interpolate(text_a, text_b, seed):
+    return inference.text_interpolate(text_a, text_b, seed)
+
+
+def reading(text) -> str:
+    return inference.reading(text)
+
+
+def build(demo: gr.Blocks) -> dict:
+    availability_note("text2digit")
+    quality_note("text2digit")
+    with gr.Row():
+        with gr.Column(scale=2, min_width=240):
+            samples = gr.Image(label=t("text2digit.samples"), type="pil", format="png", height=420, interactive=False,
+                               elem_id="text2digit-samples", elem_classes="pixelated")
+        with gr.Column(scale=1):
+            text = DescriptionBox(value=EXAMPLES[0], label=t("text2digit.text"), info=t("text2digit.text_info"),
+                              max_length=MAX_TEXT, lines=1, elem_id="text2digit-text")
+            note = gr.Markdown(elem_id="text2digit-note")
+            draw = gr.Button(t("text2digit.draw"), variant="primary")
+            count = gr.Slider(1, 64, value=16, step=1, label=t("text2digit.count"))
+            seed = seed_control("text2digit")
+            examples = gr.Examples([[e] for e in EXAMPLES], inputs=text, label=t("text2digit.examples"))
+    inputs = [text, count, seed]
+    gr.on([demo.load, text.submit, draw.click, count.change, seed.change], generate, inputs=inputs, outputs=samples,
+          api_name="text_to_digit", trigger_mode="always_last", show_progress="minimal")
+    examples.load_input_event.then(generate, inputs=inputs, outputs=samples, api_visibility="private")  # click = draw
+    gr.on([demo.load, text.change], reading, inputs=text, outputs=note, api_name="text2digit_reading",
+          api_visibility="private", show_progress="hidden")
+    with gr.Accordion(t("text2digit.between"), open=True):
+        with gr.Row():
+            text_a = gr.Textbox(value="a thin 7 leaning left", label=t("text2digit.from"), max_length=MAX_TEXT)
+            text_b = gr.Textbox(value="一个向右倾斜的粗体7", label=t("text2digit.to"), max_length=MAX_TEXT)
+        morph = gr.Button(t("text2digit.morph"))
+        strip = gr.Image(show_label=False, type="pil", format="png", interactive=False, elem_classes="pixelated")
+    gr.on([demo.load, text_a.submit, text_b.submit, morph.click, seed.change], interpolate, inputs=[text_a, text_b, seed],
+          outputs=strip, api_name="text_interpolate", api_visibility="private", trigger_mode="always_last")
+    how_it_works(t("text2digit.explanation"))
+    return share_link("text2digit", {"text": LinkParam(text, lambda raw: check_text("text", raw, MAX_TEXT)),
+                                     "count": int_param(count, 1, 64, "count"),
+                                     "seed": int_param(seed, 0, MAX_SEED, "seed")})
