@@ -22,7 +22,7 @@ from .training.loop import read_log
 
 def cards() -> dict[str, dict]:
     """Every model's card text, by model name, from its family's `evaluate.CARDS`: title, what,
-    train and evaluate (the commands), and optionally data and run_dir."""
+    train and evaluate (the commands), and optionally data, run_dir and tags (the Hub's, default ganapp/gan/mnist)."""
     out = {}
     for family in FAMILIES.values():
         if family.evaluation:
@@ -104,8 +104,8 @@ def write_card(name: str, run_dir: Path | None = None) -> Path:
     # Re-plotted when the run's log is here; otherwise the curve plotted when the model was trained.
     has_curve = plot_curves(run_dir, folder / "training_curve.png") or (folder / "training_curve.png").is_file()
     lines = [
-        "---", "license: mit", "library_name: pytorch", "tags: [ganapp, gan, mnist]" if "cyclegan" not in name
-        else "tags: [ganapp, cyclegan, image-to-image]", "---", "",
+        "---", "license: mit", "library_name: pytorch", f"tags: [{', '.join(card.get('tags', ('ganapp', 'gan', 'mnist')))}]",
+        "---", "",
         f"# {card['title']}", "", card["what"], "",
         "## Data", "", card.get("data", "MNIST (LeCun, Cortes and Burges): 60,000 training digits; the 10,000 test "
                                       "digits are used only for evaluation."), "",

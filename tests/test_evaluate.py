@@ -158,3 +158,15 @@ def test_domain_judge_evaluation_reports_accuracy_and_filter_checks(writable_tin
     assert {"accuracy_photo", "accuracy_monet", "filtered_monet_called_photo", "filtered_photo_called_monet"} <= set(m)
     assert all(0 <= m[k] <= 1 for k in ("accuracy_photo", "accuracy_monet"))
     assert (writable_tiny / "domain_classifier" / "samples.png").is_file()
+
+
+def test_text2digit_evaluation_measures_both_languages_and_every_attribute(writable_tiny, tiny_data):
+    from ganapp.families.text2digit.captions import ATTRIBUTES, LANGUAGES
+    from ganapp.families.text2digit.evaluate import evaluate_text2digit
+
+    m = evaluate_text2digit(tiny_data, pairs=4)
+    for language in LANGUAGES:
+        assert 0 <= m[f"accuracy_{language}_held_out_templates"] <= 1
+        assert set(m[f"pairs_{language}"]) == set(ATTRIBUTES)
+    assert len(m["variety_ratio_per_digit"]) == 10
+    assert (writable_tiny / "text2digit" / "samples.png").is_file()

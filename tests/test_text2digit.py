@@ -110,3 +110,17 @@ def test_interpolation_ends_are_the_two_texts(tiny):
         left = pad + i * (tile + pad)
         alone = np.asarray(inference.text_to_digit(text, 1, 5)).astype(int)
         assert np.abs(strip[pad:pad + tile, left:left + tile] - alone).max() <= 1, text
+
+
+def test_attribute_pairs_differ_in_that_attribute_word_only():
+    from ganapp.families.text2digit.evaluate import attribute_pairs
+
+    for language in captions.LANGUAGES:
+        for a, (low, high) in attribute_pairs(30, random.Random(0), held_out=True, language=language).items():
+            lows, highs = captions.WORDS[language][a]
+            for lo, hi in zip(low, high):
+                assert captions.named_digits(lo) == captions.named_digits(hi) != []
+                lo, hi = lo.replace("的", ""), hi.replace("的", "")  # the particle merges with the templates' own
+                stems = [(w_lo.replace("的", ""), w_hi.replace("的", "")) for w_lo, w_hi in zip(lows, highs)]
+                assert any(lo.replace(w_lo, "#") == hi.replace(w_hi, "#") and w_lo in lo and w_hi in hi
+                           for w_lo, w_hi in stems), (lo, hi)

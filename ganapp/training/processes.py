@@ -72,6 +72,8 @@ class AcceleratedProcesses(OneProcess):
 
         on_cpu = os.environ.get("ACCELERATE_USE_CPU", "false").lower() in ("1", "true") or not torch.cuda.is_available()
         self.accelerator = Accelerator(cpu=on_cpu, mixed_precision="no" if on_cpu else None)
+        if self.accelerator.mixed_precision == "fp16":  # would need loss scaling inside every recipe's step
+            raise SystemExit("ganapp trains in bf16 or full precision: use --mixed_precision bf16 (or no)")
         self.rank, self.world = self.accelerator.process_index, self.accelerator.num_processes
         self.is_main = self.accelerator.is_main_process
         if self.world == 1:  # e.g. one GPU with --mixed_precision bf16: autocast only, nothing to share

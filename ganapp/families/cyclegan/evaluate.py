@@ -13,7 +13,7 @@ from ...metrics import colour_speckle, ssim
 from ...reports import markdown_table, write_metrics
 from ...training.data import load_image_folder, monet_photo_folder
 from ..domain.augment import painterly_filter, photo_filter
-from ..domain.evaluate import monet_probability
+from ..domain.evaluate import MONET_PHOTO_DATA, monet_probability
 from .inference import EXAMPLES, translate_tensor
 
 _PAIR = dict(  # both generators are trained together, in one run, and evaluated together
@@ -28,8 +28,7 @@ _PAIR = dict(  # both generators are trained together, in one run, and evaluated
         train="python -m ganapp.train cyclegan --threads 1 --snapshot-every 500   # shipped: the step-4500 snapshot (the run was stopped there)",
         evaluate="python -m ganapp.evaluate cyclegan",
         run_dir="runs/cyclegan",
-        data="Kaggle *I'm Something of a Painter Myself*: 240 Monet paintings (public domain) and 4,000 landscape "
-             "photos for training; 30 and 200 held out for the evaluation.")
+        data=MONET_PHOTO_DATA, tags=("ganapp", "cyclegan", "image-to-image"))
 CARDS = {"cyclegan_photo2monet": {**_PAIR, "title": "CycleGAN generator, photo → Monet"},
          "cyclegan_monet2photo": {**_PAIR, "title": "CycleGAN generator, Monet → photo"}}
 

@@ -10,8 +10,14 @@ from ...reports import markdown_table, write_metrics
 from ...training.data import load_image_folder, monet_photo_folder
 from .augment import painterly_filter, photo_filter
 
+MONET_PHOTO_DATA = ("Kaggle *I'm Something of a Painter Myself*: 240 Monet paintings (public domain) and 4,000 landscape "
+                    "photos for training, of which the last 20 paintings and 200 photos (by file name) are held out for "
+                    "validation and model selection; 30 paintings and 200 photos in separate test folders, used only "
+                    "for the final figures.")
+
 CARDS = {
     "domain_classifier": dict(
+        data=MONET_PHOTO_DATA, tags=("ganapp", "image-classification", "monet"),
         title="Photo-or-painting judge (measures CycleGAN)",
         what="A 9-conv CNN (five max-pooled blocks of 3×3 convs with batch norm: one conv of 16 filters, then two "
              "each of 32, 64, 128 and 128), global average pooling and one logit: > 0 says Monet painting, < 0 photo. Images are "

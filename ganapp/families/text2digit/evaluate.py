@@ -49,6 +49,7 @@ CARDS = {
              "normalised convolutions with a projection match head, trained matching-aware (real digits with a "
              "caption that does not fit — another digit, or one attribute turned around — count as fake), and the "
              "generator is also trained on midpoints of two captions' embeddings (GAN-INT).",
+        tags=("ganapp", "gan", "mnist", "text-to-image"),
         train="python -m ganapp.train text2digit --threads 1 --validate-every 500",
         evaluate="python -m ganapp.evaluate text2digit"),
 }
