@@ -18,7 +18,10 @@ from ganapp.ui.i18n import I18N, ForceLanguage, t, t_or
 
 MAX_FILE_SIZE = "10mb"    # uploads above this are refused with HTTP 413 before reaching a handler
 QUEUE_SIZE = 64           # beyond this many waiting jobs, new ones are told the app is busy
-CONCURRENCY = 4           # jobs of one event running at once (the models are light)
+CONCURRENCY = 4           # jobs of one event running at once, for events that run no model (link, seed, UI helpers)
+# Model handlers of every tab share one pool of this many workers, and torch gets cores // workers threads, so that
+# busy tabs together never run more threads than the machine has cores (oversubscribed cores slow everyone).
+MODEL_WORKERS = int(os.environ.get("GANAPP_WORKERS", "0")) or os.cpu_count() or 1
 
 
 # Digits are 28 pixels: shown large, they must stay crisp (nearest-neighbour, not blurred).
@@ -27,7 +30,8 @@ CSS = """
 """
 
 
-def build_demo(queue_size: int = QUEUE_SIZE, concurrency: int = CONCURRENCY) -> gr.Blocks:
+def build_demo(queue_size: int = QUEUE_SIZE, concurrency: int = CONCURRENCY,
+               model_workers: int = MODEL_WORKERS) -> gr.Blocks:
     with gr.Blocks(title="ganapp", delete_cache=(600, 1800)) as demo:
         gr.Markdown(t("app.intro"))
         links: dict[str, dict[str, LinkParam]] = {}
@@ -47,8 +51,20 @@ def build_demo(queue_size: int = QUEUE_SIZE, concurrency: int = CONCURRENCY) -> 
             # The framework's floor for `python -m benchmarks`: an endpoint that does nothing,
             # undocumented and present only when benchmarking.
             gr.api(_noop, api_name="noop", api_visibility="undocumented")
+    share_model_workers(demo, model_workers)
     demo.queue(max_size=queue_size, default_concurrency_limit=concurrency)
     return demo
+
+
+def share_model_workers(demo: gr.Blocks, workers: int) -> None:
+    """Put every event whose handler runs a model (marked by `ui.common.user_errors`) in one concurrency group
+    of `workers` (Gradio's `concurrency_id`): a queue shared by all tabs, instead of a limit per event."""
+    for block_fn in demo.fns.values():
+        if getattr(block_fn.fn, "runs_models", False) and block_fn.concurrency_limit is not None:
+            block_fn.concurrency_id, block_fn.concurrency_limit = MODELS_POOL, workers
+
+
+MODELS_POOL = "models"
 
 
 def _noop(x: int) -> int:
@@ -97,7 +113,7 @@ def apply_link(links: dict, targets: list, request: gr.Request):
 LAUNCH_OPTIONS = dict(max_file_size=MAX_FILE_SIZE, share=False, show_error=False, css=CSS, i18n=I18N,
                       app_kwargs={"middleware": [Middleware(ForceLanguage)]})
 
-set_cpu_threads()
+set_cpu_threads(max(1, (os.cpu_count() or 1) // MODEL_WORKERS))
 demo = build_demo()
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@ What users feel, side by side with the framework's floor, on one machine in one 
   16 concurrent clients, beside a no-op endpoint of the same app, and the ratio;
 - model-only time per call, CycleGAN at 256 and 512 beside the paper's 9-block/64-filter generator;
 - cold start (from `python app.py` to the first successful call);
-- the server's resident memory after every model was used, and after 500 more calls.
+- the server's resident memory over two consecutive windows of 500 mixed, distinct calls, after warm-up
+  (the first window still grows one-off pools and caches; the second shows a leak, if any).
 Not part of the test suite.
 """
 from __future__ import annotations
@@ -54,6 +55,7 @@ def model_only(repeat: int) -> list[list]:
     from ganapp.families.cyclegan.inference import cyclegan_translate
     from ganapp.families.cyclegan.model import CycleGANConfig, CycleGANGenerator
     from ganapp.families.infogan.inference import infogan_generate
+    from ganapp.families.text2digit.inference import text_to_digit
     from ganapp.families.vae.inference import vae_interpolate
     rows = []
     cases = {
@@ -61,6 +63,7 @@ def model_only(repeat: int) -> list[list]:
         "cGAN, /cgan_generate(3, 16, 0) incl. grid": lambda: cgan_generate(3, 16, 0),
         "InfoGAN, /infogan_generate(7, 0.5, -1, 0)": lambda: infogan_generate(7, 0.5, -1, 0),
         "VAE, /vae_interpolate(3, 8, 10, 0, lerp)": lambda: vae_interpolate(3, 8, 10, 0, "lerp"),
+        "Text to digit, /text_to_digit('一个向右倾斜的粗体7', 16, 0)": lambda: text_to_digit("一个向右倾斜的粗体7", 16, 0),
     }
     for name, fn in cases.items():
         p50, p95 = percentiles(time_call(fn, repeat))
@@ -111,6 +114,7 @@ ENDPOINTS = {
     "/cgan_generate": ("/cgan_generate", lambda: (3, 16, 0)),
     "/infogan_generate": ("/infogan_generate", lambda: (7, 0.5, -1.0, 0)),
     "/vae_interpolate": ("/vae_interpolate", lambda: (3, 8, 10, 0, "lerp")),
+    "/text_to_digit": ("/text_to_digit", lambda: ("a thick seven leaning right", 16, 0)),
     "/cyclegan_translate": ("/cyclegan_translate", None),
 }
 
@@ -172,6 +176,19 @@ def browser_slider_latency(url: str, moves: int = 20) -> list[float] | None:
     return out
 
 
+def mixed_calls(url: str, n: int, first_seed: int) -> None:
+    """`n` calls spread over the MNIST endpoints, each with inputs no earlier call had (seeds from `first_seed`)."""
+    from gradio_client import Client
+
+    c = Client(url, verbose=False)
+    for i in range(n):
+        seed = first_seed + i
+        api, args = [("/cgan_generate", (i % 10, 1 + i % 16, seed)), ("/infogan_generate", (i % 10, 0.1, -0.2, seed)),
+                     ("/vae_interpolate", (i % 10, 9 - i % 10, 6, seed, "slerp")),
+                     ("/text_to_digit", ("a thick seven leaning right" if i % 2 else "一个细的三", 4, seed))][i % 4]
+        c.predict(*args, api_name=api)
+
+
 def main(argv=None) -> None:
     p = argparse.ArgumentParser(prog="python -m benchmarks")
     p.add_argument("--calls", type=int, default=60, help="calls per endpoint and client setting")
@@ -192,15 +209,11 @@ def main(argv=None) -> None:
         server = psutil.Process(proc.pid)
         url = f"http://127.0.0.1:{port}/"
         single = endpoint_latencies(url, args.calls, 1)
-        rss_used = server.memory_info().rss / 2**20
         many = endpoint_latencies(url, args.calls, 16)
-        from gradio_client import Client
-        c = Client(url, verbose=False)
-        for i in range(500):
-            api, make = [("/cgan_generate", lambda: (i % 10, 4, i)), ("/infogan_generate", lambda: (i % 10, 0.1, 0.2, i)),
-                         ("/vae_interpolate", lambda: (i % 10, 9 - i % 10, 6, i, "slerp"))][i % 3]
-            c.predict(*make(), api_name=api)
-        rss_after = server.memory_info().rss / 2**20
+        rss = [server.memory_info().rss / 2**20]  # after warm-up: every endpoint used, by 1 and 16 clients
+        for window in range(2):
+            mixed_calls(url, 500, first_seed=1000 + 500 * window)
+            rss.append(server.memory_info().rss / 2**20)
         slider = browser_slider_latency(url)
     finally:
         proc.terminate()
@@ -216,8 +229,9 @@ def main(argv=None) -> None:
                      f"{m[1] / s[0]:.2f} | {s[2] + m[2]} |")
     lines += ["", "## Start and memory", "",
               f"- Cold start, `python app.py` to the first successful call: **{cold:.1f} s**",
-              f"- Server resident memory after every endpoint was used: **{rss_used:.0f} MiB**; after 500 more calls: "
-              f"**{rss_after:.0f} MiB** ({rss_after - rss_used:+.0f} MiB)",
+              f"- Server resident memory after warm-up (every endpoint, 1 and 16 clients): **{rss[0]:.0f} MiB**; "
+              f"after a first window of 500 mixed, distinct calls: {rss[1]:.0f} MiB ({rss[1] - rss[0]:+.0f} MiB); after a "
+              f"second: **{rss[2]:.0f} MiB ({rss[2] - rss[1]:+.0f} MiB)** (target: second window ≤ +10 MiB)",
               "- Browser, InfoGAN slider moved 20 times in headless Chromium, keypress → new image drawn: " + (
                   f"p50 **{percentiles(slider)[0]:.0f} ms**, p95 {percentiles(slider)[1]:.0f} ms" if slider
                   else "not measured (needs playwright and Debian's chromium)"), ""]

@@ -138,3 +138,19 @@ def test_the_api_pages_examples_work_when_copied(client):
         args = [p["example_input"] for p in endpoints[name]["parameters"]]
         with open(client.predict(*args, api_name=name), "rb") as f:
             assert f.read(8) == b"\x89PNG\r\n\x1a\n", name
+
+
+def test_model_handlers_of_every_tab_share_one_pool_of_workers(tiny_checkpoints, monkeypatch):
+    """One concurrency group for all model endpoints (so that busy tabs together run at most `model_workers`
+    models at once), live training outside it (it has its own slots)."""
+    import app
+    import ganapp
+
+    monkeypatch.setenv("GANAPP_CHECKPOINTS", str(tiny_checkpoints))
+    ganapp.load.cache_clear()
+    demo = app.build_demo(model_workers=3)
+    by_name = {fn.api_name: fn for fn in demo.fns.values()}
+    for name in PUBLIC - {"/gan_train"}:
+        fn = by_name[name.lstrip("/")]
+        assert (fn.concurrency_id, fn.concurrency_limit) == (app.MODELS_POOL, 3), name
+    assert by_name["gan_train"].concurrency_id != app.MODELS_POOL

@@ -35,7 +35,7 @@ def on_gpu(fn, seconds: int):
     return spaces.GPU(duration=seconds)(fn)
 
 
-def user_errors(fn=None, *, gpu_seconds: int = GPU_SECONDS):
+def user_errors(fn=None, *, gpu_seconds: int = GPU_SECONDS, model_pool: bool = True):
     """Wrap a handler: PIL results become PNG files, our input errors short messages (gr.Error),
     and on a ZeroGPU Space the model work runs on a GPU (`@user_errors(gpu_seconds=60)` for long ones).
 
@@ -43,9 +43,10 @@ def user_errors(fn=None, *, gpu_seconds: int = GPU_SECONDS):
     results requested at once could be served half-written (see exports.export_file).
     Any other exception propagates: Gradio reports it as a plain "Error" without a traceback
     (show_error is off) and keeps serving everyone else.
+    `model_pool=False` keeps the handler out of the app's shared pool of model workers (see app.py).
     """
     if fn is None:
-        return functools.partial(user_errors, gpu_seconds=gpu_seconds)
+        return functools.partial(user_errors, gpu_seconds=gpu_seconds, model_pool=model_pool)
     run = on_gpu(fn, gpu_seconds) if gpu_seconds else fn  # 0: stays in this process, on its CPU
 
     @functools.wraps(fn)
@@ -60,7 +61,8 @@ def user_errors(fn=None, *, gpu_seconds: int = GPU_SECONDS):
             raise gr.Error(str(e), print_exception=False) from None
         except ganapp.WeightsUnavailable as e:
             raise gr.Error(f"This model is not available: {e}", print_exception=False) from None
-    return wrapper
+    wrapper.runs_models = model_pool  # app.py gives these handlers one shared pool of workers (not live training:
+    return wrapper                    # it has its own slots, and would hold a worker for minutes)
 
 
 def _as_file(value):

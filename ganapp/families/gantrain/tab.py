@@ -59,7 +59,7 @@ def _show(run: LiveRun | None, waiting: int = 0, note: str = ""):
 
 # Training handlers stay on the server's CPU and its slot, even on a ZeroGPU Space (gpu_seconds=0):
 # a GPU worker process would train a copy of the run and hold a copy of the slots.
-@user_errors(gpu_seconds=0)
+@user_errors(gpu_seconds=0, model_pool=False)
 def start(architecture, objective, lr_d, lr_g, batch_size, seed, run: LiveRun | None):
     """A new run when the settings changed (or there is none), else carry on with the same one."""
     architecture, objective, seed = inference.check_settings(architecture, objective, seed)
@@ -103,7 +103,7 @@ def pause(run: LiveRun | None):
     return gr.Timer(active=False), _status(run, note="paused")
 
 
-@user_errors(gpu_seconds=0)
+@user_errors(gpu_seconds=0, model_pool=False)
 def step_once(run: LiveRun | None):
     if run is None:
         raise InvalidInput("press Start first (then Pause, then Step)")
@@ -130,7 +130,7 @@ def release(run: LiveRun | None) -> None:
         SLOTS.release(run.id)
 
 
-@user_errors(gpu_seconds=0)
+@user_errors(gpu_seconds=0, model_pool=False)
 def api_train(architecture, objective, steps, seed):
     return inference.gan_train(architecture, objective, steps, seed)
 
