@@ -141,12 +141,19 @@ def make(mode: str, size=(40, 30), **save) -> bytes:
     return buf.getvalue()
 
 
-@pytest.mark.parametrize("mode,fmt", [("L", "PNG"), ("I;16", "PNG"), ("RGBA", "PNG"), ("P", "PNG"),
-                                      ("CMYK", "JPEG"), ("RGB", "GIF"), ("1", "BMP")])
-def test_every_image_mode_becomes_rgb(mode, fmt):
+@pytest.mark.parametrize("mode,fmt,colour", [
+    ("L", "PNG", (128, 128, 128)), ("RGBA", "PNG", (132, 227, 132)),  # half-transparent green over white; P: the
+    # web palette dithers (200, 30, 30) mostly to (204, 51, 51)
+    ("P", "PNG", (204, 51, 51)), ("CMYK", "JPEG", (255, 55, 55)), ("RGB", "GIF", (128, 0, 0)),
+    ("1", "BMP", (255, 255, 255)), ("I;16", "PNG", None)])
+def test_every_image_mode_becomes_rgb_with_its_colours(mode, fmt, colour):
     img = open_user_image(make(mode, format=fmt))
     assert img.mode == "RGB" and img.size == (40, 30)
-    assert np.asarray(img).std() > 0 or mode not in ("I;16",)  # 16-bit gradient survives
+    pixels = np.asarray(img).reshape(-1, 3).astype(int)
+    if colour is None:  # a 16-bit gradient: rescaled to the full 8-bit range, not clipped to white
+        assert pixels.min() == 0 and pixels.max() == 255 and len(np.unique(pixels)) > 200
+    else:
+        assert np.abs(np.median(pixels, 0) - colour).max() <= 3, np.median(pixels, 0)
 
 
 def test_exif_orientation_is_applied():
