@@ -81,7 +81,10 @@ def judgements(name: str) -> dict | None:
     if name != family.models[0].name and (not main.is_file() or json.loads(main.read_text()) != metrics):
         return None  # the judges read the family's main figures (vae2d has others)
     below = getattr(module, "below_target", lambda m: [])(metrics)
-    return {"line": module.quality_line(metrics), "below_target": below}
+    judged = {"line": module.quality_line(metrics), "below_target": below}
+    if hasattr(module, "quality_line_zh"):  # the tab shows it to Chinese browsers
+        judged["line_zh"] = module.quality_line_zh(metrics)
+    return judged
 
 
 def write_quality(name: str) -> Path | None:

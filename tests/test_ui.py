@@ -40,13 +40,18 @@ def test_a_tab_states_its_measured_quality_and_says_when_below_target(tiny_check
 
     shutil.copytree(tiny_checkpoints, tmp_path / "ck")
     use_checkpoints(tmp_path / "ck")
+    from ganapp.ui.i18n import I18N
+
     (tmp_path / "ck" / "cgan" / "quality.json").write_text(json.dumps(
-        {"line": "reads 97.0% right", "below_target": ["label accuracy 97.0% (target ≥ 99%)"]}))
+        {"line": "reads 97.0% right", "line_zh": "读对 97.0%", "below_target": ["label accuracy 97.0% (target ≥ 99%)"]}))
     with gr.Blocks() as demo:
         quality_note("cgan")
         quality_note("vae")  # nothing measured: no note
-    texts = [b.value for b in demo.blocks.values() if isinstance(b, gr.Markdown)]
-    assert len(texts) == 1 and "reads 97.0% right" in texts[0] and "Below target" in texts[0]
+    notes = [b for b in demo.blocks.values() if isinstance(b, gr.Markdown)]
+    assert len(notes) == 1 and "quality.cgan" in str(notes[0].value)  # a gr.I18n key, translated in the browser
+    en, zh = I18N.translations["en"]["quality.cgan"], I18N.translations["zh-CN"]["quality.cgan"]
+    assert "reads 97.0% right" in en and "Below target" in en
+    assert "读对 97.0%" in zh and "未达目标" in zh and "label accuracy 97.0%" in zh  # shortfalls: in English
 
 
 def test_every_text_exists_in_english_and_chinese():

@@ -19,7 +19,7 @@ from ganapp.images import NOT_READABLE, BadImage, check_image_file
 from ganapp.registry import spec
 
 from .exports import png_file
-from .i18n import t
+from .i18n import t, translatable
 
 log = logging.getLogger("ganapp")
 GPU_SECONDS = 15   # a ZeroGPU allocation for one MNIST handler; heavier ones ask for more
@@ -163,18 +163,22 @@ def availability_note(*names: str) -> None:
 
 def quality_note(name: str) -> None:
     """The model's measured quality in one line (from quality.json, written by `python -m ganapp.reports`
-    from the evaluation's metrics), plainly marked when below target, with a link to its card."""
+    from the evaluation's metrics), plainly marked when below target, with a link to its card. In Chinese
+    for Chinese browsers where the family writes a Chinese line (the shortfalls stay in English)."""
     try:
         judged = hub.quality(name)
     except ganapp.WeightsUnavailable:
         return
     if not judged:
         return
-    card = f"[model card](https://huggingface.co/{spec(name).repo_id})"
-    text = f"📏 **Measured:** {judged['line']} ({card})"
-    if judged["below_target"]:
-        text += "  \n⚠️ **Below target:** " + "; ".join(judged["below_target"]) + "."
-    gr.Markdown(text, elem_classes="quality-note")
+    card = f"https://huggingface.co/{spec(name).repo_id}"
+    below = "; ".join(judged["below_target"])
+    text = {"en": f"📏 **Measured:** {judged['line']} ([model card]({card}))"
+                  + (f"  \n⚠️ **Below target:** {below}." if below else "")}
+    if "line_zh" in judged:
+        text["zh-CN"] = (f"📏 **实测**：{judged['line_zh']}（[模型卡]({card})）"
+                         + (f"  \n⚠️ **未达目标**：{below}。" if below else ""))
+    gr.Markdown(translatable(f"quality.{name}", text), elem_classes="quality-note")
 
 
 def how_it_works(text: str) -> None:

@@ -27,6 +27,15 @@ def t_or(key: str, fallback: str):
     return I18N(key) if key in I18N.translations["en"] else fallback
 
 
+def translatable(key: str, texts: dict[str, str]):
+    """A text known only when the app is built (e.g. a measured figure), in the languages given (English
+    required): registered under `key` with gr.I18n before launch, so the browser picks the language as for
+    every other string."""
+    for locale, text in texts.items():
+        I18N.translations[locale][key] = text
+    return I18N(key)
+
+
 def t(key: str):
     """The translatable text `key` (a KeyError here, not a blank on screen, when it does not exist)."""
     if key not in I18N.translations["en"]:

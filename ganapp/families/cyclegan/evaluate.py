@@ -128,6 +128,14 @@ def quality_line(metrics: dict) -> str:
             f"colour speckle {ours['speckle_ratio_photo2monet']:.1f}× / {ours['speckle_ratio_monet2photo']:.1f}× that of real images.")
 
 
+def quality_line_zh(metrics: dict) -> str:
+    ours = metrics["CycleGAN (ours)"]
+    return (f"照片/油画判别器把 {100 * ours['photo2monet_called_monet']:.0f}% 的“照片→莫奈”结果判为油画，把 "
+            f"{100 * ours['monet2photo_called_photo']:.0f}% 的“莫奈→照片”结果判为照片（测试图像）；彩色噪点是真实图像的 "
+            f"{ours['speckle_ratio_photo2monet']:.1f} 倍 / {ours['speckle_ratio_monet2photo']:.1f} 倍。")
+
+
+
 def below_target(metrics: dict) -> list[str]:
     ours, out = metrics["CycleGAN (ours)"], []
     for key, what in (("photo2monet_called_monet", "photo → Monet results called paintings"),

@@ -107,3 +107,10 @@ def quality_line(metrics: dict) -> str:
             f"{sum(1 for v in f.values() if v['confidence'] >= CONFIDENCE_BAR and v['rarest_share'] >= RAREST_BAR)} "
             f"of {len(f)} objectives meet the confidence and coverage bars.")
 
+
+def quality_line_zh(metrics: dict) -> str:
+    f = metrics["objectives"]
+    best = metrics["best"]
+    met = sum(1 for v in f.values() if v["confidence"] >= CONFIDENCE_BAR and v["rarest_share"] >= RAREST_BAR)
+    return (f"各自经过 {metrics['steps']:,} 次生成器更新后，{best} 最接近真实数字（Fréchet 距离 {f[best]['frechet']:.2f}，"
+            f"真实对真实 {metrics['frechet_real_train_vs_test']:.2f}）；{len(f)} 个目标函数中有 {met} 个达到置信度和覆盖率的标准。")

@@ -206,3 +206,10 @@ def quality_line(metrics: dict) -> str:
             f"{100 * metrics['accuracy_en_held_out_templates']:.1f}% (English) and "
             f"{100 * metrics['accuracy_zh_held_out_templates']:.1f}% (Chinese) of samples; a shape word moves the "
             f"measured shape the right way in {100 * min(shares.values()):.0f}–{100 * max(shares.values()):.0f}% of paired prompts.")
+
+
+def quality_line_zh(metrics: dict) -> str:
+    shares = _pair_shares(metrics)
+    return (f"对训练中从未见过的说法，评估器在 {100 * metrics['accuracy_en_held_out_templates']:.1f}%（英文）和 "
+            f"{100 * metrics['accuracy_zh_held_out_templates']:.1f}%（中文）的样本中读出所描述的数字；在成对的描述中，"
+            f"形状词让测得的形状朝正确方向变化的比例为 {100 * min(shares.values()):.0f}–{100 * max(shares.values()):.0f}%。")

@@ -276,3 +276,9 @@ def quality_line(metrics: dict) -> str:
     return (f"Test negative ELBO {metrics['test_negative_elbo']:.2f} nats (the MLP baseline: "
             f"{metrics['baseline_mlp_negative_elbo']:.2f}); {100 * metrics['reconstruction_accuracy']:.1f}% of "
             f"reconstructions and {100 * metrics['interpolation_end_accuracy']:.1f}% of interpolation ends read right.")
+
+
+def quality_line_zh(metrics: dict) -> str:
+    return (f"测试集负 ELBO 为 {metrics['test_negative_elbo']:.2f} 奈特（MLP 基线：{metrics['baseline_mlp_negative_elbo']:.2f}）；"
+            f"{100 * metrics['reconstruction_accuracy']:.1f}% 的重建和 {100 * metrics['interpolation_end_accuracy']:.1f}% "
+            "的插值端点被正确识别。")
