@@ -24,6 +24,20 @@ class BadImage(ValueError):
 
 # --- tensors -> pictures --------------------------------------------------------------------
 
+# RGB <-> (Y, Cb, Cr) with BT.601's weights, linear (no offsets): luminance and colour apart.
+_TO_YCC = torch.tensor([[0.299, 0.587, 0.114], [-0.1687, -0.3313, 0.5], [0.5, -0.4187, -0.0813]])
+_FROM_YCC = torch.linalg.inv(_TO_YCC)
+
+
+def to_ycbcr(rgb: torch.Tensor) -> torch.Tensor:
+    """(B, 3, H, W) RGB -> (B, 3, H, W) Y, Cb, Cr, on the same scale as the input."""
+    return torch.einsum("ij,bjhw->bihw", _TO_YCC.to(rgb), rgb)
+
+
+def from_ycbcr(ycc: torch.Tensor) -> torch.Tensor:
+    return torch.einsum("ij,bjhw->bihw", _FROM_YCC.to(ycc), ycc)
+
+
 def to_pil(image: torch.Tensor, value_range: tuple[float, float] = (0.0, 1.0), scale: int = 1) -> Image.Image:
     """(C, H, W) float tensor in `value_range` -> PIL image, upscaled `scale` times (nearest: crisp pixels)."""
     lo, hi = value_range

@@ -11,6 +11,7 @@ import torch.nn.functional as F
 from scipy.optimize import linear_sum_assignment
 
 from . import load
+from .images import to_ycbcr
 from .sampling import grid_points
 
 # --- categorical codes against the evaluator's digits (InfoGAN) ----------------------------------
@@ -212,12 +213,9 @@ def size(images01: torch.Tensor) -> torch.Tensor:
     return (mu20 + mu02).sqrt().float()
 
 
-_YCBCR = torch.tensor([[0.299, 0.587, 0.114], [-0.1687, -0.3313, 0.5], [0.5, -0.4187, -0.0813]])
-
-
 def ycbcr(images: torch.Tensor) -> torch.Tensor:
     """(B, 3, H, W) RGB in [-1, 1] -> (B, 3, H, W): luminance Y in [0, 1] and chroma Cb, Cr in [-0.5, 0.5]."""
-    return torch.einsum("ij,bjhw->bihw", _YCBCR.to(images), (images + 1) / 2)
+    return to_ycbcr((images + 1) / 2)
 
 
 def high_frequency_share(images: torch.Tensor, cutoff: float = 0.25) -> torch.Tensor:

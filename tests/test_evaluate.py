@@ -93,6 +93,11 @@ def test_pick_categories_over_clustered_takes_the_purest_and_leaves_the_rest():
 
 
 def test_cyclegan_evaluation_runs_with_baselines(writable_tiny, tiny_data):
+    chosen = evaluate_cyclegan(tiny_data, part="chroma")  # colour smoothing, chosen on held-out training images
+    from ganapp import generation_config
+
+    for name in ("cyclegan_photo2monet", "cyclegan_monet2photo"):
+        assert generation_config(name)["chroma_sigma"] == chosen[name]
     m = evaluate_cyclegan(tiny_data)
     assert {"CycleGAN (ours)", "identity", "filter baselines"} <= set(m)
     assert m["identity"]["ssim_photo2monet"] == pytest.approx(1) and m["identity"]["cycle_l1_photo"] == 0
@@ -170,3 +175,15 @@ def test_text2digit_evaluation_measures_both_languages_and_every_attribute(writa
         assert set(m[f"pairs_{language}"]) == set(ATTRIBUTES)
     assert len(m["variety_ratio_per_digit"]) == 10
     assert (writable_tiny / "text2digit" / "samples.png").is_file()
+
+
+def test_smooth_chroma_removes_colour_noise_and_keeps_luminance():
+    from ganapp.families.cyclegan.inference import smooth_chroma
+    from ganapp.images import to_ycbcr
+
+    g = torch.Generator().manual_seed(0)
+    x = (torch.rand(2, 3, 48, 48, generator=g) - 0.5) * 0.6   # well inside [-1, 1]: no clamping
+    assert torch.equal(smooth_chroma(x, 0.0), x)
+    y = smooth_chroma(x, 1.0)
+    torch.testing.assert_close(to_ycbcr(y)[:, 0], to_ycbcr(x)[:, 0], atol=1e-5, rtol=0)
+    assert float(metrics.colour_speckle(y).mean()) < 0.3 * float(metrics.colour_speckle(x).mean())

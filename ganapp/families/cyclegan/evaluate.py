@@ -7,14 +7,14 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
-from ...hub import local_folder
+from ...hub import local_folder, write_generation_config
 from ...images import grid
 from ...metrics import colour_speckle, ssim
 from ...reports import markdown_table, write_metrics
-from ...training.data import load_image_folder, monet_photo_folder
+from ...training.data import load_image_folder, monet_photo_folder, monet_photo_split
 from ..domain.augment import painterly_filter, photo_filter
 from ..domain.evaluate import MONET_PHOTO_DATA, monet_probability
-from .inference import EXAMPLES, translate_tensor
+from .inference import EXAMPLES, smooth_chroma, translate_tensor
 
 _PAIR = dict(  # both generators are trained together, in one run, and evaluated together
         what="A ResNet generator (Zhu et al. 2017) slimmed for a 2-core CPU: 16 base filters (paper: 64), 9 residual "
@@ -43,11 +43,50 @@ def luminance64(images: torch.Tensor) -> torch.Tensor:
 BARS = {"photo2monet_called_monet": 0.85, "monet2photo_called_photo": 0.6, "ssim": 0.5, "speckle_ratio": 1.5}
 
 
-def evaluate_cyclegan(data_root=None, seed: int = 0) -> dict:
-    """On the test images only: the photo-or-painting judge's verdicts on the translations, SSIM of luminance,
+SIGMAS = (0.0, 0.5, 0.75, 1.0, 1.5, 2.0)   # colour smoothing tried by part="chroma"
+
+
+def choose_chroma_sigma(data_root=None) -> dict:
+    """Per direction, the least colour smoothing (`inference.smooth_chroma`) that brings the colour speckle of the
+    translations within BARS["speckle_ratio"] of real target images — chosen on the held-out *training* images
+    (`monet_photo_split`), never the test set — stored in each model's generation_config.json, with the table."""
+    split = {k: v.float() / 127.5 - 1 for k, v in monet_photo_split(data_root).items() if k.startswith("val_")}
+    judge = __import__("ganapp").load("domain_classifier")
+    chosen, lines = {}, []
+    for name, source, target, called in (("cyclegan_photo2monet", "val_photo", "val_monet", "monet"),
+                                         ("cyclegan_monet2photo", "val_monet", "val_photo", "photo")):
+        raw = torch.cat([translate_tensor(img[None], name, sigma=0.0) for img in split[source]])
+        real = float(colour_speckle(split[target]).mean())
+        rows = []
+        for sigma in SIGMAS:
+            out = smooth_chroma(raw, sigma)
+            p = monet_probability(judge, out)
+            rows.append({"sigma": sigma, "speckle_ratio": float(colour_speckle(out).mean()) / real,
+                         "called_target": float(((p >= 0.5) if called == "monet" else (p < 0.5)).float().mean()),
+                         "ssim": float(ssim(luminance64(split[source]), luminance64(out)).mean())})
+        ok = [r for r in rows if r["speckle_ratio"] <= BARS["speckle_ratio"]]
+        chosen[name] = (ok[0] if ok else rows[-1])["sigma"]
+        write_generation_config(name, chroma_sigma=chosen[name])
+        lines += [f"**{name}** ({len(split[source])} held-out training images): chosen σ = {chosen[name]}", "",
+                  markdown_table(["σ (px)", "colour speckle ÷ real", f"called {called}", "SSIM"],
+                                 [[r["sigma"], f"{r['speckle_ratio']:.2f}×", f"{100 * r['called_target']:.1f}%",
+                                   f"{r['ssim']:.3f}"] for r in rows]), ""]
+    table = "\n".join(lines)
+    for name in chosen:
+        (local_folder(name) / "chroma.md").write_text(table + "\n")
+    print(table)
+    return chosen
+
+
+def evaluate_cyclegan(data_root=None, seed: int = 0, part: str = "test") -> dict:
+    """part="chroma": choose the colour smoothing on held-out training images (see `choose_chroma_sigma`).
+    part="test", on the test images only: the photo-or-painting judge's verdicts on the translations, SSIM of luminance,
     cycle L1 and colour speckle against real images of the target domain — ours beside the identity and the
     two non-learned filters. The judge is `checkpoints/domain_classifier` (`python -m ganapp.evaluate domain`)."""
     import ganapp
+
+    if part == "chroma":
+        return choose_chroma_sigma(data_root)
 
     def load_set(split, domain):
         return load_image_folder(monet_photo_folder(split, domain, data_root)).float() / 127.5 - 1
@@ -94,6 +133,10 @@ def evaluate_cyclegan(data_root=None, seed: int = 0) -> dict:
         f"Test images: {len(test_p)} photos, {len(test_m)} paintings. Colour speckle: the share of chroma (Cb, Cr) power "
         f"above 0.25 cycles/pixel (`ganapp.metrics.colour_speckle`), divided by the same figure for real test images "
         f"of the target domain (paintings {speckle_real['monet']:.4f}, photos {speckle_real['photo']:.4f}).")
+    chroma = local_folder("cyclegan_photo2monet") / "chroma.md"
+    if chroma.is_file():  # the colour smoothing served, and how it was chosen
+        table += ("\n\nColour smoothing of the outputs (`smooth_chroma`), chosen on held-out training images by "
+                  "`python -m ganapp.evaluate cyclegan --set part=chroma`:\n\n" + chroma.read_text())
     for name in ("cyclegan_photo2monet", "cyclegan_monet2photo"):
         write_metrics(name, metrics, table)
     return metrics
