@@ -4,6 +4,7 @@ one (its exact-resume test is in test_training.py)."""
 from __future__ import annotations
 
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -29,8 +30,12 @@ def launch(processes: int, family: str, run_dir, data, steps: int, *extra: str) 
            "--num_cpu_threads_per_process", "1", "--main_process_port", str(free_port()),
            "-m", "ganapp.train", family, "--steps", str(steps), "--data", str(data), "--run-dir", str(run_dir),
            "--threads", "1", "--sample-every", "2", "--validate-every", "0", *TINY[family], *extra]
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=240,
-                          env={**__import__("os").environ, "CUDA_VISIBLE_DEVICES": ""})
+    for attempt in range(2):  # the free port may be taken between our check and torchrun's bind: try another
+        cmd[cmd.index("--main_process_port") + 1] = str(free_port())
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=240,
+                              env={**os.environ, "CUDA_VISIBLE_DEVICES": ""})
+        if done.returncode == 0 or "address already in use" not in done.stderr.lower():
+            break
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
 
 

@@ -76,9 +76,6 @@ class AcceleratedProcesses(OneProcess):
             raise SystemExit("ganapp trains in bf16 or full precision: use --mixed_precision bf16 (or no)")
         self.rank, self.world = self.accelerator.process_index, self.accelerator.num_processes
         self.is_main = self.accelerator.is_main_process
-        if self.world == 1:  # e.g. one GPU with --mixed_precision bf16: autocast only, nothing to share
-            self.attach = OneProcess.attach.__get__(self)
-            self.after_step = OneProcess.after_step.__get__(self)
 
     def device(self, default: torch.device) -> torch.device:
         return self.accelerator.device
@@ -91,7 +88,9 @@ class AcceleratedProcesses(OneProcess):
         each process its own random streams (re-derived from `step` when a run resumes)."""
         import torch.distributed as dist
 
-        for name, module in list(recipe.modules.items()):
+        if self.world == 1:  # e.g. one GPU with --mixed_precision bf16: autocast only, nothing to share
+            return
+        for module in recipe.modules.values():
             if self.accelerator.device.type == "cuda":
                 nn.SyncBatchNorm.convert_sync_batchnorm(module)  # in place below the top level; same Parameters
             for tensor in [*module.parameters(), *module.buffers()]:
@@ -111,6 +110,8 @@ class AcceleratedProcesses(OneProcess):
 
     def after_step(self, recipe) -> None:
         """Average batch norm's running statistics, so that every process holds the same model."""
+        if self.world == 1:
+            return
         stats = [b for module in recipe.modules.values() for m in module.modules()
                  if isinstance(m, nn.modules.batchnorm._BatchNorm) and m.track_running_stats
                  for b in (m.running_mean, m.running_var)]
