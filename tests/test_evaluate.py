@@ -52,8 +52,16 @@ def writable_tiny(tiny, tmp_path, use_checkpoints):
 def test_cgan_and_classifier_evaluations_run(writable_tiny, tiny_data):
     m = evaluate_cgan(tiny_data, per_class=4)
     assert 0 <= m["label_accuracy"] <= 1 and len(m["variety_ratio_per_digit"]) == 10
-    assert (writable_tiny / "cgan" / "metrics.json").is_file() and (writable_tiny / "cgan" / "samples.png").is_file()
-    assert 0 <= evaluate_classifier(tiny_data)["test_accuracy"] <= 1
+    assert m["label_accuracy"] == pytest.approx(sum(m["per_digit_accuracy"]) / 10)  # equal classes: the mean
+    assert json.loads((writable_tiny / "cgan" / "metrics.json").read_text())["label_accuracy"] == m["label_accuracy"]
+    assert (writable_tiny / "cgan" / "samples.png").is_file()
+    # the classifier's figure, recomputed by hand from the same files
+    from ganapp import load
+    from ganapp.training.data import MNISTSampler
+
+    test = MNISTSampler("test", tiny_data)
+    by_hand = float((load("classifier")(test.images).argmax(1) == test.labels).float().mean())
+    assert evaluate_classifier(tiny_data)["test_accuracy"] == pytest.approx(by_hand)
 
 
 def test_vae_evaluation_runs(writable_tiny, tiny_data):
