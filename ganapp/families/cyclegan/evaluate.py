@@ -2,6 +2,8 @@
 the content kept (SSIM), does the cycle close — beside two non-learned baselines."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -53,12 +55,13 @@ def luminance64(images: torch.Tensor) -> torch.Tensor:
 BARS = {"photo2monet_called_monet": 0.85, "monet2photo_called_photo": 0.6, "ssim": 0.5, "speckle_ratio": 1.5}
 
 
-SIGMAS = (0.0, 0.5, 0.75, 1.0, 1.5, 2.0)   # colour smoothing tried by part="chroma"
+SIGMAS = (0.0, 0.4, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 1.0)   # colour smoothing tried by part="chroma", px
 
 
 def choose_chroma_sigma(data_root=None) -> dict:
-    """Per direction, the least colour smoothing (`inference.smooth_chroma`) that brings the colour speckle of the
-    translations within BARS["speckle_ratio"] of real target images — chosen on the held-out *training* images
+    """Per direction, the colour smoothing (`inference.smooth_chroma`) that makes the colour speckle of the
+    translations most like real target images' (ratio closest to 1; too little leaves the noise, too much blurs
+    colour edges that real images have) — chosen on the held-out *training* images
     (`monet_photo_split`), never the test set — stored in each model's generation_config.json, with the table."""
     split = {k: v.float() / 127.5 - 1 for k, v in monet_photo_split(data_root).items() if k.startswith("val_")}
     judge = __import__("ganapp").load("domain_classifier")
@@ -74,8 +77,7 @@ def choose_chroma_sigma(data_root=None) -> dict:
             rows.append({"sigma": sigma, "speckle_ratio": float(colour_speckle(out).mean()) / real,
                          "called_target": float(((p >= 0.5) if called == "monet" else (p < 0.5)).float().mean()),
                          "ssim": float(ssim(luminance64(split[source]), luminance64(out)).mean())})
-        ok = [r for r in rows if r["speckle_ratio"] <= BARS["speckle_ratio"]]
-        chosen[name] = (ok[0] if ok else rows[-1])["sigma"]
+        chosen[name] = min(rows, key=lambda r: abs(math.log(max(r["speckle_ratio"], 1e-6))))["sigma"]
         write_generation_config(name, chroma_sigma=chosen[name])
         lines += [f"**{name}** ({len(split[source])} held-out training images): chosen σ = {chosen[name]}", "",
                   markdown_table(["σ (px)", "colour speckle ÷ real", f"called {called}", "SSIM"],
@@ -134,7 +136,7 @@ def evaluate_cyclegan(data_root=None, seed: int = 0, part: str = "test") -> dict
                      f"{r['speckle_ratio_photo2monet']:.2f}× / {r['speckle_ratio_monet2photo']:.2f}×"])
     rows[-1][0] = "painterly filter (photo → Monet) / sharpen + saturate filter (Monet → photo)"
     rows.append(["bar", f"≥ {100 * BARS['photo2monet_called_monet']:.0f}%", f"≥ {100 * BARS['monet2photo_called_photo']:.0f}%",
-                 f"≥ {BARS['ssim']} both", "reported", f"≤ {BARS['speckle_ratio']}× both"])
+                 f"≥ {BARS['ssim']} both", "reported", f"{1 / BARS['speckle_ratio']:.2f}–{BARS['speckle_ratio']}× both"])
     save_cyclegan_grid()
     header = ["method", "photo→Monet called Monet", "Monet→photo called photo", "SSIM (lum. 64²) p→M / M→p",
               "cycle L1 photo / Monet", "colour speckle ÷ real target p→M / M→p"]
@@ -199,6 +201,7 @@ def below_target(metrics: dict) -> list[str]:
         if ours[key] < BARS["ssim"]:
             out.append(f"CycleGAN {key}: {ours[key]:.2f} (target ≥ {BARS['ssim']})")
     for key, what in (("speckle_ratio_photo2monet", "photo → Monet"), ("speckle_ratio_monet2photo", "Monet → photo")):
-        if ours[key] > BARS["speckle_ratio"]:
-            out.append(f"CycleGAN {what} colour speckle {ours[key]:.1f}× real (target ≤ {BARS['speckle_ratio']}×)")
+        if not 1 / BARS["speckle_ratio"] <= ours[key] <= BARS["speckle_ratio"]:
+            out.append(f"CycleGAN {what} colour speckle {ours[key]:.2f}× real (target: within {BARS['speckle_ratio']}× "
+                       "either way)")
     return out
