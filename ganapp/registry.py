@@ -40,6 +40,8 @@ class ModelSpec:
     summary: str                  # one line, for model cards and error messages
     tiny: dict = field(default_factory=dict, hash=False)  # config fields of a seconds-fast instance, for tests
     tiny_generation: dict = field(default_factory=dict, hash=False)  # its generation_config.json, for tests
+    training: tuple[str, ...] = ()  # `--set` presets that make its family's recipe train this model, for
+                                    # `python -m ganapp.train <name>` (a family's other models, e.g. vae2d)
     family: str = ""              # filled in by Family: the family that trains and evaluates it
     package: str = ""             # filled in by Family: where `model_class_ref` is looked up
 
@@ -115,9 +117,11 @@ for _family in [
                       tiny=dict(latent_dim=4, width=4, hidden=16)),
             ModelSpec("vae2d", "model:VAE", "convolutional VAE, 2-d latent, MNIST",
                       tiny=dict(latent_dim=2, width=4, hidden=16),
+                      training=("latent_dim=2", "export_name=vae2d", "validation_size=0", "steps=4000"),
                       tiny_generation=dict(map_square=[-3.0, -3.0, 6.0])),
             ModelSpec("ae2d", "model:VAE", "plain convolutional autoencoder, 2-d latent, MNIST (beside vae2d)",
                       tiny=dict(latent_dim=2, width=4, hidden=16, variational=False),
+                      training=("latent_dim=2", "variational=false", "export_name=ae2d", "validation_size=0", "steps=4000"),
                       tiny_generation=dict(map_square=[-5.0, -4.0, 10.0]))),
            tab_title="VAE", recipe="recipe:VAERecipe", evaluation="evaluate:evaluate_vae",
            tiny_training=("latent_dim=3", "width=4", "hidden=16", "batch_size=8", "validation_size=16")),

@@ -23,7 +23,7 @@ import torch
 
 from .checks import parse_value
 from .device import pick_device, set_cpu_threads
-from .registry import FAMILIES
+from .registry import FAMILIES, MODELS
 from .training.loop import LoopConfig, export, seed_everything, train
 from .training.processes import current
 
@@ -69,7 +69,10 @@ def apply_overrides(configs: list, pairs: list[str]) -> list:
 
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(prog="python -m ganapp.train", description=__doc__.split("\n")[0])
-    p.add_argument("model", choices=sorted(name for name, f in FAMILIES.items() if f.recipe))
+    trainable = {name: (name, ()) for name, f in FAMILIES.items() if f.recipe}  # a family: its recipe's defaults
+    trainable |= {name: (m.family, m.training) for name, m in MODELS.items() if m.training}  # a model: its presets
+    p.add_argument("model", choices=sorted(trainable),
+                   help="a family (its recipe's defaults) or one of its models with its own presets (e.g. vae2d)")
     p.add_argument("--steps", type=int, help="total steps (default: the recipe's)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--resume", action="store_true", help="continue from <run-dir>/state.safetensors if present")
@@ -94,12 +97,13 @@ def main(argv: list[str] | None = None) -> None:
         torch.backends.cudnn.benchmark = False
     set_cpu_threads(args.threads)
     processes = current()  # one process, or several under `accelerate launch`
-    family = FAMILIES[args.model]
+    family_name, presets = trainable[args.model]
+    family = FAMILIES[family_name]
     recipe_class = family.part(family.recipe)
     model_cfg, train_cfg = recipe_class.model_config_class(), recipe_class.train_config_class()
     if args.steps:
         args.set.append(f"steps={args.steps}")
-    model_cfg, train_cfg = apply_overrides([model_cfg, train_cfg], args.set)
+    model_cfg, train_cfg = apply_overrides([model_cfg, train_cfg], [*presets, *args.set])  # yours win
     if processes.is_main:
         print(f"model: {model_cfg}\ntraining: {train_cfg}" + (f"\nprocesses: {processes.world}" if processes.world > 1 else ""))
 

@@ -122,3 +122,14 @@ def test_a_run_with_tuple_settings_resumes(tiny_data, tmp_path):
     run("stylegan", tmp_path, tiny_data, 2)
     run("stylegan", tmp_path, tiny_data, 3, "--resume")
     assert json.loads((tmp_path / "log.jsonl").read_text().splitlines()[-1])["step"] == 3
+
+
+@pytest.mark.parametrize("name,variational", [("vae2d", True), ("ae2d", False)])
+def test_a_familys_other_models_train_by_name_with_their_presets(name, variational, tiny_data, tmp_path):
+    tiny = [arg for o in FAMILIES["vae"].tiny_training if not o.startswith("latent_dim") for arg in ("--set", o)]
+    train_main([name, "--steps", "2", "--data", str(tiny_data), "--run-dir", str(tmp_path), "--threads", "1",
+                "--sample-every", "2", "--validate-every", "0", *tiny])
+    assert [p.name for p in (tmp_path / "final").iterdir()] == [name]
+    config = json.loads((tmp_path / "final" / name / "config.json").read_text())
+    assert config["latent_dim"] == 2 and config["variational"] is variational
+    MODELS[name].model_class.from_pretrained(tmp_path / "final" / name)

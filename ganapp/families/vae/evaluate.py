@@ -37,8 +37,8 @@ CARDS = {
         title="Convolutional VAE, 2-d latent, MNIST (for the latent map)",
         what="The same architecture as `vae` with a 2-d latent space, so that the decoder can be drawn as a map and the "
              "test set's encodings as a scatter plot (below). Two dimensions cost reconstruction quality; that is the point.",
-        train="python -m ganapp.train vae --threads 1 --run-dir runs/vae2d --steps 4000 --set latent_dim=2 "
-              "--set export_name=vae2d --set validation_size=0 --export checkpoints",
+        train="python -m ganapp.train vae2d --threads 1 --export checkpoints   # the vae recipe with vae2d's presets "
+              "(registry: latent_dim=2, 4,000 steps)",
         evaluate="python -m ganapp.evaluate vae --set part=maps"),
     "ae2d": dict(
         title="Plain autoencoder, 2-d latent, MNIST (beside the VAE's map)",
@@ -46,8 +46,8 @@ CARDS = {
              "autoencoder: the code is the encoder's mean, the loss is the reconstruction alone (Bernoulli NLL), with no "
              "KL term pulling the codes towards N(0, I). It is there to be compared: its codes scatter into islands "
              "with gaps between them, and the figures below measure how much of its map decodes to a digit.",
-        train="python -m ganapp.train vae --threads 1 --run-dir runs/ae2d --steps 4000 --set latent_dim=2 "
-              "--set variational=false --set export_name=ae2d --set validation_size=0 --export checkpoints",
+        train="python -m ganapp.train ae2d --threads 1 --export checkpoints   # the vae recipe with ae2d's presets "
+              "(registry: latent_dim=2, variational=false, 4,000 steps)",
         evaluate="python -m ganapp.evaluate vae --set part=maps"),
 }
 
