@@ -40,7 +40,8 @@ def test_tokens_split_english_words_digits_and_chinese_characters():
 
 
 @pytest.mark.parametrize("text,digits", [("a thick seven", [7]), ("一个向右倾斜的粗体7", [7]), ("数字三", [3]),
-                                         ("一个细的一", [1]), ("3 or 5", [3, 5]), ("a purple cat", [])])
+                                         ("一个细的一", [1]), ("3 or 5", [3, 5]), ("a purple cat", []),
+                                         ("一个粗体的７", [7]), ("Ｓｅｖｅｎ", [7])])  # full-width, as IMEs type
 def test_named_digits_reads_numerals_and_words_but_not_the_article(text, digits):
     assert captions.named_digits(text) == digits
 

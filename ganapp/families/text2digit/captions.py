@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import random
 import re
+import unicodedata
 from dataclasses import dataclass
 
 ATTRIBUTES = ("thickness", "slant", "width", "size")
@@ -103,9 +104,14 @@ _TOKEN = re.compile(r"[a-z]+(?:-[a-z]+)*|[0-9]|[\u3400-\u9fff]")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
+def normalise(text: str) -> str:
+    """Full-width forms as typed with Chinese input methods (７, ｔｈｉｃｋ) become plain ones; lower case."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
 def tokens(text: str) -> list[str]:
     """'A thick 7, 向右倾斜' -> ['a', 'thick', '7', '向', '右', '倾', '斜']; punctuation is dropped."""
-    return _TOKEN.findall(text.lower())
+    return _TOKEN.findall(normalise(text))
 
 
 def build_vocab() -> tuple[str, ...]:
@@ -154,8 +160,8 @@ _ZH_MEASURE_WORDS = "个只枚位张"   # 一个 is "a", not "one"
 
 def named_digits(text: str) -> list[int]:
     """The digits a text names: numerals, English number words, Chinese numerals (not 一 in 一个 "a")."""
-    out = []
-    for m in re.finditer(r"[0-9]|[a-z]+|[零一二三四五六七八九〇]", text.lower()):
+    out, text = [], normalise(text)
+    for m in re.finditer(r"[0-9]|[a-z]+|[零一二三四五六七八九〇]", text):
         tok = m.group()
         if tok.isdigit():
             out.append(int(tok))
