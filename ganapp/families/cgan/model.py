@@ -25,6 +25,28 @@ class CGANConfig:
     d_width: int = 64        # discriminator filters at 14x14 (twice that at 7x7)
 
 
+def generator_layers(in_dim: int, width: int) -> tuple[nn.Sequential, nn.Sequential]:
+    """The DCGAN body every conditional MNIST generator here shares: `project` (B, in_dim) -> (B, 2w*7*7), then
+    `net` (B, 2w, 7, 7) -> (B, 1, 28, 28) in [-1, 1]. Also the text-to-digit generator's (its own conditioning)."""
+    w = width
+    project = nn.Sequential(nn.Linear(in_dim, 2 * w * 7 * 7, bias=False), nn.BatchNorm1d(2 * w * 7 * 7), nn.ReLU(inplace=True))
+    net = nn.Sequential(
+        nn.ConvTranspose2d(2 * w, w, 4, 2, 1, bias=False), nn.BatchNorm2d(w), nn.ReLU(inplace=True),  # 7 -> 14
+        nn.ConvTranspose2d(w, 1, 4, 2, 1), nn.Tanh(),                                               # 14 -> 28
+    )
+    return project, net
+
+
+def discriminator_trunk(width: int) -> nn.Sequential:
+    """(B, 1, 28, 28) -> (B, 256) features, spectrally normalised: the projection discriminators' shared trunk."""
+    w, sn = width, nn.utils.parametrizations.spectral_norm
+    return nn.Sequential(
+        sn(nn.Conv2d(1, w, 4, 2, 1)), nn.LeakyReLU(0.2, inplace=True),                 # (B, w, 14, 14)
+        sn(nn.Conv2d(w, 2 * w, 4, 2, 1)), nn.LeakyReLU(0.2, inplace=True),             # (B, 2w, 7, 7)
+        nn.Flatten(), sn(nn.Linear(2 * w * 49, 256)), nn.LeakyReLU(0.2, inplace=True),  # (B, 256)
+    )
+
+
 class CGANGenerator(HubModel):
     """(z: (B, z_dim), labels: (B,) int) -> (B, 1, 28, 28) in [-1, 1]."""
     config_class = CGANConfig
@@ -37,16 +59,8 @@ class CGANGenerator(HubModel):
     def __init__(self, config: CGANConfig):
         super().__init__()
         self.config = config
-        w = config.g_width
         self.embed = nn.Embedding(config.n_classes, config.embed_dim)
-        self.project = nn.Sequential(
-            nn.Linear(config.z_dim + config.embed_dim, 2 * w * 7 * 7, bias=False),
-            nn.BatchNorm1d(2 * w * 7 * 7), nn.ReLU(inplace=True),
-        )
-        self.net = nn.Sequential(
-            nn.ConvTranspose2d(2 * w, w, 4, 2, 1, bias=False), nn.BatchNorm2d(w), nn.ReLU(inplace=True),  # 7 -> 14
-            nn.ConvTranspose2d(w, 1, 4, 2, 1), nn.Tanh(),                                               # 14 -> 28
-        )
+        self.project, self.net = generator_layers(config.z_dim + config.embed_dim, config.g_width)
 
     def forward(self, z: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
         h = self.project(torch.cat([z, self.embed(labels)], dim=1))  # (B, 2w*49)
@@ -63,13 +77,8 @@ class CGANDiscriminator(nn.Module):
 
     def __init__(self, config: CGANConfig):
         super().__init__()
-        w = config.d_width
         sn = nn.utils.parametrizations.spectral_norm
-        self.trunk = nn.Sequential(
-            sn(nn.Conv2d(1, w, 4, 2, 1)), nn.LeakyReLU(0.2, inplace=True),                 # (B, w, 14, 14)
-            sn(nn.Conv2d(w, 2 * w, 4, 2, 1)), nn.LeakyReLU(0.2, inplace=True),             # (B, 2w, 7, 7)
-            nn.Flatten(), sn(nn.Linear(2 * w * 49, 256)), nn.LeakyReLU(0.2, inplace=True),  # (B, 256)
-        )
+        self.trunk = discriminator_trunk(config.d_width)                                     # (B, 256)
         self.linear = sn(nn.Linear(256, 1))
         self.label_embed = sn(nn.Embedding(config.n_classes, 256))
 

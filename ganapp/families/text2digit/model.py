@@ -17,6 +17,7 @@ import torch
 from torch import nn
 
 from ...hub import HubModel
+from ..cgan.model import discriminator_trunk, generator_layers
 from .captions import MAX_TOKENS, build_vocab
 
 
@@ -64,16 +65,8 @@ class Text2DigitGenerator(HubModel):
     def __init__(self, config: Text2DigitConfig):
         super().__init__()
         self.config = config
-        w = config.g_width
         self.text = TextEncoder(config)
-        self.project = nn.Sequential(
-            nn.Linear(config.z_dim + config.text_dim, 2 * w * 7 * 7, bias=False),
-            nn.BatchNorm1d(2 * w * 7 * 7), nn.ReLU(inplace=True),
-        )
-        self.net = nn.Sequential(
-            nn.ConvTranspose2d(2 * w, w, 4, 2, 1, bias=False), nn.BatchNorm2d(w), nn.ReLU(inplace=True),  # 7 -> 14
-            nn.ConvTranspose2d(w, 1, 4, 2, 1), nn.Tanh(),                                               # 14 -> 28
-        )
+        self.project, self.net = generator_layers(config.z_dim + config.text_dim, config.g_width)  # the cGAN's body
 
     def decode(self, z: torch.Tensor, text: torch.Tensor) -> torch.Tensor:
         """From a sentence embedding (B, text_dim), e.g. one between two sentences (GAN-INT)."""
@@ -90,13 +83,8 @@ class Text2DigitDiscriminator(nn.Module):
 
     def __init__(self, config: Text2DigitConfig):
         super().__init__()
-        w = config.d_width
         sn = nn.utils.parametrizations.spectral_norm
-        self.trunk = nn.Sequential(
-            sn(nn.Conv2d(1, w, 4, 2, 1)), nn.LeakyReLU(0.2, inplace=True),                 # (B, w, 14, 14)
-            sn(nn.Conv2d(w, 2 * w, 4, 2, 1)), nn.LeakyReLU(0.2, inplace=True),             # (B, 2w, 7, 7)
-            nn.Flatten(), sn(nn.Linear(2 * w * 49, 256)), nn.LeakyReLU(0.2, inplace=True),  # (B, 256)
-        )
+        self.trunk = discriminator_trunk(config.d_width)      # (B, 256), the cGAN's
         self.realism = sn(nn.Linear(256, 1))
         self.match = sn(nn.Linear(config.text_dim, 256, bias=False))
 
