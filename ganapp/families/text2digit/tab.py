@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import gradio as gr
 
+from ... import WeightsUnavailable
 from ...checks import MAX_SEED, check_text
 from ...ui.common import (
     LinkParam,
@@ -43,7 +44,10 @@ def interpolate(text_a, text_b, seed):
 
 
 def reading(text) -> str:
-    return inference.reading(text)
+    try:
+        return inference.reading(text)
+    except WeightsUnavailable:  # the tab's availability note already says so
+        return ""
 
 
 def build(demo: gr.Blocks) -> dict:
