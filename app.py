@@ -21,7 +21,8 @@ QUEUE_SIZE = 64           # beyond this many waiting jobs, new ones are told the
 CONCURRENCY = 4           # jobs of one event running at once, for events that run no model (link, seed, UI helpers)
 # Model handlers of every tab share one pool of this many workers, and torch gets cores // workers threads, so that
 # busy tabs together never run more threads than the machine has cores (oversubscribed cores slow everyone).
-MODEL_WORKERS = int(os.environ.get("GANAPP_WORKERS", "0")) or os.cpu_count() or 1
+CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)  # ours, not the host's
+MODEL_WORKERS = max(1, int(os.environ.get("GANAPP_WORKERS", "0")) or CORES)
 
 
 # Digits are 28 pixels: shown large, they must stay crisp (nearest-neighbour, not blurred).
@@ -113,7 +114,7 @@ def apply_link(links: dict, targets: list, request: gr.Request):
 LAUNCH_OPTIONS = dict(max_file_size=MAX_FILE_SIZE, share=False, show_error=False, css=CSS, i18n=I18N,
                       app_kwargs={"middleware": [Middleware(ForceLanguage)]})
 
-set_cpu_threads(max(1, (os.cpu_count() or 1) // MODEL_WORKERS))
+set_cpu_threads(max(1, CORES // MODEL_WORKERS))
 demo = build_demo()
 
 if __name__ == "__main__":

@@ -93,9 +93,10 @@ def main(argv: list[str] | None = None) -> None:
 
     if args.deterministic:
         os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")  # before CUDA starts: cuBLAS's deterministic mode
-        torch.use_deterministic_algorithms(True)
+        torch.use_deterministic_algorithms(True, warn_only=True)  # ops without a deterministic kernel warn, not fail
         torch.backends.cudnn.benchmark = False
-    set_cpu_threads(args.threads)
+    # Several processes on one machine share its cores (accelerate launch sets LOCAL_WORLD_SIZE).
+    set_cpu_threads(args.threads or max(1, (os.cpu_count() or 1) // int(os.environ.get("LOCAL_WORLD_SIZE", "1"))))
     processes = current()  # one process, or several under `accelerate launch`
     family_name, presets = trainable[args.model]
     family = FAMILIES[family_name]

@@ -17,8 +17,8 @@ How several processes stay one model (data parallelism):
   pass, which our small networks do not notice.
 - Batch norm: on GPUs, BatchNorm layers become SyncBatchNorm (statistics over the global batch). PyTorch's
   SyncBatchNorm does not run on CPUs, so there each process normalises its own batch, as DDP does by
-  default; either way the running statistics are averaged after every step, so all processes hold the
-  same buffers.
+  default; either way every floating-point buffer (running statistics, StyleGAN's average w) is averaged
+  after every step, so all processes hold the same model (an image history is each process's own).
 - Only process 0 logs, draws sample grids, validates, saves the training state and exports.
   The state is ours (safetensors, no pickle); a run resumes with any number of processes.
 - Mixed precision (bf16) comes from `accelerate launch --mixed_precision bf16` on devices that support it;
@@ -109,16 +109,17 @@ class AcceleratedProcesses(OneProcess):
                 g.copy_(chunk.view_as(g))
 
     def after_step(self, recipe) -> None:
-        """Average batch norm's running statistics, so that every process holds the same model."""
+        """Average the floating-point buffers (batch norm's running statistics, StyleGAN's average w, ...), so that
+        every process holds the same model; modules marked `per_process_state` (an image history) keep their own."""
         if self.world == 1:
             return
-        stats = [b for module in recipe.modules.values() for m in module.modules()
-                 if isinstance(m, nn.modules.batchnorm._BatchNorm) and m.track_running_stats
-                 for b in (m.running_mean, m.running_var)]
-        if stats:
-            flat = self.accelerator.reduce(torch.cat([s.reshape(-1) for s in stats]), "mean")
-            for s, chunk in zip(stats, flat.split([s.numel() for s in stats])):
-                s.copy_(chunk.view_as(s))
+        shared = [b for module in recipe.modules.values() for m in module.modules()
+                  if not getattr(m, "per_process_state", False)
+                  for b in m.buffers(recurse=False) if b.is_floating_point()]
+        if shared:
+            flat = self.accelerator.reduce(torch.cat([b.reshape(-1) for b in shared]), "mean")
+            for b, chunk in zip(shared, flat.split([b.numel() for b in shared])):
+                b.copy_(chunk.view_as(b))
 
     def gather(self, tensor: torch.Tensor) -> list[torch.Tensor]:
         """`tensor` (same shape everywhere) from every process, in rank order."""

@@ -52,6 +52,8 @@ class CycleGANTrainConfig:
 class ImagePool(nn.Module):
     """A history of generated images; a module so that it is saved with the training state."""
 
+    per_process_state = True  # under several processes, each keeps its own history (training/processes.py)
+
     def __init__(self, size: int, shape: tuple[int, ...]):
         super().__init__()
         self.register_buffer("images", torch.zeros(size, *shape))
@@ -182,7 +184,8 @@ class CycleGANRecipe:
         }
         fractions = [figures["photo2monet_called_monet"] / 0.85, figures["monet2photo_called_photo"] / 0.6,
                      figures["ssim_photo2monet"] / 0.5, figures["ssim_monet2photo"] / 0.5,
-                     1.5 / figures["speckle_ratio_photo2monet"], 1.5 / figures["speckle_ratio_monet2photo"]]
+                     *(1.5 * min(r, 1 / r) for r in (max(figures["speckle_ratio_photo2monet"], 1e-6),
+                                                       max(figures["speckle_ratio_monet2photo"], 1e-6)))]  # within 1.5x either way
         figures["bars_met"] = min(min(f, 1.0) for f in fractions) + 0.01 * sum(min(f, 1.0) for f in fractions)
         return figures
 

@@ -7,7 +7,7 @@ import torch
 from ...hub import local_folder
 from ...images import grid
 from ...reports import markdown_table, write_metrics
-from ...training.data import load_image_folder, monet_photo_folder
+from ...training.data import IMAGE_SUFFIXES, load_image_folder, monet_photo_folder
 from .augment import painterly_filter, photo_filter
 
 MONET_PHOTO_DATA = ("Kaggle *I'm Something of a Painter Myself*: 240 Monet paintings (public domain) and 4,000 landscape "
@@ -62,7 +62,14 @@ def evaluate_domain(data_root=None, seed: int = 0) -> dict:
             ["photos after the painterly filter (mode filter, warm colours), called Monet",
              f"{100 * metrics['filtered_photo_called_monet']:.1f}%", "≤ 40%"]]
     write_metrics("domain_classifier", metrics, markdown_table(["figure", "value", "target"], rows))
-    examples = torch.cat([monets[:4], photo_filter(monets[:4]), photos[:4], painterly_filter(photos[:4])])
+    # The picture: test paintings (public domain) and the app's redistributable example photos — never the test
+    # photos, whose terms forbid copying them (or images made from them) into the project.
+    from ..cyclegan.inference import EXAMPLES
+
+    shown = load_image_folder(EXAMPLES, size=monets.shape[-1]).float() / 127.5 - 1
+    shown = shown[[i for i, p in enumerate(sorted(q for q in EXAMPLES.iterdir() if q.suffix.lower() in IMAGE_SUFFIXES))
+                   if p.name.startswith("photo")][:4]]
+    examples = torch.cat([monets[:4], photo_filter(monets[:4]), shown, painterly_filter(shown)])
     grid(examples, nrow=4, value_range=(-1, 1)).save(local_folder("domain_classifier") / "samples.png")
     return metrics
 

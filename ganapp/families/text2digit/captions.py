@@ -106,7 +106,7 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 
 def normalise(text: str) -> str:
     """Full-width forms as typed with Chinese input methods (７, ｔｈｉｃｋ) become plain ones; lower case."""
-    return unicodedata.normalize("NFKC", text).lower()
+    return unicodedata.normalize("NFKC", text).lower().replace("〇", "零")  # 〇 is also zero
 
 
 def tokens(text: str) -> list[str]:

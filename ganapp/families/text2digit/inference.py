@@ -10,7 +10,7 @@ from ... import generation_config, load
 from ...checks import MAX_SEED, InvalidInput, check_int, check_text
 from ...images import grid
 from ...sampling import DIGIT_SCALE, device_of, seeded_noise
-from .captions import Parsed, parse
+from .captions import MAX_TOKENS, Parsed, parse, tokens
 
 MAX_TEXT = 200
 EXAMPLES = ("a thick seven leaning right", "一个向右倾斜的粗体7", "a small thin 2", "宽宽的数字零",
@@ -35,6 +35,8 @@ def read_text(text, name: str = "text") -> Parsed:
     """Check a user's description and parse it with the shipped model's vocabulary: it must be a string of at
     most MAX_TEXT characters that names a digit the model knows."""
     parsed = parse(check_text(name, text, MAX_TEXT), load("text2digit").config.vocab)
+    if len(tokens(text)) > MAX_TOKENS:  # the model reads the first MAX_TOKENS only: say so rather than drop the digit
+        raise InvalidInput(f"{name} has {len(tokens(text))} words; at most {MAX_TOKENS}, please")
     if not parsed.digits:
         raise InvalidInput(f"{name} names no digit: say which one, e.g. 'a thick 7' or '一个细的三'")
     return parsed
