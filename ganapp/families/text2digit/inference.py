@@ -35,8 +35,9 @@ def read_text(text, name: str = "text") -> Parsed:
     """Check a user's description and parse it with the shipped model's vocabulary: it must be a string of at
     most MAX_TEXT characters that names a digit the model knows."""
     parsed = parse(check_text(name, text, MAX_TEXT), load("text2digit").config.vocab)
-    if len(tokens(text)) > MAX_TOKENS:  # the model reads the first MAX_TOKENS only: say so rather than drop the digit
-        raise InvalidInput(f"{name} has {len(tokens(text))} words; at most {MAX_TOKENS}, please")
+    words = len(tokens(text))
+    if words > MAX_TOKENS:  # the model reads the first MAX_TOKENS only: say so rather than drop the digit
+        raise InvalidInput(f"{name} has {words} words; at most {MAX_TOKENS}, please")
     if not parsed.digits:
         raise InvalidInput(f"{name} names no digit: say which one, e.g. 'a thick 7' or '一个细的三'")
     return parsed
