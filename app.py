@@ -12,9 +12,10 @@ from starlette.middleware import Middleware
 
 from ganapp.checks import InvalidInput
 from ganapp.device import set_cpu_threads
+from ganapp.messages import render
 from ganapp.registry import FAMILIES
 from ganapp.ui.common import LinkParam
-from ganapp.ui.i18n import I18N, ForceLanguage, t, t_or
+from ganapp.ui.i18n import I18N, ForceLanguage, language, t, t_or
 
 MAX_FILE_SIZE = "10mb"    # uploads above this are refused with HTTP 413 before reaching a handler
 QUEUE_SIZE = 64           # beyond this many waiting jobs, new ones are told the app is busy
@@ -88,6 +89,8 @@ def apply_link(links: dict, targets: list, request: gr.Request):
     its inputs (their change events then draw the picture). Unknown or bad parameters are skipped,
     with a small note — never an error."""
     query = dict(request.query_params) if request is not None else {}
+    query.pop("lang", None)    # the page's language, read by ganapp.ui.i18n
+    query.pop("__theme", None)  # Gradio's own light/dark switch
     values: dict[int, object] = {}
     tab, skipped = query.pop("tab", None), []
     if tab is not None and tab not in links:
@@ -97,14 +100,15 @@ def apply_link(links: dict, targets: list, request: gr.Request):
         param = links[tab].get(name) if tab else None
         try:
             if param is None:
-                raise InvalidInput(name)
+                raise KeyError(name)
             value = param.parse(raw)
         except (InvalidInput, KeyError):
             skipped.append(f"{name}={raw}")
             continue
         for c in (param.component, *param.also):
             values[id(c)] = value
-    note = gr.Markdown("ℹ️ Ignored in the link: " + ", ".join(skipped), visible=True) if skipped else gr.Markdown()
+    note = gr.Markdown(render("link.ignored", language(request), parameters=", ".join(skipped)),
+                       visible=True) if skipped else gr.Markdown()
     return (gr.Tabs(selected=tab) if tab else gr.Tabs(), note,
             *(values[id(c)] if id(c) in values else gr.update() for c in targets))
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import math
 
+from .messages import Text, say
+
 MAX_SEED = 2**32 - 1
 
 
@@ -17,19 +19,24 @@ def parse_value(raw: str):
 
 
 class InvalidInput(ValueError):
-    """An input outside what a function accepts; the message is meant for the user."""
+    """An input outside what a function accepts. The message is meant for the user: `InvalidInput("key",
+    name="seed")` names a text in ganapp/locales, shown in the visitor's language (str(e) is English)."""
+
+    def __init__(self, key: str, **params):
+        self.text: Text = say(key, **params)
+        super().__init__(str(self.text))
 
 
 def check_int(name: str, value, lo: int, hi: int) -> int:
     """`value` as an int in [lo, hi], accepting integral floats (web clients send 3.0 for 3)."""
     if isinstance(value, bool) or value is None:
-        raise InvalidInput(f"{name} must be an integer from {lo} to {hi}")
+        raise InvalidInput("check.integer", name=name, lo=lo, hi=hi)
     try:
         as_float = float(value)
     except (TypeError, ValueError, OverflowError):
-        raise InvalidInput(f"{name} must be an integer from {lo} to {hi}") from None
+        raise InvalidInput("check.integer", name=name, lo=lo, hi=hi) from None
     if not as_float.is_integer() or not lo <= as_float <= hi:
-        raise InvalidInput(f"{name} must be an integer from {lo} to {hi}, got {value}")
+        raise InvalidInput("check.integer_got", name=name, lo=lo, hi=hi, value=value)
     return int(as_float)
 
 
@@ -37,21 +44,21 @@ def check_float(name: str, value, lo: float, hi: float) -> float:
     try:
         v = float(value)
     except (TypeError, ValueError, OverflowError):
-        raise InvalidInput(f"{name} must be a number from {lo} to {hi}") from None
+        raise InvalidInput("check.number", name=name, lo=lo, hi=hi) from None
     if not math.isfinite(v) or not lo <= v <= hi:
-        raise InvalidInput(f"{name} must be a number from {lo} to {hi}, got {value}")
+        raise InvalidInput("check.number_got", name=name, lo=lo, hi=hi, value=value)
     return v
 
 
 def check_choice(name: str, value, choices) -> str:
     if value not in choices:
-        raise InvalidInput(f"{name} must be one of {', '.join(map(repr, choices))}")
+        raise InvalidInput("check.choice", name=name, choices=", ".join(map(repr, choices)))
     return value
 
 
 def check_text(name: str, value, max_chars: int) -> str:
     if not isinstance(value, str):
-        raise InvalidInput(f"{name} must be text")
+        raise InvalidInput("check.text", name=name)
     if len(value) > max_chars:
-        raise InvalidInput(f"{name} is {len(value)} characters long; at most {max_chars}, please")
+        raise InvalidInput("check.text_length", name=name, length=len(value), max_chars=max_chars)
     return value

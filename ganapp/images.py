@@ -12,14 +12,22 @@ import numpy as np
 import torch
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from .checks import InvalidInput
+
 MAX_UPLOAD_PIXELS = 40_000_000     # ~6300x6300: larger uploads are refused before decoding
-TOO_LARGE = f"Image too large: the limit is {MAX_UPLOAD_PIXELS // 1_000_000} megapixels. Please use a smaller one."
-NOT_READABLE = "Not a readable image (PNG, JPEG, WebP, GIF, BMP or TIFF)."
 Image.MAX_IMAGE_PIXELS = MAX_UPLOAD_PIXELS  # Pillow raises DecompressionBombError beyond 2x this
 
 
-class BadImage(ValueError):
+class BadImage(InvalidInput):
     """An upload that is not an image we can use; the message is safe to show the user."""
+
+
+def too_large() -> BadImage:
+    return BadImage("image.too_large", megapixels=MAX_UPLOAD_PIXELS // 1_000_000)
+
+
+def not_readable() -> BadImage:
+    return BadImage("image.not_readable")
 
 
 # --- tensors -> pictures --------------------------------------------------------------------
@@ -96,7 +104,7 @@ def open_user_image(source, max_pixels: int = MAX_UPLOAD_PIXELS) -> Image.Image:
                 source = io.BytesIO(source)
             img = Image.open(source)
         if img.width * img.height > max_pixels:
-            raise BadImage(TOO_LARGE)
+            raise too_large()
         if getattr(img, "is_animated", False):
             img.seek(0)  # animated GIF/WebP/PNG: the first frame
         img.load()
@@ -105,22 +113,22 @@ def open_user_image(source, max_pixels: int = MAX_UPLOAD_PIXELS) -> Image.Image:
     except BadImage:
         raise
     except Image.DecompressionBombError:
-        raise BadImage(TOO_LARGE) from None
+        raise too_large() from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
-        raise BadImage(NOT_READABLE) from None
+        raise not_readable() from None
 
 
 def check_image_file(path, max_pixels: int = MAX_UPLOAD_PIXELS) -> None:
     """Refuse a file that is not an image or holds too many pixels, reading its header only."""
     try:
         with Image.open(path) as img:  # lazy: nothing is decoded yet
-            too_large = img.width * img.height > max_pixels
+            oversized = img.width * img.height > max_pixels
     except Image.DecompressionBombError:
-        too_large = True
+        oversized = True
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
-        raise BadImage(NOT_READABLE) from None
-    if too_large:
-        raise BadImage(TOO_LARGE)
+        raise not_readable() from None
+    if oversized:
+        raise too_large()
 
 
 def _to_rgb(img: Image.Image) -> Image.Image:

@@ -16,6 +16,7 @@ import json
 from pathlib import Path
 
 from .hub import QUALITY_FILE, local_folder
+from .messages import markdown_table  # noqa: F401  (the evaluations build their tables with it)
 from .registry import FAMILIES, MODELS
 from .training.loop import read_log
 
@@ -28,14 +29,6 @@ def cards() -> dict[str, dict]:
         if family.evaluation:
             out.update(family.part("evaluate:CARDS"))
     return out
-
-
-def markdown_table(header: list[str], rows: list[list]) -> str:
-    def fmt(v):
-        return f"{v:.4g}" if isinstance(v, float) else str(v)
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(fmt(v) for v in row) + " |" for row in rows]
-    return "\n".join(lines)
 
 
 def write_metrics(name: str, metrics: dict, table: str) -> None:

@@ -108,6 +108,18 @@ def test_non_image_upload_gets_a_clear_message(client, tmp_path):
     assert client.predict(handle_file(str(EXAMPLE_PHOTO)), "photo2monet", api_name="/cyclegan_translate")
 
 
+def test_messages_follow_the_visitors_language(client):
+    """A Chinese browser (Accept-Language), or ?lang=zh-CN on the page, gets our messages in Chinese;
+    API clients that say nothing get English."""
+    zh = Client(client.src, verbose=False, headers={"Accept-Language": "zh-CN,zh;q=0.9"})
+    with pytest.raises(Exception, match="text 有 201 个字符，最多只能 200 个"):
+        zh.predict("7" * 201, 4, 0, api_name="/text_to_digit")
+    with pytest.raises(Exception, match="里没有说是哪个数字"):
+        zh.predict("a purple cat", 4, 0, api_name="/text_to_digit")
+    with pytest.raises(Exception, match="text is 201 characters long; at most 200, please"):
+        client.predict("7" * 201, 4, 0, api_name="/text_to_digit")
+
+
 def test_helper_events_are_not_callable_through_the_api(client):
     with pytest.raises(Exception):
         client.predict(api_name="/cgan_random_seed")
@@ -120,7 +132,12 @@ def test_a_tab_without_weights_says_so_and_the_others_work(tiny_checkpoints, tmp
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     demo, url = serve(partial, monkeypatch)
     try:
-        assert "This tab's model is not available" in str(demo.config)
+        from ganapp.ui.i18n import I18N
+
+        notes = [k for k, text in I18N.translations["en"].items()
+                 if k.startswith("common.unavailable:") and "This tab's model is not available" in text and "'cgan'" in text]
+        assert len(notes) == 1 and "common.unavailable:" in str(demo.config)
+        assert all("这个标签页的模型不可用" in I18N.translations["zh-CN"][k] for k in notes)
         c = Client(url, verbose=False)
         with pytest.raises(Exception, match="not available"):
             c.predict(3, 1, 0, api_name="/cgan_generate")

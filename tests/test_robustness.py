@@ -224,15 +224,18 @@ def test_huge_uploads_are_refused_before_decoding_on_the_translate_endpoint(serv
 def test_huge_uploads_are_refused_before_decoding_in_the_vae_drawing_editor(huge_pngs, mode):
     import time
 
-    import gradio as gr
     from gradio.components.image_editor import EditorData
     from gradio.data_classes import FileData
 
+    from ganapp.checks import InvalidInput
+    from ganapp.families.vae.tab import _endpoint
     from ganapp.ui.common import DrawingEditor
 
     editor = DrawingEditor(type="pil", image_mode="RGBA")
     payload = EditorData(background=FileData(path=str(huge_pngs[mode])), layers=[], composite=None)
     start = time.monotonic()
-    with pytest.raises(gr.Error, match="Image too large: the limit is 40 megapixels"):
-        editor.preprocess(payload)
+    handed = editor.preprocess(payload)  # the unusable file goes to the handler undecoded...
+    assert handed == {"background": None, "layers": [], "composite": str(huge_pngs[mode])}
+    with pytest.raises(InvalidInput, match="Image too large: the limit is 40 megapixels"):
+        _endpoint(handed, 3, 0)            # ...whose bounded open refuses it, in the visitor's language
     assert time.monotonic() - start < 2

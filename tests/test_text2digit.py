@@ -95,10 +95,12 @@ def test_bad_inputs_are_refused_clearly(tiny, args, message):
 
 
 def test_reading_names_ignored_words_and_several_digits(tiny):
-    assert inference.reading("a purple 7") == "ignored: 'purple'"
+    assert str(inference.reading("a purple 7")) == "ignored: 'purple'"
+    assert inference.reading("a purple 7").render("zh-CN") == "没读懂、已忽略：'purple'"
     assert inference.reading("a thick 7") == ""
-    assert "names no digit" in inference.reading("hello")
-    assert "several digits" in inference.reading("3 and 5")
+    assert "names no digit" in str(inference.reading("hello"))
+    assert "里没有说是哪个数字" in inference.reading("hello").render("zh-CN")
+    assert "several digits" in str(inference.reading("3 and 5"))
 
 
 def test_interpolation_ends_are_the_two_texts(tiny):

@@ -70,3 +70,62 @@ def test_every_text_exists_in_english_and_chinese():
 
     used |= {f"tab.{name}" for name, family in FAMILIES.items() if family.tab_title}
     assert len(used) > 30 and used <= set(en), f"used but not defined: {used - set(en)}"
+
+
+def test_every_text_on_the_page_is_translatable(tiny, monkeypatch):
+    """No literal English left in the built app: every label, info, button, note and choice a visitor reads is a
+    gr.I18n key (translated in the browser), except names that are the same in every language (identifiers such
+    as `wgan-gp`, `lerp`, `DCGAN`) and the editable example text of a text box."""
+    import re
+
+    import app
+
+    config = app.build_demo().get_config_file()
+    literal = []
+    for component in config["components"]:
+        props = component.get("props", {})
+        if props.get("visible") is False:
+            continue
+        texts = [props.get(k) for k in ("label", "info", "placeholder", "title")]
+        if component["type"] in ("markdown", "button", "html"):
+            texts.append(props.get("value"))
+        texts += [c[0] if isinstance(c, (list, tuple)) else c for c in props.get("choices") or []]
+        for text in texts:
+            if isinstance(text, str) and "__i18n__" not in text and re.search(r"[A-Za-z]{3}", text) \
+                    and not re.fullmatch(r"[a-z0-9-]+|[A-Z0-9]+", text):
+                literal.append((component["type"], text[:60]))
+    assert not literal, f"texts without a translation: {literal}"
+
+
+def test_a_text_renders_in_the_visitors_language_and_errors_are_escaped():
+    import gradio as gr
+    import pytest
+
+    from ganapp.checks import InvalidInput, check_int
+    from ganapp.messages import language_of, say
+    from ganapp.ui.common import in_visitor_language
+
+    assert language_of(None, "zh-CN,zh;q=0.9,en;q=0.8") == "zh-CN"
+    assert language_of("en", "zh-CN,zh;q=0.9") == "en"          # ?lang= wins
+    assert language_of(None, "fr-FR,fr") == language_of(None, None) == language_of("xx", "de") == "en"
+    with pytest.raises(InvalidInput) as err:
+        check_int("seed", 1.5, 0, 9)
+    assert str(err.value) == "seed must be an integer from 0 to 9, got 1.5"  # English for logs, the API, the CLI
+    assert err.value.text.render("zh-CN") == "seed 必须是 0 到 9 之间的整数，收到的是 1.5"
+
+    class Request:  # what Gradio passes: the page's query and the browser's headers
+        def __init__(self, lang=None, accept="zh-CN"):
+            self.query_params, self.headers = ({"lang": lang} if lang else {}), {"accept-language": accept}
+
+    @in_visitor_language
+    def handler(value):
+        if value == "bad":
+            raise InvalidInput("check.text_length", name="text", length="<b>9</b>", max_chars=3)
+        return 1, say("gantrain.paused")
+
+    assert handler("ok") == (1, "paused")                              # called directly: English
+    assert handler("ok", Request()) == (1, "已暂停")
+    assert handler("ok", Request(lang="en")) == (1, "paused")
+    with pytest.raises(gr.Error) as err:
+        handler("bad", Request())
+    assert err.value.message == "text 有 &lt;b&gt;9&lt;/b&gt; 个字符，最多只能 3 个"  # the toast shows HTML: values escaped

@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import functools
+import html
+import inspect
 import json
 import logging
 import random
+import typing
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -15,11 +18,12 @@ from PIL import Image
 import ganapp
 from ganapp import hub
 from ganapp.checks import MAX_SEED, InvalidInput, check_choice, check_float, check_int
-from ganapp.images import NOT_READABLE, BadImage, check_image_file
+from ganapp.images import BadImage, check_image_file
+from ganapp.messages import LANGUAGE, Text, render
 from ganapp.registry import spec
 
 from .exports import png_file
-from .i18n import t, translatable
+from .i18n import language, t, translatable
 
 log = logging.getLogger("ganapp")
 GPU_SECONDS = 15   # a ZeroGPU allocation for one MNIST handler; heavier ones ask for more
@@ -35,9 +39,52 @@ def on_gpu(fn, seconds: int):
     return spaces.GPU(duration=seconds)(fn)
 
 
+def in_visitor_language(fn):
+    """Wrap a handler so that it answers in the visitor's language. Gradio passes it the request (an extra
+    `request: gr.Request` parameter, which API clients never see); `Text` results (and `gr.update(value=Text)`)
+    are rendered in the language the visitor's page shows, `InvalidInput` becomes a short gr.Error in that
+    language, logged as one line, and `messages.LANGUAGE` holds the language while the handler runs."""
+    signature = inspect.signature(fn)
+    arity = len(signature.parameters)
+    try:
+        hints = typing.get_type_hints(fn)
+    except (NameError, TypeError):
+        hints = {}
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        request = args[arity] if len(args) > arity else kwargs.pop("request", None)
+        lang = language(request)
+        token = LANGUAGE.set(lang)
+        try:
+            return _rendered(fn(*args[:arity], **kwargs), lang)
+        except InvalidInput as e:
+            log.info("%s refused an input: %s", fn.__name__, e)  # routine: one line, no traceback
+            safe = {k: html.escape(v) if isinstance(v, str) else v for k, v in e.text.params.items()}  # shown as HTML
+            raise gr.Error(render(e.text.key, lang, **safe), print_exception=False) from None
+        finally:
+            LANGUAGE.reset(token)
+
+    request = inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None, annotation=gr.Request)
+    wrapper.__signature__ = signature.replace(parameters=[*signature.parameters.values(), request])
+    wrapper.__annotations__ = {**hints, "request": gr.Request}  # how Gradio finds where the request goes
+    return wrapper
+
+
+def _rendered(value, lang: str):
+    if isinstance(value, Text):
+        return value.render(lang)
+    if isinstance(value, tuple):
+        return tuple(_rendered(v, lang) for v in value)
+    if isinstance(value, dict) and isinstance(value.get("value"), Text):  # gr.update(value=say(...), ...)
+        return {**value, "value": value["value"].render(lang)}
+    return value
+
+
 def user_errors(fn=None, *, gpu_seconds: int = GPU_SECONDS, model_pool: bool = True):
-    """Wrap a handler: PIL results become PNG files, our input errors short messages (gr.Error),
-    and on a ZeroGPU Space the model work runs on a GPU (`@user_errors(gpu_seconds=60)` for long ones).
+    """Wrap a handler that runs a model: PIL results become PNG files, it answers in the visitor's language
+    (`in_visitor_language`: our input errors become short messages), and on a ZeroGPU Space the model work runs
+    on a GPU (`@user_errors(gpu_seconds=60)` for long ones).
 
     Files, because Gradio writes returned PIL images into its cache in place, and identical
     results requested at once could be served half-written (see exports.export_file).
@@ -50,23 +97,21 @@ def user_errors(fn=None, *, gpu_seconds: int = GPU_SECONDS, model_pool: bool = T
     run = on_gpu(fn, gpu_seconds) if gpu_seconds else fn  # 0: stays in this process, on its CPU
 
     @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
+    def answer(*args, **kwargs):
         try:
-            result = run(*args, **kwargs)
-            if isinstance(result, tuple):
-                return tuple(_as_file(r) for r in result)
-            return _as_file(result)
-        except (InvalidInput, BadImage) as e:
-            log.info("%s refused an input: %s", fn.__name__, e)  # routine: one line, no traceback
-            raise gr.Error(str(e), print_exception=False) from None
+            return _as_files(run(*args, **kwargs))
         except ganapp.WeightsUnavailable as e:
-            raise gr.Error(f"This model is not available: {e}", print_exception=False) from None
+            raise InvalidInput("model.unavailable", reason=str(e)) from None
+
+    wrapper = in_visitor_language(answer)
     wrapper.runs_models = model_pool  # app.py gives these handlers one shared pool of workers (not live training:
     return wrapper                    # it has its own slots, and would hold a worker for minutes)
 
 
-def _as_file(value):
-    return str(png_file(value)) if isinstance(value, Image.Image) else value
+def _as_files(result):
+    if isinstance(result, tuple):
+        return tuple(_as_files(r) for r in result)
+    return str(png_file(result)) if isinstance(result, Image.Image) else result
 
 
 def random_seed() -> int:
@@ -117,9 +162,11 @@ def share_link(tab: str, params: dict[str, LinkParam]) -> dict[str, LinkParam]:
     names = json.dumps(list(params))
     js = f"""(...values) => {{
         const query = new URLSearchParams({{tab: {json.dumps(tab)}}});
+        const lang = new URLSearchParams(window.location.search).get("lang");  // a forced language stays
+        if (lang) query.set("lang", lang);
         {names}.forEach((name, i) => {{
             const v = values[i];  // a gallery image is named by its file name, without the extension
-            query.set(name, v && typeof v === "object" ? (v.orig_name || "").replace(/\.[^.]+$/, "") : v);
+            query.set(name, v && typeof v === "object" ? (v.orig_name || "").replace(/\\.[^.]+$/, "") : v);
         }});
         const url = window.location.origin + window.location.pathname + "?" + query.toString();
         navigator.clipboard?.writeText(url);
@@ -157,8 +204,7 @@ def availability_note(*names: str) -> None:
         except ganapp.WeightsUnavailable as e:
             missing.append(str(e))
     if missing:
-        gr.Markdown("⚠️ **This tab's model is not available**, so its buttons will only show an error. "
-                    + " ".join(missing) + " See the README to train or download the weights.")
+        gr.Markdown(t("common.unavailable", reasons=" ".join(missing)))
 
 
 def quality_note(name: str) -> None:
@@ -186,46 +232,51 @@ def how_it_works(text: str) -> None:
         gr.Markdown(text)
 
 
-def _checked(paths) -> None:
-    """Gradio's error for the first uploaded file that is unreadable or too large (header only)."""
-    for path in paths:
-        if path:
-            try:
-                check_image_file(path)
-            except BadImage as e:
-                raise gr.Error(str(e), print_exception=False) from None
+def _unusable(path) -> bool:
+    """True for an uploaded file that is unreadable or too large (read from its header only)."""
+    try:
+        check_image_file(path)
+    except BadImage:
+        return True
+    return False
 
 
 class UploadImage(gr.Image):
-    """gr.Image whose uploads are bounded before anything is decoded: too many pixels, a file that
-    is not an image or a truncated one get the same short message as everywhere else. It hands
-    the handler the file path (no conversion here: `images.open_user_image` does it, bounded)."""
+    """gr.Image whose uploads are bounded before anything is decoded. It hands the handler the file path
+    (no conversion here: `images.open_user_image` does it, bounded); a file that is not an image, too large
+    or truncated goes to the handler untouched, whose bounded open refuses it with a short message in the
+    visitor's language (this component does not know the visitor's language)."""
 
     def get_block_name(self) -> str:
         return "image"  # the stock front end
 
     def preprocess(self, payload):
-        if payload is None:
-            return None
-        _checked([payload.path])
+        if payload is None or payload.path is None or _unusable(payload.path):
+            return None if payload is None else payload.path
         try:  # Gradio's own preprocessing, minus the colour conversion that would decode the whole file
             return image_utils.preprocess_image(payload, cache_dir=self.GRADIO_CACHE, format=self.format,
                                                 image_mode=None, type=self.type)
         except (OSError, SyntaxError, ValueError, EOFError):
-            raise gr.Error(NOT_READABLE, print_exception=False) from None
+            return payload.path
 
 
 class DrawingEditor(gr.ImageEditor):
-    """gr.ImageEditor whose uploaded background and layers are bounded before Gradio decodes them."""
+    """gr.ImageEditor whose uploaded background and layers are bounded before Gradio decodes them. When one
+    is unusable, the handler gets {"composite": <that file's path>} and its bounded open refuses it, in the
+    visitor's language, as for UploadImage."""
 
     def get_block_name(self) -> str:
         return "imageeditor"  # the stock front end
 
     def preprocess(self, payload):
-        if payload is not None:
-            files = [payload.background, payload.composite, *(payload.layers or [])]
-            _checked([getattr(f, "path", None) for f in files])
+        if payload is None:
+            return None
+        paths = [f.path for f in (payload.background, payload.composite, *(payload.layers or []))
+                 if getattr(f, "path", None)]
+        bad = [path for path in paths if _unusable(path)]
+        if bad:
+            return {"background": None, "layers": [], "composite": bad[0]}
         try:
             return super().preprocess(payload)
         except (OSError, SyntaxError, ValueError, EOFError):
-            raise gr.Error(NOT_READABLE, print_exception=False) from None
+            return {"background": None, "layers": [], "composite": paths[0] if paths else None}

@@ -1,25 +1,20 @@
-"""The interface's words in English and Simplified Chinese: one file per language
-(ganapp/ui/locales/<locale>.json), served through Gradio's own gr.I18n. The browser's language picks
-one; English is the fallback; `?lang=zh-CN` or `?lang=en` in the address forces one (ForceLanguage).
-Components take `t("key")` where they would take a literal string.
+"""The interface's words in English and Simplified Chinese (ganapp/locales/<locale>.json, see
+ganapp.messages), served through Gradio's own gr.I18n. The browser's language picks one; English is the
+fallback; `?lang=zh-CN` or `?lang=en` in the address forces one (ForceLanguage).
+Components take `t("key")` where they would take a literal string, `t("key", n=3)` for a text with figures
+fixed when the app is built; handlers return `messages.say("key", n=3)`, rendered by `language(request)`.
 """
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from urllib.parse import parse_qs
 
 import gradio as gr
 
-LOCALES = Path(__file__).resolve().parent / "locales"
-LANGUAGES = ("en", "zh-CN")
+from ..messages import LANGUAGES, LOCALES, Text, language_of, render, strings
 
-
-def strings(locale: str) -> dict[str, str]:
-    return json.loads((LOCALES / f"{locale}.json").read_text(encoding="utf-8"))
-
-
-I18N = gr.I18n(**{locale: strings(locale) for locale in LANGUAGES})
+# A copy per language: texts registered at build time (`translatable`) must not leak into `strings`.
+I18N = gr.I18n(**{locale: dict(strings(locale)) for locale in LANGUAGES})
 
 
 def t_or(key: str, fallback: str):
@@ -36,11 +31,29 @@ def translatable(key: str, texts: dict[str, str]):
     return I18N(key)
 
 
-def t(key: str):
-    """The translatable text `key` (a KeyError here, not a blank on screen, when it does not exist)."""
-    if key not in I18N.translations["en"]:
+def t(key: str, **params):
+    """The translatable text `key` (a KeyError here, not a blank on screen, when it does not exist).
+    With `params`, the text with those values filled in, in every language, registered at build time."""
+    if key not in strings("en"):
         raise KeyError(f"no English text for {key!r} in {LOCALES / 'en.json'}")
-    return I18N(key)
+    if not params:
+        return I18N(key)
+    return translatable(f"{key}:{json.dumps(params, sort_keys=True, ensure_ascii=False, default=str)}",
+                        {lang: render(key, lang, **params) for lang in LANGUAGES})
+
+
+def shown(text):
+    """A `messages.Text` as a component's label or value (registered in every language); a string as it is."""
+    return t(text.key, **text.params) if isinstance(text, Text) else text
+
+
+def language(request: gr.Request | None) -> str:
+    """The language the page of this request shows (see messages.language_of); English for API clients."""
+    if request is None:
+        return "en"
+    headers = getattr(request, "headers", None) or {}
+    query = getattr(request, "query_params", None) or {}
+    return language_of(query.get("lang"), headers.get("accept-language"))
 
 
 class ForceLanguage:

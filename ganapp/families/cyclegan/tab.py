@@ -23,7 +23,7 @@ MAX_SIDE = 512  # the longest side of what we translate; larger uploads are down
 @user_errors(gpu_seconds=30)
 def translate(image, direction):
     if image is None:
-        raise InvalidInput("upload an image first")
+        raise InvalidInput("cyclegan.no_image")
     return inference.cyclegan_translate(image, direction, MAX_SIDE)
 
 
@@ -42,7 +42,7 @@ def build(demo: gr.Blocks) -> dict:
         with gr.Column():
             image = UploadImage(label=t("cyclegan.image"), type="filepath",
                                 sources=["upload", "webcam", "clipboard"], height=400)
-            direction = gr.Radio([("photo → Monet", "photo2monet"), ("Monet → photo", "monet2photo")],
+            direction = gr.Radio([(t("cyclegan.photo2monet"), "photo2monet"), (t("cyclegan.monet2photo"), "monet2photo")],
                                  value="photo2monet", label=t("cyclegan.direction"))
             show_cycle = gr.Checkbox(value=True, label=t("cyclegan.cycle"))
         translated = gr.Image(label=t("cyclegan.translation"), type="pil", format="png", height=400, interactive=False,
@@ -52,7 +52,7 @@ def build(demo: gr.Blocks) -> dict:
     examples = sorted(inference.EXAMPLES.glob("*.jpg")) + sorted(inference.EXAMPLES.glob("*.png"))
     example_table = gr.Examples([[str(p), "monet2photo" if p.name.startswith("monet") else "photo2monet"]
                                  for p in examples], inputs=[image, direction], examples_per_page=6,
-                                label="Examples (credits in the README): click one to translate it")
+                                label=t("cyclegan.examples"))
 
     def then_translate_back(translation):
         """After a translation: the cycle on success; on failure, no stale result beside the message."""

@@ -186,7 +186,7 @@ def gan_train(architecture, objective, steps, seed) -> Image.Image:
     steps = check_int("steps", steps, 1, 2000)
     run = LiveRun(architecture, objective, seed)
     if not SLOTS.acquire(run.id, API_WAIT_SECONDS):
-        raise InvalidInput("the training slot is busy; please try again in a few minutes")
+        raise InvalidInput("gantrain.slot_busy")
     try:
         while run.step < steps:
             run.train_step()

@@ -40,7 +40,6 @@ class Objective:
     clip: float = 0.0              # WGAN: clip the critic's weights to [-clip, clip]; 0: no clipping
     gp_weight: float = 0.0         # WGAN-GP: λ of the gradient penalty
     margin: float = 0.0            # EBGAN: the margin m
-    scores: str = "D(x), D(G(z)) as probabilities"   # what the score plot shows
 
     def d_loss(self, d, real: torch.Tensor, fake: torch.Tensor,
                generator: torch.Generator | None = None) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
@@ -143,10 +142,10 @@ def gradient_penalty(d, real: torch.Tensor, fake: torch.Tensor, generator: torch
 OBJECTIVES: dict[str, Objective] = {o.name: o for o in [
     Objective("minimax"),
     Objective("nonsaturating"),
-    Objective("lsgan", scores="D(x), D(G(z)) (targets 1 and 0)"),
-    Objective("wgan", optimizer="rmsprop", lr_d=5e-5, lr_g=5e-5, d_steps=5, clip=0.01, scores="critic scores"),
-    Objective("wgan-gp", lr_d=1e-4, lr_g=1e-4, betas=(0.5, 0.9), d_steps=5, gp_weight=10.0, scores="critic scores"),
-    Objective("hinge", scores="D(x), D(G(z)) (margins at ±1)"),
-    Objective("ebgan", lr_d=2e-4, lr_g=2e-4, margin=0.3, scores="energies E(x), E(G(z))"),
-    Objective("capsgan", scores="length of the 'real' capsule"),
+    Objective("lsgan"),
+    Objective("wgan", optimizer="rmsprop", lr_d=5e-5, lr_g=5e-5, d_steps=5, clip=0.01),
+    Objective("wgan-gp", lr_d=1e-4, lr_g=1e-4, betas=(0.5, 0.9), d_steps=5, gp_weight=10.0),
+    Objective("hinge"),
+    Objective("ebgan", lr_d=2e-4, lr_g=2e-4, margin=0.3),
+    Objective("capsgan"),
 ]}

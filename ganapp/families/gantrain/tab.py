@@ -8,15 +8,17 @@ import pandas as pd
 import ganapp
 
 from ...checks import MAX_SEED, InvalidInput
+from ...messages import LANGUAGE, Text, render, say
 from ...ui.common import (
     choice_param,
     how_it_works,
+    in_visitor_language,
     int_param,
     seed_control,
     share_link,
     user_errors,
 )
-from ...ui.i18n import t
+from ...ui.i18n import shown, t
 from ..objectives.tab import build_comparison
 from . import inference
 from .inference import RUN_SECONDS, SLOTS, LiveRun
@@ -29,28 +31,29 @@ def _plots(run: LiveRun | None):
         empty = pd.DataFrame({"step": [], "value": [], "series": []})
         return empty, empty
     rows = run.history[-2000:]
-    losses = pd.DataFrame([{"step": r["step"], "value": r[k], "series": name} for r in rows
-                           for k, name in (("loss_d", "discriminator"), ("loss_g", "generator"))])
-    scores = pd.DataFrame([{"step": r["step"], "value": r[k], "series": name} for r in rows
-                           for k, name in (("score_real", "real"), ("score_fake", "generated"))])
+    name = {key: render(f"gantrain.series.{key}", LANGUAGE.get()) for key in ("d", "g", "real", "fake")}  # legends
+    losses = pd.DataFrame([{"step": r["step"], "value": r[k], "series": name[s]} for r in rows
+                           for k, s in (("loss_d", "d"), ("loss_g", "g"))])
+    scores = pd.DataFrame([{"step": r["step"], "value": r[k], "series": name[s]} for r in rows
+                           for k, s in (("score_real", "real"), ("score_fake", "fake"))])
     return losses, scores
 
 
-def _status(run: LiveRun | None, waiting: int = 0, note: str = "", samples=None) -> str:
+def _status(run: LiveRun | None, waiting: int = 0, note: Text | None = None, samples=None) -> Text:
     if run is None:
-        return "Press **Start** to train a fresh GAN."
+        return say("gantrain.press_start")
     if waiting:
-        return f"⏳ Another visitor is training; you are number {waiting} in line. Your run starts when the slot frees."
-    text = f"Step **{run.step}** (generator updates) · {run.seconds:.0f} s of training"
+        return say("gantrain.waiting", place=waiting)
     try:
         confidence, digits = run.evaluator_read(samples)
-        text += f" · evaluator: mean confidence **{confidence:.2f}**, **{digits}** different digits among 64 samples"
+        verdict = say("gantrain.evaluator", confidence=confidence, digits=digits)
     except ganapp.WeightsUnavailable:
-        pass  # no evaluator here: the samples and curves still tell the story
-    return text + (f" · {note}" if note else "")
+        verdict = ""  # no evaluator here: the samples and curves still tell the story
+    return say("gantrain.status", step=run.step, seconds=run.seconds, evaluator=verdict,
+               note=say("gantrain.note", note=note) if note else "")
 
 
-def _show(run: LiveRun | None, waiting: int = 0, note: str = ""):
+def _show(run: LiveRun | None, waiting: int = 0, note: Text | None = None):
     losses, scores = _plots(run)
     samples = run.samples() if run is not None else None   # once, for the picture and the evaluator
     image = run.sample_grid(samples) if run is not None else None
@@ -74,6 +77,7 @@ def start(architecture, objective, lr_d, lr_g, batch_size, seed, run: LiveRun | 
     return run, gr.Timer(active=True), *_show(run)
 
 
+@in_visitor_language
 def tick(run: LiveRun | None):
     """About once a second while running: train for most of the second, then show where it is.
     The run is changed in place, never replaced here, so a tick in flight cannot undo Reset or Start."""
@@ -81,43 +85,45 @@ def tick(run: LiveRun | None):
         return gr.Timer(active=False), *_show(None)
     if run.paused:  # a tick already on its way when Pause was pressed
         SLOTS.release(run.id)
-        return gr.Timer(active=False), *_show(run, note="paused")
+        return gr.Timer(active=False), *_show(run, note=say("gantrain.paused"))
     if run.seconds >= RUN_SECONDS:
         SLOTS.release(run.id)
-        return gr.Timer(active=False), *_show(run, note=f"stopped at the {RUN_SECONDS / 60:.0f}-minute limit")
+        return gr.Timer(active=False), *_show(run, note=say("gantrain.time_limit", minutes=RUN_SECONDS / 60))
     waiting = SLOTS.try_acquire(run.id)
     if waiting:
         return gr.Timer(active=True), *_show(run, waiting)
     run.train_for(0.7)
     if run.paused:  # Pause was pressed while this tick trained: its answer may land after Pause's own
         SLOTS.release(run.id)
-        return gr.Timer(active=False), *_show(run, note="paused")
+        return gr.Timer(active=False), *_show(run, note=say("gantrain.paused"))
     return gr.Timer(active=True), *_show(run)
 
 
+@in_visitor_language
 def pause(run: LiveRun | None):
     """Stop the clock and give the slot to whoever waits; Start resumes the same run."""
     if run is not None:
         run.paused = True
         SLOTS.release(run.id)
-    return gr.Timer(active=False), _status(run, note="paused")
+    return gr.Timer(active=False), _status(run, note=say("gantrain.paused"))
 
 
 @user_errors(gpu_seconds=0, model_pool=False)
 def step_once(run: LiveRun | None):
     if run is None:
-        raise InvalidInput("press Start first (then Pause, then Step)")
+        raise InvalidInput("gantrain.start_first")
     if not run.paused:
-        raise InvalidInput("pause first: Step trains one update at a time while paused")
+        raise InvalidInput("gantrain.pause_first")
     if SLOTS.try_acquire(run.id, queue=False):
-        raise InvalidInput("another visitor is training; try again in a moment")
+        raise InvalidInput("gantrain.step_busy")
     try:
         run.train_step()
     finally:
         SLOTS.release(run.id)
-    return *_show(run, note="paused"),
+    return *_show(run, note=say("gantrain.paused")),
 
 
+@in_visitor_language
 def reset(run: LiveRun | None):
     if run is not None:
         SLOTS.release(run.id)
@@ -135,33 +141,32 @@ def api_train(architecture, objective, steps, seed):
     return inference.gan_train(architecture, objective, steps, seed)
 
 
+@in_visitor_language
 def _defaults(objective):
+    """The objective's learning rates, and what else it sets, in a sentence."""
     obj = OBJECTIVES[objective]
-    extras = [f"{obj.optimizer}", f"{obj.d_steps} discriminator step(s) per generator step"]
-    if obj.clip:
-        extras.append(f"weights clipped to ±{obj.clip}")
-    if obj.gp_weight:
-        extras.append(f"gradient penalty λ = {obj.gp_weight:g}")
-    if obj.margin:
-        extras.append(f"margin m = {obj.margin:g}")
-    return obj.lr_d, obj.lr_g, "Defaults for this objective: " + ", ".join(extras) + f". Scores plotted: {obj.scores}."
+    return obj.lr_d, obj.lr_g, say(
+        "gantrain.defaults", optimizer=obj.optimizer, d_steps=obj.d_steps, scores=say(f"gantrain.plotted.{objective}"),
+        clip=say("gantrain.clip", clip=obj.clip) if obj.clip else "",
+        penalty=say("gantrain.penalty", weight=obj.gp_weight) if obj.gp_weight else "",
+        margin=say("gantrain.margin", margin=obj.margin) if obj.margin else "")
 
 
 def build(demo: gr.Blocks) -> dict:
     run = gr.State(None, delete_callback=release)
     with gr.Row():
         with gr.Column(scale=1, min_width=260):
-            samples = gr.Image(label="64 samples from fixed noise", type="pil", format="png", interactive=False,
+            samples = gr.Image(label=t("gantrain.samples"), type="pil", format="png", interactive=False,
                                height=300, elem_id="gantrain-samples", elem_classes="pixelated")
-            status = gr.Markdown(_status(None), elem_id="gantrain-status")
+            status = gr.Markdown(shown(_status(None)), elem_id="gantrain-status")
         with gr.Column(scale=1):
-            architecture = gr.Radio([("Fully connected (2014)", "mlp"), ("DCGAN", "dcgan")], value="dcgan",
+            architecture = gr.Radio([(t("gantrain.mlp"), "mlp"), ("DCGAN", "dcgan")], value="dcgan",
                                     label=t("gantrain.architecture"))
             objective = gr.Radio(list(OBJECTIVES), value="nonsaturating", label=t("gantrain.objective"))
-            defaults = gr.Markdown(_defaults("nonsaturating")[2])
+            defaults = gr.Markdown(shown(_defaults.__wrapped__("nonsaturating")[2]))
             with gr.Row():
-                lr_d = gr.Number(value=OBJECTIVES["nonsaturating"].lr_d, label="Discriminator learning rate")
-                lr_g = gr.Number(value=OBJECTIVES["nonsaturating"].lr_g, label="Generator learning rate")
+                lr_d = gr.Number(value=OBJECTIVES["nonsaturating"].lr_d, label=t("gantrain.lr_d"))
+                lr_g = gr.Number(value=OBJECTIVES["nonsaturating"].lr_g, label=t("gantrain.lr_g"))
             batch_size = gr.Slider(16, 128, value=64, step=16, label=t("gantrain.batch"))
             seed = seed_control("gantrain")
             with gr.Row():
@@ -173,21 +178,21 @@ def build(demo: gr.Blocks) -> dict:
         losses = gr.LinePlot(x="step", y="value", color="series", title=t("gantrain.losses"), height=260)
         scores = gr.LinePlot(x="step", y="value", color="series", title=t("gantrain.scores"), height=260)
     timer = gr.Timer(1.0, active=False)
-    shown = [samples, losses, scores, status]
+    view = [samples, losses, scores, status]
     objective.change(_defaults, inputs=objective, outputs=[lr_d, lr_g, defaults], api_visibility="private",
                      show_progress="hidden")
     start_button.click(start, inputs=[architecture, objective, lr_d, lr_g, batch_size, seed, run],
-                       outputs=[run, timer, *shown], api_visibility="private")
-    timer.tick(tick, inputs=run, outputs=[timer, *shown], api_visibility="private", show_progress="hidden",
+                       outputs=[run, timer, *view], api_visibility="private")
+    timer.tick(tick, inputs=run, outputs=[timer, *view], api_visibility="private", show_progress="hidden",
                concurrency_limit=None)
     pause_button.click(pause, inputs=run, outputs=[timer, status], api_visibility="private", show_progress="hidden")
-    step_button.click(step_once, inputs=run, outputs=shown, api_visibility="private")
-    reset_button.click(reset, inputs=run, outputs=[run, timer, *shown], api_visibility="private")
+    step_button.click(step_once, inputs=run, outputs=view, api_visibility="private")
+    reset_button.click(reset, inputs=run, outputs=[run, timer, *view], api_visibility="private")
     # The public endpoint: a fresh run of `steps` generator updates, its 8x8 samples.
     steps = gr.Number(value=200, visible=False)
     api_result = gr.Image(visible=False, type="pil", format="png")
     steps.submit(api_train, inputs=[architecture, objective, steps, seed], outputs=api_result, api_name="gan_train")
-    gr.Markdown(f"Runs are capped at {RUN_SECONDS / 60:.0f} minutes; {inference.MAX_RUNS} run(s) train at once.")
+    gr.Markdown(t("gantrain.limits", minutes=RUN_SECONDS / 60, runs=inference.MAX_RUNS))
     how_it_works(t("gantrain.explanation"))
     build_comparison(demo)
     return share_link("gantrain", {"architecture": choice_param(architecture, ARCHITECTURES, "architecture"),

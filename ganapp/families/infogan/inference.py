@@ -22,7 +22,7 @@ def infogan_category(digit: int) -> int:
     """The categorical code value that draws `digit`, from the mapping stored with the model."""
     mapping = digit_mapping()
     if mapping is None:
-        raise InvalidInput("this InfoGAN checkpoint has no digit mapping; run `python -m ganapp.evaluate infogan`")
+        raise InvalidInput("infogan.no_mapping")
     return mapping.index(digit)
 
 
@@ -34,7 +34,7 @@ def infogan_images(digits: list[int], codes: torch.Tensor, seed: int) -> torch.T
     z = seeded_noise(seed, 1, g.config.z_dim).repeat(len(digits), 1).to(device)
     mapping = digit_mapping()
     if mapping is None:
-        raise InvalidInput("this InfoGAN checkpoint has no digit mapping; run `python -m ganapp.evaluate infogan`")
+        raise InvalidInput("infogan.no_mapping")
     category = torch.tensor([mapping.index(d) for d in digits], device=device)  # the mapping read once
     return g(z, category, codes.to(device)).cpu()
 

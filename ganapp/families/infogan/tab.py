@@ -6,6 +6,7 @@ import gradio as gr
 import ganapp
 
 from ...checks import MAX_SEED, InvalidInput
+from ...messages import Text, say, strings
 from ...ui.common import (
     availability_note,
     float_param,
@@ -17,7 +18,7 @@ from ...ui.common import (
     user_errors,
 )
 from ...ui.exports import save_gif
-from ...ui.i18n import t
+from ...ui.i18n import shown, t
 from . import inference
 
 
@@ -38,13 +39,21 @@ def _digit_choices() -> list[tuple[str, int]]:
     accuracy = _measured().get("picked_accuracy_per_digit")
     if mapping is None:
         return [(str(d), d) for d in range(10)]
-    return [(f"{d} → category {mapping.index(d)}" + (f", {100 * accuracy[d]:.0f}%" if accuracy else ""), d)
+    if not accuracy:
+        return [(t("infogan.choice", digit=d, category=mapping.index(d)), d) for d in range(10)]
+    return [(t("infogan.choice_measured", digit=d, category=mapping.index(d), percent=100 * accuracy[d]), d)
             for d in range(10)]
 
 
 def _code_names() -> list[str]:
+    """What the evaluation found each continuous code controls ("slant", "width", ...), else "code 1", "code 2"."""
     names = _measured().get("continuous_names", [])
     return names if len(names) == 2 else ["code 1", "code 2"]
+
+
+def _code_text(name: str) -> Text | str:
+    """A code's name in the visitor's language where the locales know it (a measured name may be new)."""
+    return say(f"infogan.code.{name}") if f"infogan.code.{name}" in strings("en") else name
 
 
 @user_errors
@@ -56,7 +65,7 @@ def generate(digit, c1, c2, seed):
 def traversal(code_name, seed):
     names = _code_names()
     if code_name not in names:
-        raise InvalidInput(f"code must be one of {', '.join(names)}")
+        raise InvalidInput("check.choice", name="code", choices=", ".join(map(repr, names)))
     code = names.index(code_name)
     image, frames = inference.infogan_traversal(code, seed)
     return image, str(save_gif(frames, f"infogan_sweep_{code_name}", 120))
@@ -73,8 +82,8 @@ def build(demo: gr.Blocks) -> dict:
                              elem_id="infogan-sample", elem_classes="pixelated")
         with gr.Column(scale=1):
             digit = gr.Radio(_digit_choices(), value=7, label=t("infogan.digit"))
-            c1 = gr.Slider(-2, 2, value=0, step=0.05, label=f"c1: {names[0]}")
-            c2 = gr.Slider(-2, 2, value=0, step=0.05, label=f"c2: {names[1]}")
+            c1 = gr.Slider(-2, 2, value=0, step=0.05, label=t("infogan.code_slider", code="c1", name=_code_text(names[0])))
+            c2 = gr.Slider(-2, 2, value=0, step=0.05, label=t("infogan.code_slider", code="c2", name=_code_text(names[1])))
             seed = seed_control("infogan")
     # One endpoint for every control: the image follows the sliders while they are dragged,
     # always computing the latest position, with no progress overlay flickering.
@@ -82,14 +91,14 @@ def build(demo: gr.Blocks) -> dict:
           api_name="infogan_generate", trigger_mode="always_last", show_progress="hidden")
     with gr.Accordion(t("infogan.traversal"), open=False):
         with gr.Row():
-            code = gr.Radio(names, value=names[0], label="Code to sweep")
+            code = gr.Radio([(shown(_code_text(n)), n) for n in names], value=names[0], label=t("infogan.code"))
             sweep_button = gr.Button(t("infogan.sweep"))
         with gr.Row():
-            sweep = gr.Image(label="Rows: digits 0–9; columns: the code from −2 to 2", type="pil", format="png",
+            sweep = gr.Image(label=t("infogan.sweep_grid"), type="pil", format="png",
                              interactive=False, elem_classes="pixelated")
-            animation = gr.Image(label="The sweep, animated", type="filepath", interactive=False,
+            animation = gr.Image(label=t("infogan.sweep_animated"), type="filepath", interactive=False,
                                  elem_id="infogan-gif", elem_classes="pixelated")
-        gif = gr.File(label="Download the GIF", interactive=False)
+        gif = gr.File(label=t("common.download_gif"), interactive=False)
     sweep_button.click(traversal, inputs=[code, seed], outputs=[sweep, animation], api_name="infogan_traversal",
                        api_visibility="private").success(lambda path: path, inputs=animation, outputs=gif,
                                                          api_visibility="private", show_progress="hidden")

@@ -8,18 +8,18 @@ import torch
 
 from ...hub import WeightsUnavailable, local_folder
 from ...metrics import RealReference
-from ...reports import markdown_table, write_metrics
+from ...reports import write_metrics
 from ...training.data import MNISTSampler
 from ...training.loop import read_log
 from .inference import objective_samples, samples
 from .model import SHIPPED_OBJECTIVES, checkpoint_name
+from .table import CONFIDENCE_BAR, FD_FACTOR_BAR, RAREST_BAR, comparison_table
 
 TITLES = {"nonsaturating": "non-saturating GAN (Goodfellow et al. 2014)", "lsgan": "LSGAN (Mao et al. 2017)",
           "wgan": "WGAN, weight clipping (Arjovsky et al. 2017)", "wgan-gp": "WGAN-GP (Gulrajani et al. 2017)",
           "hinge": "hinge loss (Lim & Ye 2017)", "ebgan": "EBGAN (Zhao et al. 2017)",
           "capsgan": "CapsGAN: capsule-network discriminator (Jaiswal et al. 2018)"}
 STEPS = 5000   # generator updates, every objective
-CONFIDENCE_BAR, RAREST_BAR, FD_FACTOR_BAR = 0.85, 0.05, 5.0
 
 CARDS = {
     checkpoint_name(o): dict(
@@ -67,19 +67,7 @@ def evaluate_objectives(data_root=None, n: int = 10000, seed: int = 0, runs_root
     best = min(per_objective, key=lambda o: per_objective[o]["frechet"])
     metrics = {"n": n, "frechet_real_train_vs_test": fd_real, "steps": STEPS, "best": best, "objectives": per_objective}
 
-    def cell(v, fmt):
-        return "—" if v is None else format(v, fmt)
-    rows = [[o, cell(f["frechet"], ".2f"), f"{f['frechet'] / fd_real:.1f}×", cell(f["confidence"], ".3f"),
-             f"{100 * f['rarest_share']:.1f}% (digit {f['rarest_digit']})", cell(f["kl_from_uniform"], ".4f"),
-             cell(f["seconds_per_1000"], ".0f"), cell(f["fd_spread_last5"], ".2f")] for o, f in per_objective.items()]
-    table = markdown_table(
-        [f"objective ({STEPS:,} generator updates each)", f"Fréchet distance to {n:,} test digits",
-         "÷ real train vs test", "mean confidence", "rarest digit", "KL(digits ‖ uniform)", "s per 1,000 updates",
-         "validation FD spread, last 5 checks"], rows)
-    table += (f"\n\nReal training digits vs test digits: Fréchet distance {fd_real:.2f} (the floor). Bars: every objective "
-              f"covers all ten digits (rarest ≥ {100 * RAREST_BAR:.0f}%) with mean confidence ≥ {CONFIDENCE_BAR}; the best "
-              f"reaches ≤ {FD_FACTOR_BAR:g}× the floor. Wall time measured on a 2-core CPU, one thread per run, often "
-              "beside another training run.")
+    table = comparison_table(metrics)
     for o in per_objective:
         write_metrics(checkpoint_name(o), metrics, table)
         objective_samples(o, seed).save(local_folder(checkpoint_name(o)) / "samples.png")

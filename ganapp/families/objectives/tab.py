@@ -11,11 +11,13 @@ import pandas as pd
 import ganapp
 
 from ...checks import MAX_SEED, check_int
-from ...hub import beside_weights, local_folder
+from ...hub import beside_weights
+from ...messages import LANGUAGES
 from ...ui.common import quality_note, seed_control, user_errors
-from ...ui.i18n import t
+from ...ui.i18n import t, translatable
 from . import inference
 from .model import SHIPPED_OBJECTIVES, checkpoint_name
+from .table import comparison_table
 
 
 @user_errors
@@ -55,12 +57,12 @@ def _curves() -> pd.DataFrame:
                         columns=["step", "log10 FD", "objective"])
 
 
-def _table() -> str:
-    for objective in SHIPPED_OBJECTIVES:
-        path = local_folder(checkpoint_name(objective)) / "metrics.md"
-        if path.is_file():
-            return path.read_text()
-    return "_No comparison measured here yet: train and evaluate the generators (see the README)._"
+def _table():
+    """The measured comparison in the visitor's language, rebuilt from the stored figures (metrics.json)."""
+    stored = stored_comparison()
+    if not stored["objectives"]:
+        return t("objectives.not_measured")
+    return translatable("objectives.measured", {lang: comparison_table(stored, lang) for lang in LANGUAGES})
 
 
 def build_comparison(demo: gr.Blocks) -> None:

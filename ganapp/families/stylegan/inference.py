@@ -70,7 +70,7 @@ def mixing_grid(seed_a, seed_b, level, psi, columns: int = 5, rows: int = 3) -> 
     (seed_b, ...), and in each cell A's image with B's styles at `level`. The corner stays blank."""
     seed_a, seed_b, level, psi = check_mix(seed_a, seed_b, level, psi, MAX_PSI)
     if seed_a + columns - 1 > MAX_SEED or seed_b + rows - 1 > MAX_SEED:
-        raise InvalidInput(f"seeds must leave room for {columns} sources: at most {MAX_SEED - columns + 1}")
+        raise InvalidInput("stylegan.seed_room", columns=columns, most=MAX_SEED - columns + 1)
     seeds_a, seeds_b = list(range(seed_a, seed_a + columns)), list(range(seed_b, seed_b + rows))
     tops = mixed_images(seeds_a, seeds_a, level, psi)                                 # A's own samples
     lefts = mixed_images(seeds_b, seeds_b, level, psi)

@@ -9,6 +9,7 @@ from PIL import Image
 from ... import generation_config, load
 from ...checks import MAX_SEED, InvalidInput, check_int, check_text
 from ...images import grid
+from ...messages import Text, say
 from ...sampling import DIGIT_SCALE, device_of, seeded_noise
 from .captions import MAX_TOKENS, Parsed, parse, tokens
 
@@ -37,22 +38,21 @@ def read_text(text, name: str = "text") -> Parsed:
     parsed = parse(check_text(name, text, MAX_TEXT), load("text2digit").config.vocab)
     words = len(tokens(text))
     if words > MAX_TOKENS:  # the model reads the first MAX_TOKENS only: say so rather than drop the digit
-        raise InvalidInput(f"{name} has {words} words; at most {MAX_TOKENS}, please")
+        raise InvalidInput("text2digit.too_many_words", name=name, words=words, most=MAX_TOKENS)
     if not parsed.digits:
-        raise InvalidInput(f"{name} names no digit: say which one, e.g. 'a thick 7' or '一个细的三'")
+        raise InvalidInput("text2digit.no_digit", name=name)
     return parsed
 
 
-def reading(text) -> str:
+def reading(text) -> Text | str:
     """What the model makes of a text, for the tab: the words it ignores, or why the text cannot be drawn."""
     try:
         parsed = read_text(text)
     except InvalidInput as e:
-        return f"⚠️ {e}"
+        return say("text2digit.cannot_draw", reason=e.text)
     if len(set(parsed.digits)) > 1:
-        return (f"⚠️ several digits named ({', '.join(map(str, dict.fromkeys(parsed.digits)))}): the model was "
-                "trained on one per text, and will blend them")
-    return "ignored: " + ", ".join(f"'{w}'" for w in parsed.ignored) if parsed.ignored else ""
+        return say("text2digit.several_digits", digits=", ".join(map(str, dict.fromkeys(parsed.digits))))
+    return say("text2digit.ignored", words=", ".join(f"'{w}'" for w in parsed.ignored)) if parsed.ignored else ""
 
 
 @torch.inference_mode()

@@ -9,6 +9,7 @@ from ...ui.common import (
     LinkParam,
     availability_note,
     how_it_works,
+    in_visitor_language,
     int_param,
     quality_note,
     seed_control,
@@ -18,6 +19,8 @@ from ...ui.common import (
 from ...ui.i18n import t
 from . import inference
 from .inference import EXAMPLES, MAX_TEXT
+
+MORPH_EXAMPLES = ("a thin 7 leaning left", "一个向右倾斜的粗体7")  # one English, one Chinese: both are read
 
 
 class DescriptionBox(gr.Textbox):
@@ -43,7 +46,8 @@ def interpolate(text_a, text_b, seed):
     return inference.text_interpolate(text_a, text_b, seed)
 
 
-def reading(text) -> str:
+@in_visitor_language
+def reading(text):
     try:
         return inference.reading(text)
     except WeightsUnavailable:  # the tab's availability note already says so
@@ -73,8 +77,8 @@ def build(demo: gr.Blocks) -> dict:
           api_visibility="private", show_progress="hidden")
     with gr.Accordion(t("text2digit.between"), open=True):
         with gr.Row():
-            text_a = gr.Textbox(value="a thin 7 leaning left", label=t("text2digit.from"), max_length=MAX_TEXT)
-            text_b = gr.Textbox(value="一个向右倾斜的粗体7", label=t("text2digit.to"), max_length=MAX_TEXT)
+            text_a = gr.Textbox(value=MORPH_EXAMPLES[0], label=t("text2digit.from"), max_length=MAX_TEXT)
+            text_b = gr.Textbox(value=MORPH_EXAMPLES[1], label=t("text2digit.to"), max_length=MAX_TEXT)
         morph = gr.Button(t("text2digit.morph"))
         strip = gr.Image(show_label=False, type="pil", format="png", interactive=False, elem_classes="pixelated")
     gr.on([demo.load, text_a.submit, text_b.submit, morph.click, seed.change], interpolate, inputs=[text_a, text_b, seed],

@@ -10,13 +10,14 @@ import ganapp
 from ...checks import MAX_SEED, check_float, check_int
 from ...hub import beside_weights, resolve
 from ...images import grid, to_pil
+from ...messages import Text, say
 from ...sampling import DIGIT_SCALE
-from ...ui import i18n
 from ...ui.common import (
     DrawingEditor,
     availability_note,
     choice_param,
     how_it_works,
+    in_visitor_language,
     int_param,
     quality_note,
     seed_control,
@@ -24,6 +25,7 @@ from ...ui.common import (
     user_errors,
 )
 from ...ui.exports import png_file, save_gif
+from ...ui.i18n import t
 from . import inference
 
 MAP_TILES, MAP_SCALE = 16, 2  # each map: 16x16 tiles over the model's square, each 28 px x 2
@@ -81,26 +83,27 @@ def latent_map(model):
     return inference.latent_map(model, MAP_TILES)
 
 
-def _map_panel(demo: gr.Blocks, name: str, title: str) -> None:
+def _map_panel(demo: gr.Blocks, name: str) -> None:
     """One model's map (click to decode), its scatter of test encodings and its measured figures."""
     def draw():
         return latent_map(name)
 
+    @in_visitor_language
     def on_click(evt: gr.SelectData):
         size = MAP_TILES * 28 * inference.MAP_SCALE
         u, v = (evt.index[0] + 0.5) / size, 1 - (evt.index[1] + 0.5) / size
         marked = _marked(inference.latent_map(name, MAP_TILES), evt.index)
-        return latent_decode(name, u, v), f"(u, v) = ({u:.2f}, {v:.2f}) of the square", str(png_file(marked))
+        return latent_decode(name, u, v), say("vae.clicked", u=u, v=v), str(png_file(marked))
 
     with gr.Column():
-        gr.Markdown(f"**{title}**" + _map_figures(name))
+        gr.Markdown(t("vae.map_heading", title=say(f"vae.title.{name}"), figures=_map_figures(name)))
         with gr.Row():
-            map_image = gr.Image(label="Decoder over the square (click a point)", type="pil", format="png",
+            map_image = gr.Image(label=t("vae.map"), type="pil", format="png",
                                  interactive=False, height=360, elem_classes="pixelated", elem_id=f"{name}-map")
-            gr.Image(value=_scatter_path(name), label="Test digits encoded, coloured by label", type="filepath",
+            gr.Image(value=_scatter_path(name), label=t("vae.scatter"), type="filepath",
                      interactive=False, height=360)
         with gr.Row():
-            clicked = gr.Image(label="Decoded at the clicked point", type="pil", format="png", height=180,
+            clicked = gr.Image(label=t("vae.decoded_click"), type="pil", format="png", height=180,
                                interactive=False, elem_classes="pixelated")
             where = gr.Markdown()
     demo.load(draw, outputs=map_image, api_visibility="private", show_progress="hidden")
@@ -115,16 +118,15 @@ def _marked(image, xy, radius: int = 7):
     return image
 
 
-def _map_figures(name: str) -> str:
+def _map_figures(name: str) -> Text:
     """The figures that say "holes" or "no holes", from the model's metrics (written by the evaluation)."""
     try:
         m = beside_weights(name, "metrics.json")
     except ganapp.WeightsUnavailable:
-        return " — not available"
+        return say("vae.map_unavailable")
     if "confident_share" not in m:
-        return " — not measured yet"
-    return (f" — {100 * m['confident_share']:.0f}% of a {m['grid']}×{m['grid']} grid over its square decodes to a "
-            f"confident digit; {100 * m['reach_share']:.0f}% of it lies within reach of real codes.")
+        return say("vae.map_unmeasured")
+    return say("vae.map_figures", confident=100 * m["confident_share"], grid=m["grid"], reach=100 * m["reach_share"])
 
 
 def _scatter_path(name: str) -> str | None:
@@ -135,8 +137,8 @@ def _scatter_path(name: str) -> str | None:
     return str(path) if path.is_file() else None
 
 
-def _editor(label: str) -> DrawingEditor:
-    return DrawingEditor(label=f"{label} (used when it has ink)", type="pil", sources=["upload", "clipboard"],
+def _editor(label) -> DrawingEditor:
+    return DrawingEditor(label=label, type="pil", sources=["upload", "clipboard"],
                          image_mode="RGBA", brush=gr.Brush(colors=["#000000"], default_size=18),
                          canvas_size=(280, 280), height=300, layers=False, transforms=())
 
@@ -145,31 +147,30 @@ def build(demo: gr.Blocks) -> dict:
     availability_note("vae", "vae2d", "ae2d")
     quality_note("vae")
     with gr.Row():
-        start_digit = gr.Radio(list(range(10)), value=3, label="Start: a real test digit")
-        end_digit = gr.Radio(list(range(10)), value=8, label="End: a real test digit")
+        start_digit = gr.Radio(list(range(10)), value=3, label=t("vae.start"))
+        end_digit = gr.Radio(list(range(10)), value=8, label=t("vae.end"))
     with gr.Row():
-        steps = gr.Slider(2, 32, value=10, step=1, label=i18n.t("vae.steps"))
-        method = gr.Radio(list(inference.METHODS), value="lerp", label="Interpolation",
-                          info="lerp: straight line; slerp: along a great circle (keeps the norm)")
+        steps = gr.Slider(2, 32, value=10, step=1, label=t("vae.steps"))
+        method = gr.Radio(list(inference.METHODS), value="lerp", label=t("vae.method"), info=t("vae.method_info"))
     seed = seed_control("vae")
-    with gr.Accordion(i18n.t("vae.draw"), open=False):
+    with gr.Accordion(t("vae.draw"), open=False):
         with gr.Row():
-            start_editor, end_editor = _editor("Start"), _editor("End")
+            start_editor, end_editor = _editor(t("vae.start_drawing")), _editor(t("vae.end_drawing"))
     with gr.Row(equal_height=True):
-        start_used = gr.Image(label="Start used", type="pil", format="png", interactive=False, height=140,
+        start_used = gr.Image(label=t("vae.start_used"), type="pil", format="png", interactive=False, height=140,
                               min_width=120, scale=0, elem_classes="pixelated")
-        strip = gr.Image(label=i18n.t("vae.strip"), type="pil", format="png", interactive=False, elem_id="vae-strip",
+        strip = gr.Image(label=t("vae.strip"), type="pil", format="png", interactive=False, elem_id="vae-strip",
                          elem_classes="pixelated", scale=4)
-        end_used = gr.Image(label="End used", type="pil", format="png", interactive=False, height=140,
+        end_used = gr.Image(label=t("vae.end_used"), type="pil", format="png", interactive=False, height=140,
                             min_width=120, scale=0, elem_classes="pixelated")
     with gr.Row():
-        t = gr.Slider(0, 1, value=0.5, step=0.01, label="t (0 = start, 1 = end)")
-        at_t = gr.Image(label="Decoded at t", type="pil", format="png", height=240, interactive=False,
+        position = gr.Slider(0, 1, value=0.5, step=0.01, label=t("vae.t"))
+        at_t = gr.Image(label=t("vae.at_t"), type="pil", format="png", height=240, interactive=False,
                         elem_classes="pixelated")
-        animation = gr.Image(label="The morph, animated (forth and back)", type="filepath", interactive=False,
+        animation = gr.Image(label=t("vae.animated"), type="filepath", interactive=False,
                              height=240, elem_id="vae-gif", elem_classes="pixelated")
-    gif = gr.File(label="Download the GIF", interactive=False)
-    ui_inputs = [start_digit, end_digit, start_editor, end_editor, seed, steps, method, t]
+    gif = gr.File(label=t("common.download_gif"), interactive=False)
+    ui_inputs = [start_digit, end_digit, start_editor, end_editor, seed, steps, method, position]
     ui_outputs = [strip, at_t, animation, start_used, end_used]
     # The public endpoint: example digits only, exactly the documented inputs. The UI then
     # redoes the strip with any drawing, and adds the real digits used, the frame at t and the GIF.
@@ -183,19 +184,19 @@ def build(demo: gr.Blocks) -> dict:
         event.success(interpolate_ui, inputs=ui_inputs, outputs=ui_outputs, api_visibility="private",
                       show_progress="hidden").success(lambda path: path, inputs=animation, outputs=gif,
                                                       api_visibility="private", show_progress="hidden")
-    t.change(frame_at, inputs=[start_digit, end_digit, start_editor, end_editor, seed, method, t], outputs=at_t,
+    position.change(frame_at, inputs=[start_digit, end_digit, start_editor, end_editor, seed, method, position], outputs=at_t,
              api_name="vae_frame_at", api_visibility="private", trigger_mode="always_last", show_progress="hidden")
 
-    gr.Markdown(i18n.t("vae.maps"))
+    gr.Markdown(t("vae.maps"))
     with gr.Row():
-        _map_panel(demo, "vae2d", "VAE (with the KL term)")
-        _map_panel(demo, "ae2d", "Plain autoencoder (no KL term)")
+        _map_panel(demo, "vae2d")
+        _map_panel(demo, "ae2d")
     # The public endpoint: the digit a model decodes at a point of its map square.
     model = gr.Radio(list(inference.MAP_MODELS), value="vae2d", visible=False, label="model")
     u, v = gr.Slider(0, 1, value=0.5, visible=False, label="u"), gr.Slider(0, 1, value=0.5, visible=False, label="v")
     decoded = gr.Image(visible=False, type="pil", format="png")
     model.change(latent_decode, inputs=[model, u, v], outputs=decoded, api_name="latent_decode")
-    how_it_works(i18n.t("vae.explanation"))
+    how_it_works(t("vae.explanation"))
     return share_link("vae", {"start": int_param(start_digit, 0, 9, "start"), "end": int_param(end_digit, 0, 9, "end"),
                               "steps": int_param(steps, 2, 32, "steps"),
                               "method": choice_param(method, inference.METHODS, "method"),
