@@ -14,7 +14,7 @@ from ganapp.checks import InvalidInput
 from ganapp.device import set_cpu_threads
 from ganapp.messages import render
 from ganapp.registry import FAMILIES
-from ganapp.ui.common import LinkParam
+from ganapp.ui.common import PAGE_CSS, PAGE_JS, LinkParam
 from ganapp.ui.i18n import I18N, ForceLanguage, language, t, t_or
 
 MAX_FILE_SIZE = "10mb"    # uploads above this are refused with HTTP 413 before reaching a handler
@@ -115,8 +115,8 @@ def apply_link(links: dict, targets: list, request: gr.Request):
 
 # How the app is served, here and in the tests: uploads bounded, no share links, and errors
 # shown to users only as the short messages our handlers raise (no tracebacks, no paths).
-LAUNCH_OPTIONS = dict(max_file_size=MAX_FILE_SIZE, share=False, show_error=False, css=CSS, i18n=I18N,
-                      app_kwargs={"middleware": [Middleware(ForceLanguage)]})
+LAUNCH_OPTIONS = dict(max_file_size=MAX_FILE_SIZE, share=False, show_error=False, css=CSS + PAGE_CSS, js=PAGE_JS,
+                      i18n=I18N, app_kwargs={"middleware": [Middleware(ForceLanguage)]})
 
 set_cpu_threads(max(1, CORES // MODEL_WORKERS))
 demo = build_demo()

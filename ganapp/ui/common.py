@@ -260,6 +260,35 @@ class UploadImage(gr.Image):
             return payload.path
 
 
+# The drawing editor decodes a dropped or chosen file in the browser: a file that is not a picture fails there,
+# before anything reaches the server, as an uncaught error and nothing on screen. The page (app.py passes this
+# as launch's `js`) turns that failure into the editor's note (`drawing_note`), shown for a few seconds.
+PAGE_JS = """() => {
+    const decodeFailed = (reason) => /could not be decoded|decode|Failed to load image|EncodingError/i
+        .test(String(reason && (reason.message || reason.name) || reason));
+    const show = (event, reason) => {
+        if (!decodeFailed(reason)) return;
+        event.preventDefault();   // handled: no uncaught error in the console
+        document.querySelectorAll(".drawing-note").forEach((note) => {
+            note.classList.add("shown");
+            clearTimeout(note.hideTimer);
+            note.hideTimer = setTimeout(() => note.classList.remove("shown"), 10000);
+        });
+    };
+    window.addEventListener("unhandledrejection", (e) => show(e, e.reason));
+    window.addEventListener("error", (e) => show(e, e.error || e.message));
+}"""
+PAGE_CSS = """
+.drawing-note { display: none; }
+.drawing-note.shown { display: block; }
+"""
+
+
+def drawing_note() -> None:
+    """Under drawing editors: "not a picture", hidden until the page's script shows it (see PAGE_JS)."""
+    gr.Markdown(t("common.not_a_picture"), elem_classes="drawing-note")
+
+
 class DrawingEditor(gr.ImageEditor):
     """gr.ImageEditor whose uploaded background and layers are bounded before Gradio decodes them. When one
     is unusable, the handler gets {"composite": <that file's path>} and its bounded open refuses it, in the

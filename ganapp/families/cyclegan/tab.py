@@ -27,12 +27,17 @@ def translate(image, direction):
     return inference.cyclegan_translate(image, direction, MAX_SIDE)
 
 
-@user_errors(gpu_seconds=30)
-def translate_back(translated, direction, show_cycle):
-    if not show_cycle or translated is None:
-        return None
+@user_errors(gpu_seconds=60)
+def translate_shown(image, direction, show_cycle):
+    """The tab's pair: the translation and, when the cycle is asked for, the translation back; nothing (and no
+    error) without an image, as when the picture is cleared or an example is still loading."""
+    if image is None:
+        return None, None
+    translated = inference.cyclegan_translate(image, direction, MAX_SIDE)
+    if not show_cycle:
+        return translated, None
     back = "monet2photo" if direction == "photo2monet" else "photo2monet"
-    return inference.cyclegan_translate(translated, back, MAX_SIDE)
+    return translated, inference.cyclegan_translate(translated, back, MAX_SIDE)
 
 
 def build(demo: gr.Blocks) -> dict:
@@ -50,25 +55,18 @@ def build(demo: gr.Blocks) -> dict:
         cycled = gr.Image(label=t("cyclegan.back"), type="pil", format="png", height=400, interactive=False,
                           elem_id="cyclegan-cycled")
     examples = sorted(inference.EXAMPLES.glob("*.jpg")) + sorted(inference.EXAMPLES.glob("*.png"))
-    example_table = gr.Examples([[str(p), "monet2photo" if p.name.startswith("monet") else "photo2monet"]
-                                 for p in examples], inputs=[image, direction], examples_per_page=6,
-                                label=t("cyclegan.examples"))
+    gr.Examples([[str(p), "monet2photo" if p.name.startswith("monet") else "photo2monet"] for p in examples],
+                inputs=[image, direction], examples_per_page=6, label=t("cyclegan.examples"))
 
-    def then_translate_back(translation):
-        """After a translation: the cycle on success; on failure, no stale result beside the message."""
-        translation.success(translate_back, inputs=[translated, direction, show_cycle], outputs=cycled,
-                            api_visibility="private")
-        translation.failure(lambda: (None, None), outputs=[translated, cycled], api_visibility="private",
-                            show_progress="hidden")
-
-    # Live, like every tab: a new picture (uploaded, pasted or taken) or direction translates at once,
-    # and so does clicking an example (loading one does not fire the image's change event).
-    then_translate_back(gr.on([image.change, direction.change], translate, inputs=[image, direction],
-                              outputs=translated, api_name="cyclegan_translate"))
-    then_translate_back(example_table.load_input_event.then(translate, inputs=[image, direction], outputs=translated,
-                                                            api_visibility="private"))
-    show_cycle.change(translate_back, inputs=[translated, direction, show_cycle], outputs=cycled,
-                      api_visibility="private")
+    # Live, like every tab: a new picture (uploaded, pasted, taken, or an example clicked), direction or cycle
+    # choice translates at once. One event draws both pictures, so no stale "back" image can outlive a failure.
+    shown = gr.on([image.change, direction.change, show_cycle.change], translate_shown,
+                  inputs=[image, direction, show_cycle], outputs=[translated, cycled], trigger_mode="always_last",
+                  api_visibility="private")
+    shown.failure(lambda: (None, None), outputs=[translated, cycled], api_visibility="private", show_progress="hidden")
+    # The public endpoint /cyclegan_translate(image, direction), on a trigger visitors never fire.
+    api_trigger, api_result = gr.Number(visible=False), gr.Image(visible=False, type="pil", format="png")
+    api_trigger.change(translate, inputs=[image, direction], outputs=api_result, api_name="cyclegan_translate")
     how_it_works(t("cyclegan.explanation"))
     gallery = {p.stem: str(p) for p in examples}
     return share_link("cyclegan", {

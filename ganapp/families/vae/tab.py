@@ -16,6 +16,7 @@ from ...ui.common import (
     DrawingEditor,
     availability_note,
     choice_param,
+    drawing_note,
     how_it_works,
     in_visitor_language,
     int_param,
@@ -156,6 +157,7 @@ def build(demo: gr.Blocks) -> dict:
     with gr.Accordion(t("vae.draw"), open=False):
         with gr.Row():
             start_editor, end_editor = _editor(t("vae.start_drawing")), _editor(t("vae.end_drawing"))
+        drawing_note()
     with gr.Row(equal_height=True):
         start_used = gr.Image(label=t("vae.start_used"), type="pil", format="png", interactive=False, height=140,
                               min_width=120, scale=0, elem_classes="pixelated")
