@@ -16,7 +16,7 @@ import json
 from pathlib import Path
 
 from .hub import QUALITY_FILE, local_folder
-from .messages import markdown_table  # noqa: F401  (the evaluations build their tables with it)
+from .messages import Text, markdown_table  # noqa: F401  (the evaluations build their tables with markdown_table)
 from .registry import FAMILIES, MODELS
 from .training.loop import read_log
 
@@ -73,10 +73,11 @@ def judgements(name: str) -> dict | None:
     main = local_folder(family.models[0].name) / "metrics.json"
     if name != family.models[0].name and (not main.is_file() or json.loads(main.read_text()) != metrics):
         return None  # the judges read the family's main figures (vae2d has others)
-    below = getattr(module, "below_target", lambda m: [])(metrics)
-    judged = {"line": module.quality_line(metrics), "below_target": below}
+    below = getattr(module, "below_target", lambda m: [])(metrics)  # messages.Text (or plain English strings)
+    judged = {"line": module.quality_line(metrics), "below_target": [str(b) for b in below]}
     if hasattr(module, "quality_line_zh"):  # the tab shows it to Chinese browsers
         judged["line_zh"] = module.quality_line_zh(metrics)
+        judged["below_target_zh"] = [b.render("zh-CN") if isinstance(b, Text) else str(b) for b in below]
     return judged
 
 

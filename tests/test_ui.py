@@ -43,7 +43,8 @@ def test_a_tab_states_its_measured_quality_and_says_when_below_target(tiny_check
     from ganapp.ui.i18n import I18N
 
     (tmp_path / "ck" / "cgan" / "quality.json").write_text(json.dumps(
-        {"line": "reads 97.0% right", "line_zh": "读对 97.0%", "below_target": ["label accuracy 97.0% (target ≥ 99%)"]}))
+        {"line": "reads 97.0% right", "line_zh": "读对 97.0%", "below_target": ["label accuracy 97.0% (target ≥ 99%)"],
+         "below_target_zh": ["标签准确率 97.0%（目标 ≥ 99%）"]}))
     with gr.Blocks() as demo:
         quality_note("cgan")
         quality_note("vae")  # nothing measured: no note
@@ -51,7 +52,36 @@ def test_a_tab_states_its_measured_quality_and_says_when_below_target(tiny_check
     assert len(notes) == 1 and "quality.cgan" in str(notes[0].value)  # a gr.I18n key, translated in the browser
     en, zh = I18N.translations["en"]["quality.cgan"], I18N.translations["zh-CN"]["quality.cgan"]
     assert "reads 97.0% right" in en and "Below target" in en
-    assert "读对 97.0%" in zh and "未达目标" in zh and "label accuracy 97.0%" in zh  # shortfalls: in English
+    assert "读对 97.0%" in zh and "未达目标" in zh and "标签准确率 97.0%" in zh and "label accuracy" not in zh
+
+
+def test_every_shortfall_reads_in_both_languages():
+    """Each family's below_target gives texts in both languages, from the figures: tried on figures below every bar."""
+    import importlib
+
+    from ganapp.messages import Text
+    from ganapp.registry import FAMILIES
+
+    low = {"cgan": {"label_accuracy": 0.5, "variety_ratio_per_digit": [0.1] * 10},
+           "vae": {"test_negative_elbo": 120.0, "reconstruction_accuracy": 0.5, "interpolation_end_accuracy": 0.5},
+           "stylegan": {"confidence": 0.5, "rarest_share": 0.01, "fine_mix_keeps_a": 0.1, "coarse_mix_takes_b": 0.1},
+           "domain": {"accuracy_photo": 0.5, "accuracy_monet": 0.5, "filtered_monet_called_photo": 0.9,
+                      "filtered_photo_called_monet": 0.9},
+           "infogan": {"picked_accuracy": 0.5, "picked_accuracy_per_digit": [0.5] * 10, "continuous_names": ["slant", "width"],
+                       "spearman_slant": [0.1, 0.0], "spearman_width": [0.0, 0.1]},
+           "objectives": {"objectives": {"wgan": {"confidence": 0.5, "rarest_share": 0.01, "frechet": 900.0}},
+                          "best": "wgan", "frechet_real_train_vs_test": 2.0},
+           "cyclegan": {"CycleGAN (ours)": {"photo2monet_called_monet": 0.1, "monet2photo_called_photo": 0.1,
+                                            "ssim_photo2monet": 0.1, "ssim_monet2photo": 0.1,
+                                            "speckle_ratio_photo2monet": 9.0, "speckle_ratio_monet2photo": 0.01}},
+           "text2digit": {"accuracy_en_held_out_templates": 0.5, "accuracy_zh_held_out_templates": 0.5,
+                          "pairs_en": {"thick vs thin": 0.5}, "pairs_zh": {"粗 vs 细": 0.5}}}
+    for name, metrics in low.items():
+        below = importlib.import_module(f"{FAMILIES[name].package}.evaluate").below_target(metrics)
+        assert len(below) >= 2 and all(isinstance(b, Text) for b in below), name
+        for b in below:
+            en, zh = b.render("en"), b.render("zh-CN")
+            assert any("\u4e00" <= c <= "\u9fff" for c in zh) and zh != en, (name, en, zh)  # Chinese words in it
 
 
 def test_every_text_exists_in_english_and_chinese():

@@ -210,7 +210,7 @@ def availability_note(*names: str) -> None:
 def quality_note(name: str) -> None:
     """The model's measured quality in one line (from quality.json, written by `python -m ganapp.reports`
     from the evaluation's metrics), plainly marked when below target, with a link to its card. In Chinese
-    for Chinese browsers where the family writes a Chinese line (the shortfalls stay in English)."""
+    for Chinese browsers where the family writes a Chinese line."""
     try:
         judged = hub.quality(name)
     except ganapp.WeightsUnavailable:
@@ -222,8 +222,9 @@ def quality_note(name: str) -> None:
     text = {"en": f"📏 **Measured:** {judged['line']} ([model card]({card}))"
                   + (f"  \n⚠️ **Below target:** {below}." if below else "")}
     if "line_zh" in judged:
+        below_zh = "；".join(judged.get("below_target_zh", judged["below_target"]))
         text["zh-CN"] = (f"📏 **实测**：{judged['line_zh']}（[模型卡]({card})）"
-                         + (f"  \n⚠️ **未达目标**：{below}。" if below else ""))
+                         + (f"  \n⚠️ **未达目标**：{below_zh}。" if below_zh else ""))
     gr.Markdown(translatable(f"quality.{name}", text), elem_classes="quality-note")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import torch
 
 from ...hub import local_folder, write_generation_config
+from ...messages import Text, say
 from ...metrics import evaluator_outputs, frechet_distance, mean_pairwise_distance
 from ...reports import markdown_table, write_metrics
 from ...training.data import MNISTSampler
@@ -70,13 +71,13 @@ def evaluate_cgan(data_root=None, per_class: int = 1000, seed: int = 0, noise_sc
     return metrics
 
 
-def below_target(metrics: dict) -> list[str]:
+def below_target(metrics: dict) -> list[Text]:
     """What the stored figures say misses its bar, in words (for the README and the tab)."""
     out = []
     if metrics["label_accuracy"] < 0.99:
-        out.append(f"conditional GAN label accuracy {100 * metrics['label_accuracy']:.2f}% (target ≥ 99%)")
+        out.append(say("below.cgan_accuracy", percent=100 * metrics["label_accuracy"]))
     if min(metrics["variety_ratio_per_digit"]) < 0.8:
-        out.append(f"conditional GAN variety ratio {min(metrics['variety_ratio_per_digit']):.3f} (target ≥ 0.8)")
+        out.append(say("below.cgan_variety", ratio=min(metrics["variety_ratio_per_digit"])))
     return out
 
 

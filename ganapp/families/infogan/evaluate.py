@@ -11,6 +11,7 @@ import torch
 
 from ... import load
 from ...hub import local_folder, write_generation_config
+from ...messages import Text, say
 from ...metrics import (
     category_digit_counts,
     evaluator_outputs,
@@ -148,20 +149,19 @@ def evaluate_infogan(data_root=None, per_digit: int = 1000, seed: int = 0, sweep
     return metrics
 
 
-def below_target(metrics: dict) -> list[str]:
-    """What the stored figures say misses its bar, in words (for the README)."""
+def below_target(metrics: dict) -> list[Text]:
+    """What the stored figures say misses its bar, in words (for the README and the tab)."""
     if "picked_accuracy" not in metrics:  # measured before the per-digit bar existed
-        return [f"InfoGAN categories: {100 * metrics['category_purity']:.0f}% purity (target: the picked digit ≥ 95%)"]
+        return [say("below.infogan_purity", percent=100 * metrics["category_purity"])]
     out = []
     worst = min(metrics["picked_accuracy_per_digit"])
     if metrics["picked_accuracy"] < 0.95 or worst < 0.9:
-        out.append(f"InfoGAN: the picked digit is drawn {100 * metrics['picked_accuracy']:.1f}% of the time, worst digit "
-                   f"{100 * worst:.0f}% (targets ≥ 95%, ≥ 90% each)")
+        out.append(say("below.infogan_picked", percent=100 * metrics["picked_accuracy"], worst=100 * worst))
     names = metrics.get("continuous_names", [])
     for name in ("slant", "width"):  # the code named after a factor, against that factor's measure
         rho = abs(metrics[f"spearman_{name}"][names.index(name)]) if name in names else 0.0
         if rho < 0.9:
-            out.append(f"InfoGAN '{name}' code: |Spearman ρ| with the {name} measure {rho:.2f} (target ≥ 0.9)")
+            out.append(say("below.infogan_code", name=say(f"infogan.code.{name}"), rho=rho))
     return out
 
 

@@ -5,6 +5,7 @@ import numpy as np
 import torch
 
 from ...hub import local_folder
+from ...messages import Text, say
 from ...metrics import RealReference, evaluator_outputs, ink, spearman
 from ...reports import markdown_table, write_metrics
 from ...training.data import MNISTSampler
@@ -79,16 +80,16 @@ def evaluate_stylegan(data_root=None, n: int = 10000, pairs: int = 1000, seed: i
     return metrics
 
 
-def below_target(metrics: dict) -> list[str]:
+def below_target(metrics: dict) -> list[Text]:
+    """What the stored figures say misses its bar, in words (for the README and the tab)."""
     out = []
     if metrics["confidence"] < CONFIDENCE_BAR or metrics["rarest_share"] < RAREST_BAR:
-        out.append(f"StyleGAN samples: mean confidence {metrics['confidence']:.2f}, rarest digit "
-                   f"{100 * metrics['rarest_share']:.1f}% (targets ≥ {CONFIDENCE_BAR}, ≥ {100 * RAREST_BAR:.0f}%)")
+        out.append(say("below.stylegan_samples", confidence=metrics["confidence"], rarest=100 * metrics["rarest_share"],
+                       confidence_bar=CONFIDENCE_BAR, rarest_bar=100 * RAREST_BAR))
     if metrics["fine_mix_keeps_a"] < FINE_BAR:
-        out.append(f"StyleGAN fine mixing keeps A's digit {100 * metrics['fine_mix_keeps_a']:.1f}% (target ≥ {100 * FINE_BAR:.0f}%)")
+        out.append(say("below.stylegan_fine", percent=100 * metrics["fine_mix_keeps_a"], target=100 * FINE_BAR))
     if metrics["coarse_mix_takes_b"] < COARSE_BAR:
-        out.append(f"StyleGAN coarse mixing takes B's digit {100 * metrics['coarse_mix_takes_b']:.1f}% "
-                   f"(target ≥ {100 * COARSE_BAR:.0f}%)")
+        out.append(say("below.stylegan_coarse", percent=100 * metrics["coarse_mix_takes_b"], target=100 * COARSE_BAR))
     return out
 
 

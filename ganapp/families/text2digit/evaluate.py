@@ -12,6 +12,7 @@ import torch
 
 from ...hub import local_folder, write_generation_config
 from ...images import grid
+from ...messages import Text, say
 from ...metrics import (
     evaluator_outputs,
     frechet_distance,
@@ -208,11 +209,11 @@ def _share_range(metrics: dict) -> str:
     return f"{lo}%" if lo == hi else f"{lo}–{hi}%"
 
 
-def below_target(metrics: dict) -> list[str]:
+def below_target(metrics: dict) -> list[Text]:
     """What the stored figures say misses its bar, in words (for the README and the tab)."""
-    out = [f"text-to-digit accuracy ({language}, held-out templates) {100 * metrics[f'accuracy_{language}_held_out_templates']:.1f}% (target ≥ 97%)"
+    out = [say("below.text2digit_accuracy", language=language, percent=100 * metrics[f"accuracy_{language}_held_out_templates"])
            for language in LANGUAGES if metrics[f"accuracy_{language}_held_out_templates"] < 0.97]
-    out += [f"text-to-digit attribute pairs ({k}) {100 * v:.0f}% (target ≥ 90%)" for k, v in _pair_shares(metrics).items() if v < 0.9]
+    out += [say("below.text2digit_pairs", pairs=k, percent=100 * v) for k, v in _pair_shares(metrics).items() if v < 0.9]
     return out
 
 
