@@ -135,8 +135,8 @@ def test_a_tab_without_weights_says_so_and_the_others_work(tiny_checkpoints, tmp
         from ganapp.ui.i18n import I18N
 
         notes = [k for k, text in I18N.translations["en"].items()
-                 if k.startswith("common.unavailable:") and "This tab's model is not available" in text and "'cgan'" in text]
-        assert len(notes) == 1 and "common.unavailable:" in str(demo.config)
+                 if k.startswith("common.unavailable_") and "This tab's model is not available" in text and "'cgan'" in text]
+        assert len(notes) == 1 and "common.unavailable_" in str(demo.config)
         assert all("这个标签页的模型不可用" in I18N.translations["zh-CN"][k] for k in notes)
         c = Client(url, verbose=False)
         with pytest.raises(Exception, match="not available"):

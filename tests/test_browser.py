@@ -27,7 +27,7 @@ def page(tiny_checkpoints):
     errors: list[str] = []
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        pg = browser.new_page(viewport={"width": 1400, "height": 1000})
+        pg = browser.new_page(viewport={"width": 1280, "height": 1000})
         pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         pg.on("pageerror", lambda e: errors.append(str(e)))
         pg.goto(url)
@@ -133,6 +133,8 @@ def test_train_a_gan_tab_trains_live_then_pauses(page):
     page.wait_for_timeout(2500)
     status = page.locator("#gantrain-status").inner_text()
     assert "evaluator: mean confidence" in status and "Step 0 " not in status
+    lines = page.locator("#gantrain-losses svg .mark-line path")  # the loss curves are drawn, in colour
+    assert lines.count() == 2 and all(p.evaluate("e => getComputedStyle(e).stroke") != "none" for p in lines.all())
     panel.get_by_role("button", name="⏸ Pause").click()
     page.wait_for_timeout(1500)
     assert "paused" in page.locator("#gantrain-status").inner_text()
@@ -141,7 +143,8 @@ def test_train_a_gan_tab_trains_live_then_pauses(page):
 
 @pytest.mark.parametrize("tab", ["InfoGAN", "Conditional GAN", "CycleGAN", "VAE", "Text to digit", "StyleGAN", "Train a GAN"])
 def test_every_tab_fits_a_phone(page, tab):
-    open_tab(page, tab)  # at desktop width, where every tab's button shows; then a phone's width
+    panel = open_tab(page, tab)  # at desktop width, where every tab's button shows; then a phone's width
+    assert "translation_metadata" not in panel.inner_text(), f"{tab}: a key shown untranslated"
     page.set_viewport_size({"width": 400, "height": 860})
     try:
         page.wait_for_timeout(700)
@@ -150,7 +153,7 @@ def test_every_tab_fits_a_phone(page, tab):
         page.screenshot(path=str(SHOTS / f"phone-{tab.lower().replace(' ', '-')}.png"), full_page=True)
         assert overflow <= 400, f"{tab}: the page is {overflow} px wide on a 400 px screen"
     finally:
-        page.set_viewport_size({"width": 1400, "height": 1000})
+        page.set_viewport_size({"width": 1280, "height": 1000})
 
 
 @pytest.fixture(scope="module")
@@ -204,7 +207,7 @@ def test_clicking_a_cyclegan_example_translates_it(page):
     page.goto(page.url.split("?")[0])
     page.wait_for_selector("button[role=tab]")
     panel = open_tab(page, "CycleGAN")
-    cell = panel.locator("[data-testid=dataset-cell-0-0]").first  # the first example's picture
+    cell = panel.locator("button.gallery-item").first  # the first example: a Monet
     cell.wait_for(state="visible")
     page.wait_for_timeout(1000)  # let the page's load events settle before clicking
     before = image_sources(page, "cyclegan-output")
@@ -244,7 +247,7 @@ def test_clicking_a_latent_map_decodes_and_marks_the_point(page):
 
 def test_the_interface_speaks_chinese_to_a_chinese_browser(page):
     browser = page.context.browser
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1000})
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 1000})
     zh = context.new_page()
     try:
         zh.goto(page.url.split("?")[0])
@@ -252,6 +255,8 @@ def test_the_interface_speaks_chinese_to_a_chinese_browser(page):
         for tab in ("InfoGAN", "条件 GAN", "CycleGAN", "VAE", "文字生成数字", "StyleGAN", "训练一个 GAN"):
             zh.get_by_role("tab", name=tab).click()
             zh.wait_for_timeout(600)
+            shown = zh.locator(".tabitem:visible").first.inner_text()
+            assert "translation_metadata" not in shown and "i18n" not in shown, f"{tab}: a key shown untranslated"
             SHOTS.mkdir(parents=True, exist_ok=True)
             zh.screenshot(path=str(SHOTS / f"zh-{tab.replace(' ', '-')}.png"), full_page=True)
         assert "动手玩生成模型" in zh.content()
@@ -278,7 +283,7 @@ def test_lang_in_the_address_overrides_the_browser(page, lang, tabs, note):
     """?lang= wins over the browser's language, for the page's texts and for what our handlers write."""
     browser = page.context.browser
     other = "en-US" if lang == "zh-CN" else "zh-CN"  # a browser set to the other language
-    context = browser.new_context(locale=other, viewport={"width": 1400, "height": 1000})
+    context = browser.new_context(locale=other, viewport={"width": 1280, "height": 1000})
     forced = context.new_page()
     try:
         forced.goto(f"{page.url.split('?')[0]}?lang={lang}")

@@ -6,6 +6,7 @@ fixed when the app is built; handlers return `messages.say("key", n=3)`, rendere
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from urllib.parse import parse_qs
 
@@ -38,8 +39,10 @@ def t(key: str, **params):
         raise KeyError(f"no English text for {key!r} in {LOCALES / 'en.json'}")
     if not params:
         return I18N(key)
-    return translatable(f"{key}:{json.dumps(params, sort_keys=True, ensure_ascii=False, default=str)}",
-                        {lang: render(key, lang, **params) for lang in LANGUAGES})
+    texts = {lang: render(key, lang, **params) for lang in LANGUAGES}
+    # Named by a digest of its texts: the browser finds keys by plain names (no braces, quotes or spaces).
+    digest = hashlib.sha1(json.dumps(texts, sort_keys=True).encode()).hexdigest()[:12]
+    return translatable(f"{key}_{digest}", texts)
 
 
 def shown(text):

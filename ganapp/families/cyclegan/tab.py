@@ -56,7 +56,8 @@ def build(demo: gr.Blocks) -> dict:
                           elem_id="cyclegan-cycled")
     examples = sorted(inference.EXAMPLES.glob("*.jpg")) + sorted(inference.EXAMPLES.glob("*.png"))
     gr.Examples([[str(p), "monet2photo" if p.name.startswith("monet") else "photo2monet"] for p in examples],
-                inputs=[image, direction], examples_per_page=6, label=t("cyclegan.examples"))
+                inputs=[image, direction], examples_per_page=6, label=t("cyclegan.examples"),
+                visible_columns=[0])  # the pictures only: each sets its own direction (Gradio's table headers are untranslated)
 
     # Live, like every tab: a new picture (uploaded, pasted, taken, or an example clicked), direction or cycle
     # choice translates at once. One event draws both pictures, so no stale "back" image can outlive a failure.

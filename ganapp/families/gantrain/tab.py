@@ -28,8 +28,9 @@ from .objectives import OBJECTIVES
 
 def _plots(run: LiveRun | None):
     if run is None or not run.history:
-        empty = pd.DataFrame({"step": [], "value": [], "series": []})
-        return empty, empty
+        # No frame at all, not an empty one: the plot fixes its colours from the first frame it gets, and an
+        # empty frame would leave the lines uncoloured (invisible) for the whole run.
+        return None, None
     rows = run.history[-2000:]
     name = {key: render(f"gantrain.series.{key}", LANGUAGE.get()) for key in ("d", "g", "real", "fake")}  # legends
     losses = pd.DataFrame([{"step": r["step"], "value": r[k], "series": name[s]} for r in rows
@@ -175,8 +176,12 @@ def build(demo: gr.Blocks) -> dict:
                 step_button = gr.Button(t("gantrain.step"))
                 reset_button = gr.Button(t("gantrain.reset"))
     with gr.Row():
-        losses = gr.LinePlot(x="step", y="value", color="series", title=t("gantrain.losses"), height=260)
-        scores = gr.LinePlot(x="step", y="value", color="series", title=t("gantrain.scores"), height=260)
+        losses = gr.LinePlot(x="step", y="value", color="series", title=t("gantrain.losses"), height=260, elem_id="gantrain-losses",
+                             x_title=t("gantrain.axis_step"), y_title=t("gantrain.axis_loss"),
+                             color_title=t("gantrain.legend_network"))
+        scores = gr.LinePlot(x="step", y="value", color="series", title=t("gantrain.scores"), height=260,
+                             x_title=t("gantrain.axis_step"), y_title=t("gantrain.axis_score"),
+                             color_title=t("gantrain.legend_images"))
     timer = gr.Timer(1.0, active=False)
     view = [samples, losses, scores, status]
     objective.change(_defaults, inputs=objective, outputs=[lr_d, lr_g, defaults], api_visibility="private",

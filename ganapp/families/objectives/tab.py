@@ -74,7 +74,8 @@ def build_comparison(demo: gr.Blocks) -> None:
                            elem_classes="pixelated") for o in SHIPPED_OBJECTIVES]
     with gr.Accordion(t("objectives.table"), open=False):
         gr.Markdown(_table())
-        gr.LinePlot(_curves(), x="step", y="log10 FD", color="objective", title=t("objectives.curves"), height=300)
+        gr.LinePlot(_curves(), x="step", y="log10 FD", color="objective", title=t("objectives.curves"), height=300,
+                    x_title=t("gantrain.axis_step"), y_title=t("objectives.axis_fd"), color_title=t("objectives.legend"))
     gr.on([demo.load, seed.change], compare, inputs=seed, outputs=images, api_name="objectives_compare",
           api_visibility="private", show_progress="hidden")
     # The public endpoint: /objective_samples(objective, seed) -> one 8x8 grid.
