@@ -177,7 +177,7 @@ def share_link(tab: str, params: dict[str, LinkParam]) -> dict[str, LinkParam]:
     return params
 
 
-def seed_control(prefix: str, value: int = 0, label: str | None = None) -> gr.Number:
+def seed_control(prefix: str, value: int = 0, label=None, button=None) -> gr.Number:
     """A seed box and a 🎲 button that draws a new one. Returns the *committed* seed, a hidden
     number that changes only when a whole seed is entered (Enter, or leaving the box) or drawn:
     tabs use it as their seed input and its `.change` as a trigger. Typing never fires an event,
@@ -185,7 +185,7 @@ def seed_control(prefix: str, value: int = 0, label: str | None = None) -> gr.Nu
     with gr.Row(equal_height=True):
         box = gr.Number(value=value, label=label or t("common.seed"), precision=0, scale=4, elem_classes="seed-box",
                         info=t("common.seed_info"))
-        dice = gr.Button(t("common.new_samples"), scale=1, size="sm")
+        dice = gr.Button(button or t("common.new_samples"), scale=1, size="sm")
     committed = gr.Number(value=value, visible=False, precision=0)
     gr.on([box.submit, box.blur], commit_seed, inputs=[box, committed], outputs=[box, committed],
           api_name=f"{prefix}_commit_seed", api_visibility="private", show_progress="hidden")

@@ -42,7 +42,8 @@ def build(demo: gr.Blocks) -> dict:
           outputs=samples, api_name="cgan_generate", trigger_mode="always_last", show_progress="minimal")
     with gr.Accordion(t("cgan.all_digits"), open=True):
         grid_button = gr.Button(t("cgan.redraw"))
-        grid = gr.Image(label=t("cgan.grid"), type="pil", format="png", interactive=False, elem_classes="pixelated")
+        grid = gr.Image(label=t("cgan.grid"), type="pil", format="png", interactive=False, height=520,
+                        elem_classes="pixelated")
     gr.on([demo.load, grid_button.click, seed.change], all_digits, inputs=seed, outputs=grid,
           api_name="cgan_all_digits", api_visibility="private", trigger_mode="always_last")
     how_it_works(t("cgan.explanation"))

@@ -43,9 +43,11 @@ def translate_shown(image, direction, show_cycle):
 def build(demo: gr.Blocks) -> dict:
     availability_note("cyclegan_photo2monet", "cyclegan_monet2photo")
     quality_note("cyclegan_photo2monet")
+    examples = sorted(inference.EXAMPLES.glob("*.jpg")) + sorted(inference.EXAMPLES.glob("*.png"))
+    first_photo = next((str(p) for p in examples if p.name.startswith("photo")), None)  # shown translated on arrival
     with gr.Row():
         with gr.Column():
-            image = UploadImage(label=t("cyclegan.image"), type="filepath",
+            image = UploadImage(value=first_photo, label=t("cyclegan.image"), type="filepath",
                                 sources=["upload", "webcam", "clipboard"], height=400)
             direction = gr.Radio([(t("cyclegan.photo2monet"), "photo2monet"), (t("cyclegan.monet2photo"), "monet2photo")],
                                  value="photo2monet", label=t("cyclegan.direction"))
@@ -54,14 +56,13 @@ def build(demo: gr.Blocks) -> dict:
                               elem_id="cyclegan-output")
         cycled = gr.Image(label=t("cyclegan.back"), type="pil", format="png", height=400, interactive=False,
                           elem_id="cyclegan-cycled")
-    examples = sorted(inference.EXAMPLES.glob("*.jpg")) + sorted(inference.EXAMPLES.glob("*.png"))
     gr.Examples([[str(p), "monet2photo" if p.name.startswith("monet") else "photo2monet"] for p in examples],
                 inputs=[image, direction], examples_per_page=6, label=t("cyclegan.examples"),
                 visible_columns=[0])  # the pictures only: each sets its own direction (Gradio's table headers are untranslated)
 
-    # Live, like every tab: a new picture (uploaded, pasted, taken, or an example clicked), direction or cycle
-    # choice translates at once. One event draws both pictures, so no stale "back" image can outlive a failure.
-    shown = gr.on([image.change, direction.change, show_cycle.change], translate_shown,
+    # Live, like every tab: the page opens with an example translated, and a new picture (uploaded, pasted,
+    # taken, or an example clicked), direction or cycle choice translates at once. One event draws both pictures, so no stale "back" image can outlive a failure.
+    shown = gr.on([demo.load, image.change, direction.change, show_cycle.change], translate_shown,
                   inputs=[image, direction, show_cycle], outputs=[translated, cycled], trigger_mode="always_last",
                   api_visibility="private")
     shown.failure(lambda: (None, None), outputs=[translated, cycled], api_visibility="private", show_progress="hidden")

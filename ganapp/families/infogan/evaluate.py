@@ -178,7 +178,8 @@ def quality_line_zh(metrics: dict) -> str:
     if "picked_accuracy" not in metrics:
         return f"它的类别纯度只有 {100 * metrics['category_purity']:.0f}%：你选的数字常常不是画出来的那个。"
     how = metrics.get("trained_with", "")
-    disclosure = "（无标签训练）" if how.startswith("unsupervised") else (f"（训练用了：{how}）" if how else "")
+    how_zh = re.sub(r"(\d+) labels per digit", r"每个数字 \1 个标签", how).replace(" categories", " 个类别").replace(", ", "，")
+    disclosure = "（无标签训练）" if how.startswith("unsupervised") else (f"（训练用了：{how_zh}）" if how else "")
     return (f"你选的数字有 {100 * metrics['picked_accuracy']:.1f}% 的时候被画出来（评估器，每个数字 1,000 个样本；"
             f"最差的数字 {100 * min(metrics['picked_accuracy_per_digit']):.0f}%）{disclosure}。")
 

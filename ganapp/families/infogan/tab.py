@@ -6,6 +6,7 @@ import gradio as gr
 import ganapp
 
 from ...checks import MAX_SEED, InvalidInput
+from ...hub import beside_weights
 from ...messages import Text, say, strings
 from ...ui.common import (
     availability_note,
@@ -30,8 +31,8 @@ def _measured() -> dict:
 
 
 def _digit_choices() -> list[tuple[str, int]]:
-    """'7 → category 4, 98%': the category the app uses for each digit and how often the evaluator
-    reads its samples as that digit, both from the stored measurements."""
+    """'7 → category 4, 98%': the category the app uses for each digit (left out where it is the digit's own)
+    and how often the evaluator reads its samples as that digit, both from the stored measurements."""
     try:
         mapping = inference.digit_mapping()
     except ganapp.WeightsUnavailable:
@@ -39,10 +40,26 @@ def _digit_choices() -> list[tuple[str, int]]:
     accuracy = _measured().get("picked_accuracy_per_digit")
     if mapping is None:
         return [(str(d), d) for d in range(10)]
+    if mapping == list(range(10)):  # categories already in digit order (trained with a few labels)
+        return [(t("infogan.choice_same", digit=d, percent=100 * accuracy[d]) if accuracy else str(d), d)
+                for d in range(10)]
     if not accuracy:
         return [(t("infogan.choice", digit=d, category=mapping.index(d)), d) for d in range(10)]
     return [(t("infogan.choice_measured", digit=d, category=mapping.index(d), percent=100 * accuracy[d]), d)
             for d in range(10)]
+
+
+def _code_label(index: int, name: str):
+    """A slider's label: the code and what it was found to control, or plainly that it controls nothing
+    measurable (|Spearman ρ| with the named measure under 0.5 in the stored evaluation)."""
+    try:
+        rho = abs(beside_weights("infogan", "metrics.json")[f"spearman_{name}"][index])
+    except (ganapp.WeightsUnavailable, KeyError, IndexError, TypeError):
+        rho = None
+    code = f"c{index + 1}"
+    if rho is not None and rho < 0.5:
+        return t("infogan.code_unclear", code=code, name=_code_text(name), rho=rho)
+    return t("infogan.code_slider", code=code, name=_code_text(name))
 
 
 def _code_names() -> list[str]:
@@ -82,8 +99,8 @@ def build(demo: gr.Blocks) -> dict:
                              elem_id="infogan-sample", elem_classes="pixelated")
         with gr.Column(scale=1):
             digit = gr.Radio(_digit_choices(), value=7, label=t("infogan.digit"))
-            c1 = gr.Slider(-2, 2, value=0, step=0.05, label=t("infogan.code_slider", code="c1", name=_code_text(names[0])))
-            c2 = gr.Slider(-2, 2, value=0, step=0.05, label=t("infogan.code_slider", code="c2", name=_code_text(names[1])))
+            c1 = gr.Slider(-2, 2, value=0, step=0.05, label=_code_label(0, names[0]))
+            c2 = gr.Slider(-2, 2, value=0, step=0.05, label=_code_label(1, names[1]))
             seed = seed_control("infogan")
     # One endpoint for every control: the image follows the sliders while they are dragged,
     # always computing the latest position, with no progress overlay flickering.

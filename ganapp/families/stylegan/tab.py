@@ -54,8 +54,8 @@ def build(demo: gr.Blocks) -> dict:
             level = gr.Radio([(t("stylegan.coarse"), "coarse"), (t("stylegan.middle"), "middle"),
                               (t("stylegan.fine"), "fine")], value="coarse", label=t("stylegan.level"))
             psi = gr.Slider(0, MAX_PSI, value=1.0, step=0.05, label=t("stylegan.psi"), info=t("stylegan.psi_info"))
-            seed_a = seed_control("stylegan_a", label=t("stylegan.seed_a"))
-            seed_b = seed_control("stylegan_b", value=100, label=t("stylegan.seed_b"))
+            seed_a = seed_control("stylegan_a", label=t("stylegan.seed_a"), button=t("stylegan.new_a"))
+            seed_b = seed_control("stylegan_b", value=100, label=t("stylegan.seed_b"), button=t("stylegan.new_b"))
     inputs = [seed_a, seed_b, level, psi]
     triggers = [demo.load, seed_a.change, seed_b.change, level.change, psi.change]
     gr.on(triggers, mix, inputs=inputs, outputs=cell, api_name="stylegan_mix", trigger_mode="always_last",

@@ -107,7 +107,11 @@ def _map_panel(demo: gr.Blocks, name: str) -> None:
             clicked = gr.Image(label=t("vae.decoded_click"), type="pil", format="png", height=180,
                                interactive=False, elem_classes="pixelated")
             where = gr.Markdown()
+    def centre():  # what the square's centre decodes to, until the visitor clicks elsewhere
+        return latent_decode(name, 0.5, 0.5)
+
     demo.load(draw, outputs=map_image, api_visibility="private", show_progress="hidden")
+    demo.load(centre, outputs=clicked, api_visibility="private", show_progress="hidden")
     map_image.select(on_click, outputs=[clicked, where, map_image], api_visibility="private")
 
 
