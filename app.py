@@ -29,6 +29,10 @@ MODEL_WORKERS = max(1, int(os.environ.get("GANAPP_WORKERS", "0")) or CORES)
 # Digits are 28 pixels: shown large, they must stay crisp (nearest-neighbour, not blurred).
 CSS = """
 .pixelated img { image-rendering: pixelated; }
+/* The picture starts below its label and buttons, which Gradio floats over its top edge. */
+.pixelated .image-container { padding-top: 36px; box-sizing: border-box; }
+/* ...and fills its frame: a 112-px digit is drawn as large as the frame allows, its pixels kept sharp. */
+.pixelated .image-container img { width: 100%; height: 100%; object-fit: contain; }
 """
 
 
