@@ -53,7 +53,8 @@ def luminance64(images: torch.Tensor) -> torch.Tensor:
     return F.interpolate(y, size=(64, 64), mode="area")
 
 
-BARS = {"photo2monet_called_monet": 0.85, "monet2photo_called_photo": 0.6, "ssim": 0.5, "speckle_ratio": 1.5}
+BARS = {"photo2monet_called_monet": 0.85, "monet2photo_called_photo": 0.7, "ssim": 0.5,
+        "speckle_ratio": 1.5, "detail_ratio": 1.5}  # ratios: within 1/x..x of real target-domain images
 
 
 SIGMAS = (0.0, 0.4, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 1.0)   # colour smoothing tried by part="chroma", px

@@ -8,7 +8,8 @@ from PIL import Image
 from ... import generation_config, load
 from ...checks import MAX_SEED, InvalidInput, check_float, check_int
 from ...images import grid, to_pil
-from ...sampling import DIGIT_SCALE, device_of, seeded_noise
+from ...sampling import DIGIT_SCALE, device_of
+from .model import draw_noise
 
 
 def digit_mapping() -> list[int] | None:
@@ -31,7 +32,8 @@ def infogan_images(digits: list[int], codes: torch.Tensor, seed: int) -> torch.T
     """One image per (digit, continuous codes) row, all with the noise of `seed`: (B, 1, 28, 28)."""
     g = load("infogan")
     device = device_of(g)
-    z = seeded_noise(seed, 1, g.config.z_dim).repeat(len(digits), 1).to(device)
+    z = draw_noise(g.config, 1, torch.Generator().manual_seed(seed)).repeat(len(digits), 1).to(device)  # its own
+    # generator: the same seed gives the same noise on any device, and concurrent callers never share a state
     mapping = digit_mapping()
     if mapping is None:
         raise InvalidInput("infogan.no_mapping")
