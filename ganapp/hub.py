@@ -19,7 +19,9 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import logging
 import os
+import threading
 from pathlib import Path
 
 from huggingface_hub import HfApi, PyTorchModelHubMixin, constants, hf_hub_download
@@ -28,11 +30,13 @@ from huggingface_hub.errors import (
     HFValidationError,
     LocalEntryNotFoundError,
     OfflineModeIsEnabled,
+    RemoteEntryNotFoundError,
 )
 from huggingface_hub.utils import validate_repo_id
 from safetensors.torch import load_model
 from torch import nn
 
+from .files import atomic_write
 from .registry import spec
 
 CHECKPOINTS = Path(__file__).resolve().parent.parent / "checkpoints"  # `GANAPP_CHECKPOINTS` overrides
@@ -102,29 +106,60 @@ def _offline() -> bool:
     return os.environ.get("HF_HUB_OFFLINE", "").upper() in ("1", "ON", "YES", "TRUE")
 
 
+# Hub-resolved folders, once per process: a Space would otherwise ask the Hub (and, for the optional files a
+# repo lacks, get a 404) on every request that reads a measured setting. Local folders are looked at each time,
+# so that a fresh evaluation is picked up without a restart.
+_HUB_FOLDERS: dict[str, Path] = {}
+_HUB_PROBLEMS: dict[str, list[str]] = {}   # optional files that failed for another reason than being absent
+_HUB_LOCK = threading.Lock()
+log = logging.getLogger(__name__)
+
+
 def resolve(name: str) -> Path:
     """A folder holding `config.json` and `model.safetensors` for model `name`."""
     folder = local_folder(name)
     if all((folder / f).is_file() for f in WEIGHT_FILES):
         return folder
+    with _HUB_LOCK:
+        if name not in _HUB_FOLDERS:
+            _HUB_FOLDERS[name] = _download(name, folder)
+        return _HUB_FOLDERS[name]
+
+
+def hub_problems(name: str) -> list[str]:
+    """Optional files of model `name` that the Hub failed to give (not merely absent ones), as 'file: error'."""
+    return list(_HUB_PROBLEMS.get(name, []))
+
+
+def forget_hub_folders() -> None:
+    """Resolve through the Hub afresh (tests; a process that wants a newly published revision)."""
+    with _HUB_LOCK:
+        _HUB_FOLDERS.clear()
+        _HUB_PROBLEMS.clear()
+
+
+def _download(name: str, folder: Path) -> Path:
     s = spec(name)
+    endpoint = os.environ.get("HF_ENDPOINT") or None
     try:
-        paths = [
-            hf_hub_download(s.repo_id, filename, revision=s.revision, local_files_only=_offline(),
-                            endpoint=os.environ.get("HF_ENDPOINT") or None)
-            for filename in WEIGHT_FILES
-        ]
+        paths = [hf_hub_download(s.repo_id, filename, revision=s.revision, local_files_only=_offline(),
+                                 endpoint=endpoint) for filename in WEIGHT_FILES]
     except (HfHubHTTPError, LocalEntryNotFoundError, OfflineModeIsEnabled, OSError) as e:
         raise WeightsUnavailable(
             f"no weights for '{name}': not in {folder} and not downloadable from the Hub "
             f"({s.repo_id}@{s.revision}): {type(e).__name__}"
         ) from e
+    problems = []
     for filename in OPTIONAL_FILES:
         try:  # lands in the same snapshot folder when the repo has it
-            hf_hub_download(s.repo_id, filename, revision=s.revision, local_files_only=_offline(),
-                            endpoint=os.environ.get("HF_ENDPOINT") or None)
-        except (HfHubHTTPError, LocalEntryNotFoundError, OfflineModeIsEnabled, OSError):
-            pass  # a model without measured settings samples with its defaults
+            hf_hub_download(s.repo_id, filename, revision=s.revision, local_files_only=_offline(), endpoint=endpoint)
+        except RemoteEntryNotFoundError:
+            pass  # the repo has no such file: the model samples with its defaults, as intended
+        except (HfHubHTTPError, LocalEntryNotFoundError, OfflineModeIsEnabled, OSError) as e:
+            problems.append(f"{filename}: {type(e).__name__}")  # present or not, we cannot tell: say so
+            log.warning("%s: %s could not be fetched from %s@%s (%s); its settings fall back to defaults",
+                        name, filename, s.repo_id, s.revision, type(e).__name__)
+    _HUB_PROBLEMS[name] = problems
     return Path(paths[0]).parent
 
 
@@ -151,9 +186,7 @@ def write_generation_config(name: str, **settings) -> Path:
     """Merge `settings` into `checkpoints/<name>/generation_config.json` (evaluations call this)."""
     path = local_folder(name) / GENERATION_FILE
     current = json.loads(path.read_text()) if path.is_file() else {}
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({**current, **settings}, indent=2) + "\n")
-    tmp.replace(path)
+    atomic_write(path, json.dumps({**current, **settings}, indent=2) + "\n")
     return path
 
 

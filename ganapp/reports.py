@@ -15,6 +15,7 @@ import importlib
 import json
 from pathlib import Path
 
+from .files import atomic_write
 from .hub import QUALITY_FILE, local_folder
 from .messages import Text, markdown_table  # noqa: F401  (the evaluations build their tables with markdown_table)
 from .registry import FAMILIES, MODELS
@@ -34,8 +35,8 @@ def cards() -> dict[str, dict]:
 def write_metrics(name: str, metrics: dict, table: str) -> None:
     folder = local_folder(name)
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
-    (folder / "metrics.md").write_text(table + "\n")
+    atomic_write(folder / "metrics.json", json.dumps(metrics, indent=2) + "\n")
+    atomic_write(folder / "metrics.md", table + "\n")
     print(table)
 
 
@@ -87,7 +88,7 @@ def write_quality(name: str) -> Path | None:
     if judged is None:
         return None
     path = local_folder(name) / QUALITY_FILE
-    path.write_text(json.dumps(judged, indent=2, ensure_ascii=False) + "\n")
+    atomic_write(path, json.dumps(judged, indent=2, ensure_ascii=False) + "\n")
     return path
 
 
@@ -117,7 +118,7 @@ def write_card(name: str, run_dir: Path | None = None) -> Path:
     for image in ("samples.png", "samples_slant.png", "samples_width.png", "samples_fine_mix.png", "samples_truncation.png", "latent_scatter.png", "runs.png", "interpolation.png"):
         if (folder / image).is_file():
             lines += [f"![{image[:-4].replace('_', ' ')}]({image})", ""]
-    (folder / "README.md").write_text("\n".join(lines))
+    atomic_write(folder / "README.md", "\n".join(lines))
     return folder / "README.md"
 
 
@@ -150,7 +151,7 @@ def update_readme(readme: Path = README) -> None:
     text = readme.read_text()
     head, rest = text.split(START, 1)
     tail = rest.split(END, 1)[1]
-    readme.write_text(head + START + "\n" + "\n".join(parts) + END + tail)
+    atomic_write(readme, head + START + "\n" + "\n".join(parts) + END + tail)
 
 
 def main(argv=None) -> None:

@@ -4,7 +4,8 @@ Each family supplies a recipe (`ganapp/families/<family>/recipe.py`, named in th
 two dataclasses: the model's config (saved with the weights) and the training settings. Any field of either can be set
 with `--set name=value`. The full training state is saved every few minutes in `--run-dir`
 (git-ignored); `--resume` continues from it. At the end the inference models are written to
-`<run-dir>/final/`, and to `--export` (e.g. `checkpoints/`) when given.
+`<run-dir>/final/`; the best by validation, for recipes that validate, in `<run-dir>/best/`. `--export` (e.g.
+`checkpoints/`) copies the best there, or the last weights where the run kept no best.
 
 Examples:
     python -m ganapp.train classifier
@@ -24,7 +25,7 @@ import torch
 from .checks import parse_value
 from .device import pick_device, set_cpu_threads
 from .registry import FAMILIES, MODELS
-from .training.loop import LoopConfig, export, seed_everything, train
+from .training.loop import LoopConfig, publish, seed_everything, train
 from .training.processes import current
 
 
@@ -80,7 +81,8 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--run-dir", type=Path, help="training state, log, samples (default: runs/<model>)")
     p.add_argument("--data", help="data folder (default: $GANAPP_DATA or ../shared/data)")
     p.add_argument("--threads", type=int, help="CPU threads (default: $GANAPP_THREADS or all cores)")
-    p.add_argument("--export", type=Path, help="also copy the final models here, e.g. checkpoints")
+    p.add_argument("--export", type=Path, help="also copy the published models here, e.g. checkpoints: the best "
+                                                 "by validation where the run kept one, else the last")
     p.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE", help="override a config field")
     p.add_argument("--save-every", type=float, default=300.0, help="seconds between training-state saves")
     p.add_argument("--sample-every", type=int, default=500)
@@ -117,9 +119,10 @@ def main(argv: list[str] | None = None) -> None:
                       save_every_s=args.save_every, sample_every=args.sample_every,
                       snapshot_every=args.snapshot_every, validate_every=args.validate_every)
     train(recipe, loop, data_gen, processes)
-    if args.export and processes.is_main:
-        for folder in export(recipe, args.export):
-            print(f"exported {folder}")
+    if args.export and processes.is_main:  # what the docs promise: the best checkpoint where one was kept
+        folders, which = publish(run_dir, args.export)
+        for folder in folders:
+            print(f"exported {folder}: {which}")
     if processes.is_main:
         print(f"done: {run_dir}")
 

@@ -38,6 +38,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.end_headers()
             return
         data = self.server.files[key]
+        if data is None:  # a file the stand-in is told to fail on
+            self.send_response(403)
+            self.end_headers()
+            return
         self.send_response(200)
         self.send_header("X-Repo-Commit", COMMIT)
         self.send_header("ETag", f'"{hashlib.sha256(data).hexdigest()}"')
@@ -74,9 +78,11 @@ def fake_hub(tmp_path, monkeypatch):
     monkeypatch.setattr(constants, "HF_HUB_CACHE", str(tmp_path / "hf_cache"))
     monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
     ganapp.load.cache_clear()
+    hub.forget_hub_folders()
     yield server, model
     server.shutdown()
     ganapp.load.cache_clear()
+    hub.forget_hub_folders()
 
 
 def test_local_checkpoint_comes_first(tiny):
@@ -93,6 +99,30 @@ def test_missing_locally_downloads_from_the_hub_at_the_pinned_revision(fake_hub,
     model = ganapp.load("cgan")
     z, y = torch.randn(2, model.config.z_dim), torch.tensor([1, 2])
     assert torch.equal(model(z, y), published(z, y))
+
+
+def test_hub_weights_resolve_once_per_process(fake_hub):
+    """Reading measured settings 100 times costs the Hub no request after the first resolve, absent optional
+    files included (they are absent, not failures)."""
+    server, _ = fake_hub
+    hub.resolve("cgan")
+    before = len(server.requests)
+    for _ in range(100):
+        hub.generation_config("cgan"), hub.quality("cgan")
+    assert len(server.requests) == before
+    assert hub.hub_problems("cgan") == []
+
+
+def test_an_optional_file_the_hub_fails_to_give_is_reported(fake_hub, caplog):
+    server, _ = fake_hub
+    s = spec("cgan")
+    server.files[f"{s.repo_id}/generation_config.json"] = None  # the stand-in answers 403 Forbidden for it
+
+    with caplog.at_level("WARNING", logger="ganapp.hub"):
+        hub.resolve("cgan")
+    [problem] = hub.hub_problems("cgan")
+    assert problem.startswith("generation_config.json: ")
+    assert "generation_config.json could not be fetched" in caplog.text
 
 
 def test_the_hub_cache_serves_offline_afterwards(fake_hub, monkeypatch):

@@ -17,7 +17,8 @@ TINY = {name: [arg for o in f.tiny_training for arg in ("--set", o)] for name, f
 
 def run(model, tmp_path, data, steps, *extra):
     train_main([model, "--steps", str(steps), "--data", str(data), "--run-dir", str(tmp_path), "--threads", "1",
-                "--sample-every", "2", "--validate-every", "0", *TINY[model], *extra])
+                "--sample-every", "2", "--validate-every", "0", *TINY[MODELS[model].family if model in MODELS else model],
+                *extra])
 
 
 @pytest.mark.parametrize("model", sorted(TINY))
@@ -140,3 +141,26 @@ def test_a_familys_other_models_train_by_name_with_their_presets(name, variation
     config = json.loads((tmp_path / "final" / name / "config.json").read_text())
     assert config["latent_dim"] == 2 and config["variational"] is variational
     MODELS[name].model_class.from_pretrained(tmp_path / "final" / name)
+
+
+def test_export_publishes_the_best_checkpoint_not_the_last(tiny_data, tmp_path, monkeypatch):
+    """`--export` ships what `best/` holds (here the first validation: the figure only falls), not the last weights."""
+    from ganapp.families.infogan.recipe import InfoGANRecipe
+
+    scores = iter([1.0, 0.5])
+    monkeypatch.setattr(InfoGANRecipe, "validate", lambda self: {"unsupervised_score": next(scores)})
+    run("infogan", tmp_path / "run", tiny_data, 4, "--validate-every", "2", "--export", str(tmp_path / "out"))
+    assert json.loads((tmp_path / "run" / "best.json").read_text())["step"] == 2
+    shipped = (tmp_path / "out" / "infogan" / "model.safetensors").read_bytes()
+    assert shipped == (tmp_path / "run" / "best" / "infogan" / "model.safetensors").read_bytes()
+    assert shipped != (tmp_path / "run" / "final" / "infogan" / "model.safetensors").read_bytes()
+
+
+def test_no_validation_data_means_no_best_and_the_last_is_published(tiny_data, tmp_path):
+    """The vae2d preset holds nothing out: no constant 'best' frozen at the first check; --export ships the last."""
+    run("vae2d", tmp_path / "run", tiny_data, 4, "--validate-every", "2", "--export", str(tmp_path / "out"),
+        "--set", "validation_size=0")  # the preset's value, which the tiny settings override
+    assert not (tmp_path / "run" / "best.json").exists() and not (tmp_path / "run" / "best").exists()
+    assert "validation" not in (tmp_path / "run" / "log.jsonl").read_text()
+    assert (tmp_path / "out" / "vae2d" / "model.safetensors").read_bytes() == \
+        (tmp_path / "run" / "final" / "vae2d" / "model.safetensors").read_bytes()

@@ -24,6 +24,7 @@ from torch import nn
 from torchvision.utils import save_image
 from tqdm import tqdm
 
+from ..files import atomic_path, atomic_write
 from ..hub import HubModel
 from .processes import OneProcess
 
@@ -54,8 +55,9 @@ class ValidatedRecipe(Recipe, Protocol):
 
     select_by: str                                     # the key of `validate()` to maximise
 
-    def validate(self) -> dict[str, float]:
-        """Figures on held-out data or fresh samples (never the test set); called in eval mode."""
+    def validate(self) -> dict[str, float] | None:
+        """Figures on held-out data or fresh samples (never the test set); called in eval mode. None when the
+        recipe has nothing to validate on (then no best is kept and the last weights are published)."""
 
 
 @dataclass
@@ -99,9 +101,8 @@ def save_state(path: Path, recipe: Recipe, step: int, data_gen: torch.Generator,
         for i, state in enumerate(torch.cuda.get_rng_state_all()):
             tensors[f"rng.cuda.{i}"] = state
     metadata = {"step": str(step), "param_groups": json.dumps(groups), "settings": json.dumps(settings)}
-    tmp = path.with_suffix(".tmp")
-    save_file(tensors, tmp, metadata=metadata)
-    tmp.replace(path)  # atomic: a run killed mid-save keeps the previous state
+    with atomic_path(path) as staging:  # a run killed mid-save keeps the previous state
+        save_file(tensors, staging, metadata=metadata)
 
 
 def check_settings(path: Path, settings: dict | None) -> None:
@@ -149,6 +150,22 @@ def load_state(path: Path, recipe: Recipe, data_gen: torch.Generator) -> int:
     if cuda_states and torch.cuda.is_available() and len(cuda_states) == torch.cuda.device_count():
         torch.cuda.set_rng_state_all(cuda_states)
     return int(metadata["step"])
+
+
+def publish(run_dir: Path, out_dir: Path) -> tuple[list[Path], str]:
+    """Copy a finished run's published models into `out_dir/<name>/`: `best/`, the best by validation, when the
+    run kept one, else `final/`, the last weights. Returns the folders written and which it was, in words."""
+    run_dir = Path(run_dir)
+    best = run_dir / BEST_FILE
+    source = run_dir / ("best" if best.is_file() and (run_dir / "best").is_dir() else "final")
+    which = (f"best by validation (step {json.loads(best.read_text())['step']})" if source.name == "best"
+             else "last weights (no validation kept a best)")
+    folders = []
+    for model in sorted(p for p in source.iterdir() if p.is_dir()):
+        for file in model.iterdir():  # config.json, model.safetensors: written whole, each
+            atomic_write(Path(out_dir) / model.name / file.name, file.read_bytes())
+        folders.append(Path(out_dir) / model.name)
+    return folders, which
 
 
 def export(recipe: Recipe, out_dir: Path) -> list[Path]:
@@ -214,12 +231,17 @@ def train(recipe: Recipe, cfg: LoopConfig, data_gen: torch.Generator, processes:
                 save_image(_sample(recipe), run_dir / "samples" / f"step_{done:06d}.png")
             if validating and (done % cfg.validate_every == 0 or done == cfg.steps):
                 figures = _validate(recipe)
-                log.write(json.dumps({"step": done, "validation": figures}) + "\n")
-                log.flush()
-                if figures[recipe.select_by] > best:
+                if figures is None:
+                    validating = False
+                    print(f"{type(recipe).__name__} has nothing to validate on: no best is kept, the last weights "
+                          "are published")
+                else:
+                    log.write(json.dumps({"step": done, "validation": figures}) + "\n")
+                    log.flush()
+                if figures is not None and figures[recipe.select_by] > best:
                     best = figures[recipe.select_by]
                     export(recipe, run_dir / "best")
-                    best_path.write_text(json.dumps({"step": done, "value": best, "figures": figures}, indent=2))
+                    atomic_write(best_path, json.dumps({"step": done, "value": best, "figures": figures}, indent=2))
             if cfg.snapshot_every and done % cfg.snapshot_every == 0:
                 export(recipe, run_dir / "snapshots" / f"step_{done:06d}")
             if time.monotonic() - last_save > cfg.save_every_s or done == cfg.steps:
@@ -244,7 +266,7 @@ def _check_processes_agree(recipe: Recipe, processes: OneProcess, first_losses: 
     fingerprints, first = processes.gather(fingerprint), processes.gather(losses)
     if processes.is_main:
         agree = all(torch.equal(f, fingerprints[0]) for f in fingerprints)
-        path.write_text(json.dumps({"processes": processes.world, "weights_identical": agree,
+        atomic_write(path, json.dumps({"processes": processes.world, "weights_identical": agree,
                                     "weight_fingerprints": [f.tolist() for f in fingerprints],
                                     "first_step_losses": [f.tolist() for f in first]}, indent=2))
         if not agree:
@@ -261,7 +283,7 @@ def _sample(recipe: Recipe) -> torch.Tensor:
 def _truncate_log(path: Path, step: int) -> None:
     if path.exists():
         kept = [line for line in path.read_text().splitlines() if line.strip() and json.loads(line)["step"] <= step]
-        path.write_text("".join(line + "\n" for line in kept))
+        atomic_write(path, "".join(line + "\n" for line in kept))
 
 
 @torch.no_grad()

@@ -196,15 +196,19 @@ def seed_control(prefix: str, value: int = 0, label=None, button=None) -> gr.Num
 
 
 def availability_note(*names: str) -> None:
-    """A plain message at the top of a tab when its weights cannot be found; nothing otherwise."""
-    missing = []
+    """A plain message at the top of a tab when its weights cannot be found, or when a measured setting stored
+    beside them could not be fetched from the Hub (the model then runs with its defaults); nothing otherwise."""
+    missing, degraded = [], []
     for name in names:
         try:
             ganapp.load(name)
         except ganapp.WeightsUnavailable as e:
             missing.append(str(e))
+        degraded += [f"{name}/{problem}" for problem in hub.hub_problems(name)]
     if missing:
         gr.Markdown(t("common.unavailable", reasons=" ".join(missing)))
+    if degraded:
+        gr.Markdown(t("common.settings_unavailable", files="; ".join(degraded)))
 
 
 def quality_note(name: str) -> None:

@@ -12,12 +12,12 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import tempfile
 from pathlib import Path
 
 from gradio.utils import get_upload_folder
 from PIL import Image
 
+from ..files import atomic_write
 from ..images import gif_bytes
 
 
@@ -31,16 +31,7 @@ def export_file(data: bytes, stem: str, suffix: str) -> Path:
             return path
         except OSError:
             pass  # deleted by Gradio's schedule meanwhile: write it again
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, staging = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(staging, path)
-    except BaseException:
-        Path(staging).unlink(missing_ok=True)
-        raise
-    return path
+    return atomic_write(path, data)
 
 
 def png_file(image: Image.Image, stem: str = "image") -> Path:

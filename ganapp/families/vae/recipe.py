@@ -55,11 +55,12 @@ class VAERecipe:
 
     select_by = "validation_elbo"
 
-    def validate(self) -> dict[str, float]:
+    def validate(self) -> dict[str, float] | None:
         """The held-out training images' negative ELBO (the VAE) or reconstruction NLL (the autoencoder), in nats;
-        the loop keeps the checkpoint where its negative is highest."""
+        the loop keeps the checkpoint where its negative is highest. None with nothing held out: no best is kept,
+        and the last weights are the ones published."""
         if self.validation is None:
-            return {self.select_by: 0.0}  # nothing held out: every checkpoint ties, the first is kept
+            return None
         figure = test_negative_elbo(self.vae, self.validation) if self.vae.config.variational \
             else test_reconstruction_nll(self.vae, self.validation)
         return {"validation_nats": figure, self.select_by: -figure}
