@@ -14,7 +14,7 @@ from ganapp.checks import InvalidInput
 from ganapp.device import set_cpu_threads
 from ganapp.messages import render
 from ganapp.registry import FAMILIES
-from ganapp.ui.common import PAGE_CSS, PAGE_JS, LinkParam
+from ganapp.ui.common import PAGE_CSS, PAGE_JS, POOL, LinkParam, runs_no_model
 from ganapp.ui.i18n import I18N, ForceLanguage, language, t, t_or
 
 MAX_FILE_SIZE = "10mb"    # uploads above this are refused with HTTP 413 before reaching a handler
@@ -49,6 +49,7 @@ def build_demo(queue_size: int = QUEUE_SIZE, concurrency: int = CONCURRENCY,
         note = gr.Markdown(visible=False, elem_id="link-note")
         targets = _link_targets(links)
 
+        @runs_no_model
         def open_link(request: gr.Request):  # Gradio passes the request to a parameter annotated so
             return apply_link(links, targets, request)
 
@@ -63,10 +64,11 @@ def build_demo(queue_size: int = QUEUE_SIZE, concurrency: int = CONCURRENCY,
 
 
 def share_model_workers(demo: gr.Blocks, workers: int) -> None:
-    """Put every event whose handler runs a model (marked by `ui.common.user_errors`) in one concurrency group
-    of `workers` (Gradio's `concurrency_id`): a queue shared by all tabs, instead of a limit per event."""
+    """Put every event whose handler runs a model in the pool (declared `ui.common.handler(models=POOL)`) in one
+    concurrency group of `workers` (Gradio's `concurrency_id`): a queue shared by all tabs, instead of a limit per
+    event."""
     for block_fn in demo.fns.values():
-        if getattr(block_fn.fn, "runs_models", False) and block_fn.concurrency_limit is not None:
+        if getattr(block_fn.fn, "models", None) == POOL and block_fn.concurrency_limit is not None:
             block_fn.concurrency_id, block_fn.concurrency_limit = MODELS_POOL, workers
 
 

@@ -3,7 +3,7 @@ ganapp/locales/<locale>.json, and nowhere else.
 
 Fixed texts are translated in the browser by Gradio (gr.I18n, see ui/i18n.py). A text with figures in it
 (`{placeholders}` in the file, filled by str.format) is a `Text`: a key and its values, rendered in the
-visitor's language by the handler wrapper that returns it (ui.common.user_errors), or, for texts fixed when
+visitor's language by the handler wrapper that returns it (ui.common.handler), or, for texts fixed when
 the app is built, registered with gr.I18n in every language. Kept free of gradio, so that input checks
 (ganapp.checks) and command-line tools can raise a `Text` without importing the web stack.
 """

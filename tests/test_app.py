@@ -171,3 +171,24 @@ def test_model_handlers_of_every_tab_share_one_pool_of_workers(tiny_checkpoints,
         fn = by_name[name.lstrip("/")]
         assert (fn.concurrency_id, fn.concurrency_limit) == (app.MODELS_POOL, 3), name
     assert by_name["gan_train"].concurrency_id != app.MODELS_POOL
+
+
+def test_every_event_declares_its_model_work_and_model_handlers_share_the_pool(tiny_checkpoints, monkeypatch):
+    """Every event of the app, public or not (Gradio's own example loaders and browser-only events aside), says
+    what model work it does (`ui.common.handler`), and every one that runs a model in the pool is in it: the VAE
+    maps' draw, centre and click among them."""
+    import app
+    import ganapp
+    from ganapp.ui.common import MODEL_USES, POOL
+
+    monkeypatch.setenv("GANAPP_CHECKPOINTS", str(tiny_checkpoints))
+    ganapp.load.cache_clear()
+    demo = app.build_demo(model_workers=3)
+    events = [fn for fn in demo.fns.values() if fn.fn is not None and not fn.fn.__module__.startswith("gradio")]
+    undeclared = [fn.name for fn in events if not hasattr(fn.fn, "models")]
+    assert not undeclared, f"events without a handler(models=...) declaration: {undeclared}"
+    assert all(fn.fn.models in MODEL_USES for fn in events)
+    for fn in events:
+        assert (fn.concurrency_id == app.MODELS_POOL) == (fn.fn.models == POOL), fn.name
+    names = {fn.fn.__name__ for fn in events if fn.fn.models == POOL}
+    assert {"draw", "centre", "on_click", "reading"} <= names

@@ -63,7 +63,7 @@ TOY_FILES = {
     "tab.py": """
         import gradio as gr
 
-        from ganapp.ui.common import seed_control, user_errors
+        from ganapp.ui.common import POOL, handler, seed_control
 
         from .inference import toy_generate
 
@@ -71,7 +71,7 @@ TOY_FILES = {
         def build(demo):
             seed = seed_control("toy")
             image = gr.Image(label="Sample", type="pil", format="png")
-            seed.change(user_errors(toy_generate), inputs=seed, outputs=image, api_name="toy_generate")
+            seed.change(handler(toy_generate, models=POOL), inputs=seed, outputs=image, api_name="toy_generate")
         """,
     "recipe.py": """
         from dataclasses import dataclass

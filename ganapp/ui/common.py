@@ -81,20 +81,32 @@ def _rendered(value, lang: str):
     return value
 
 
-def user_errors(fn=None, *, gpu_seconds: int = GPU_SECONDS, model_pool: bool = True):
-    """Wrap a handler that runs a model: PIL results become PNG files, it answers in the visitor's language
-    (`in_visitor_language`: our input errors become short messages), and on a ZeroGPU Space the model work runs
-    on a GPU (`@user_errors(gpu_seconds=60)` for long ones).
+POOL = "pool"            # runs a model in the app's shared pool of model workers (app.py sizes it to the cores)
+TRAINING = "training"    # trains a live GAN under the trainer's own slots (gantrain.inference.SLOTS): minutes of
+                         # work that would otherwise hold a pool worker, bounded by GANAPP_TRAIN_SLOTS instead
+MODEL_USES = (POOL, TRAINING, None)   # None: runs no model
+
+
+def handler(fn=None, *, models: str | None, gpu_seconds: int | None = None):
+    """The one declaration every event handler of the app carries: what model work it does (`models`, one of
+    MODEL_USES), so that app.py can put every model handler in the shared pool (a test checks that every event
+    declares it). The handler answers in the visitor's language (`in_visitor_language`: our input errors become
+    short messages), PIL results become PNG files, and on a ZeroGPU Space pool handlers run on a GPU for at most
+    `gpu_seconds` (default GPU_SECONDS; `gpu_seconds=60` for long ones).
 
     Files, because Gradio writes returned PIL images into its cache in place, and identical
     results requested at once could be served half-written (see exports.export_file).
     Any other exception propagates: Gradio reports it as a plain "Error" without a traceback
     (show_error is off) and keeps serving everyone else.
-    `model_pool=False` keeps the handler out of the app's shared pool of model workers (see app.py).
+    Training handlers stay on the server's CPU and its slots even on a ZeroGPU Space: a GPU worker process
+    would train a copy of the run and hold a copy of the slots.
     """
+    if models not in MODEL_USES:
+        raise ValueError(f"models must be one of {MODEL_USES}, not {models!r}")
     if fn is None:
-        return functools.partial(user_errors, gpu_seconds=gpu_seconds, model_pool=model_pool)
-    run = on_gpu(fn, gpu_seconds) if gpu_seconds else fn  # 0: stays in this process, on its CPU
+        return functools.partial(handler, models=models, gpu_seconds=gpu_seconds)
+    seconds = (GPU_SECONDS if gpu_seconds is None else gpu_seconds) if models == POOL else 0
+    run = on_gpu(fn, seconds) if seconds else fn  # 0: stays in this process, on its CPU
 
     @functools.wraps(fn)
     def answer(*args, **kwargs):
@@ -104,8 +116,26 @@ def user_errors(fn=None, *, gpu_seconds: int = GPU_SECONDS, model_pool: bool = T
             raise InvalidInput("model.unavailable", reason=str(e)) from None
 
     wrapper = in_visitor_language(answer)
-    wrapper.runs_models = model_pool  # app.py gives these handlers one shared pool of workers (not live training:
-    return wrapper                    # it has its own slots, and would hold a worker for minutes)
+    wrapper.models = models
+    return wrapper
+
+
+def runs_no_model(fn):
+    """The declaration alone, for a handler that runs no model and takes the request itself (`handler` adds it)."""
+    fn.models = None
+    return fn
+
+
+@handler(models=None)
+def same(value):
+    """The value unchanged: a chained event showing one output in a second place (a GIF offered for download)."""
+    return value
+
+
+@handler(models=None)
+def nothing():
+    """No value: an event that clears an output, or only triggers what is chained after it."""
+    return None
 
 
 def _as_files(result):
@@ -118,6 +148,7 @@ def random_seed() -> int:
     return random.randint(0, 2**31 - 1)
 
 
+@handler(models=None)
 def commit_seed(typed, current) -> tuple[int, int]:
     """The seed to use, shown in the box and committed: what was typed when it is a whole number in
     range (the box rounds 1.5 to 2, and shows it), else the seed in use — never an error."""
@@ -128,6 +159,7 @@ def commit_seed(typed, current) -> tuple[int, int]:
     return seed, seed
 
 
+@handler(models=None)
 def new_seed() -> tuple[int, int]:
     seed = random_seed()
     return seed, seed

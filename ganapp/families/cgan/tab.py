@@ -5,24 +5,25 @@ import gradio as gr
 
 from ...checks import MAX_SEED
 from ...ui.common import (
+    POOL,
     availability_note,
     how_it_works,
     int_param,
     quality_note,
     seed_control,
     share_link,
-    user_errors,
+    handler,
 )
 from ...ui.i18n import t
 from . import inference
 
 
-@user_errors
+@handler(models=POOL)
 def generate(digit, count, seed):
     return inference.cgan_generate(digit, count, seed)
 
 
-@user_errors
+@handler(models=POOL)
 def all_digits(seed):
     return inference.cgan_all_digits(seed)
 

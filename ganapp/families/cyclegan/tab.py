@@ -5,6 +5,7 @@ import gradio as gr
 
 from ...checks import InvalidInput, check_choice
 from ...ui.common import (
+    POOL,
     LinkParam,
     UploadImage,
     availability_note,
@@ -12,7 +13,7 @@ from ...ui.common import (
     how_it_works,
     quality_note,
     share_link,
-    user_errors,
+    handler,
 )
 from ...ui.i18n import t
 from . import inference
@@ -20,14 +21,14 @@ from . import inference
 MAX_SIDE = 512  # the longest side of what we translate; larger uploads are downscaled first
 
 
-@user_errors(gpu_seconds=30)
+@handler(models=POOL, gpu_seconds=30)
 def translate(image, direction):
     if image is None:
         raise InvalidInput("cyclegan.no_image")
     return inference.cyclegan_translate(image, direction, MAX_SIDE)
 
 
-@user_errors(gpu_seconds=60)
+@handler(models=POOL, gpu_seconds=60)
 def translate_shown(image, direction, show_cycle):
     """The tab's pair: the translation and, when the cycle is asked for, the translation back; nothing (and no
     error) without an image, as when the picture is cleared or an example is still loading."""
@@ -38,6 +39,12 @@ def translate_shown(image, direction, show_cycle):
         return translated, None
     back = "monet2photo" if direction == "photo2monet" else "photo2monet"
     return translated, inference.cyclegan_translate(translated, back, MAX_SIDE)
+
+
+@handler(models=None)
+def clear_translation():
+    """Both pictures emptied, when the picture to translate was refused (no stale result stays on screen)."""
+    return None, None
 
 
 def build(demo: gr.Blocks) -> dict:
@@ -65,7 +72,7 @@ def build(demo: gr.Blocks) -> dict:
     shown = gr.on([demo.load, image.change, direction.change, show_cycle.change], translate_shown,
                   inputs=[image, direction, show_cycle], outputs=[translated, cycled], trigger_mode="always_last",
                   api_visibility="private")
-    shown.failure(lambda: (None, None), outputs=[translated, cycled], api_visibility="private", show_progress="hidden")
+    shown.failure(clear_translation, outputs=[translated, cycled], api_visibility="private", show_progress="hidden")
     # The public endpoint /cyclegan_translate(image, direction), on a trigger visitors never fire.
     api_trigger, api_result = gr.Number(visible=False), gr.Image(visible=False, type="pil", format="png")
     api_trigger.change(translate, inputs=[image, direction], outputs=api_result, api_name="cyclegan_translate")

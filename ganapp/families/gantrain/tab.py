@@ -12,11 +12,11 @@ from ...messages import LANGUAGE, Text, render, say
 from ...ui.common import (
     choice_param,
     how_it_works,
-    in_visitor_language,
     int_param,
     seed_control,
     share_link,
-    user_errors,
+    TRAINING,
+    handler,
 )
 from ...ui.i18n import shown, t
 from ..objectives.tab import build_comparison
@@ -61,9 +61,7 @@ def _show(run: LiveRun | None, waiting: int = 0, note: Text | None = None):
     return image, losses, scores, _status(run, waiting, note, samples)
 
 
-# Training handlers stay on the server's CPU and its slot, even on a ZeroGPU Space (gpu_seconds=0):
-# a GPU worker process would train a copy of the run and hold a copy of the slots.
-@user_errors(gpu_seconds=0, model_pool=False)
+@handler(models=TRAINING)
 def start(architecture, objective, lr_d, lr_g, batch_size, seed, run: LiveRun | None):
     """A new run when the settings changed (or there is none), else carry on with the same one."""
     architecture, objective, seed = inference.check_settings(architecture, objective, seed)
@@ -78,7 +76,7 @@ def start(architecture, objective, lr_d, lr_g, batch_size, seed, run: LiveRun | 
     return run, gr.Timer(active=True), *_show(run)
 
 
-@in_visitor_language
+@handler(models=TRAINING)
 def tick(run: LiveRun | None):
     """About once a second while running: train for most of the second, then show where it is.
     The run is changed in place, never replaced here, so a tick in flight cannot undo Reset or Start."""
@@ -100,7 +98,7 @@ def tick(run: LiveRun | None):
     return gr.Timer(active=True), *_show(run)
 
 
-@in_visitor_language
+@handler(models=None)
 def pause(run: LiveRun | None):
     """Stop the clock and give the slot to whoever waits; Start resumes the same run."""
     if run is not None:
@@ -109,7 +107,7 @@ def pause(run: LiveRun | None):
     return gr.Timer(active=False), _status(run, note=say("gantrain.paused"))
 
 
-@user_errors(gpu_seconds=0, model_pool=False)
+@handler(models=TRAINING)
 def step_once(run: LiveRun | None):
     if run is None:
         raise InvalidInput("gantrain.start_first")
@@ -124,7 +122,7 @@ def step_once(run: LiveRun | None):
     return *_show(run, note=say("gantrain.paused")),
 
 
-@in_visitor_language
+@handler(models=None)
 def reset(run: LiveRun | None):
     if run is not None:
         SLOTS.release(run.id)
@@ -137,12 +135,12 @@ def release(run: LiveRun | None) -> None:
         SLOTS.release(run.id)
 
 
-@user_errors(gpu_seconds=0, model_pool=False)
+@handler(models=TRAINING)
 def api_train(architecture, objective, steps, seed):
     return inference.gan_train(architecture, objective, steps, seed)
 
 
-@in_visitor_language
+@handler(models=None)
 def _defaults(objective):
     """The objective's learning rates, and what else it sets, in a sentence."""
     obj = OBJECTIVES[objective]

@@ -9,6 +9,8 @@ from ...checks import MAX_SEED, InvalidInput
 from ...hub import beside_weights
 from ...messages import Text, say, strings
 from ...ui.common import (
+    same,
+    POOL,
     availability_note,
     float_param,
     how_it_works,
@@ -16,7 +18,7 @@ from ...ui.common import (
     quality_note,
     seed_control,
     share_link,
-    user_errors,
+    handler,
 )
 from ...ui.exports import save_gif
 from ...ui.i18n import shown, t
@@ -73,12 +75,12 @@ def _code_text(name: str) -> Text | str:
     return say(f"infogan.code.{name}") if f"infogan.code.{name}" in strings("en") else name
 
 
-@user_errors
+@handler(models=POOL)
 def generate(digit, c1, c2, seed):
     return inference.infogan_generate(digit, c1, c2, seed)
 
 
-@user_errors
+@handler(models=POOL)
 def traversal(code_name, seed):
     names = _code_names()
     if code_name not in names:
@@ -117,7 +119,7 @@ def build(demo: gr.Blocks) -> dict:
                                  elem_id="infogan-gif", elem_classes="pixelated")
         gif = gr.File(label=t("common.download_gif"), interactive=False)
     sweep_button.click(traversal, inputs=[code, seed], outputs=[sweep, animation], api_name="infogan_traversal",
-                       api_visibility="private").success(lambda path: path, inputs=animation, outputs=gif,
+                       api_visibility="private").success(same, inputs=animation, outputs=gif,
                                                          api_visibility="private", show_progress="hidden")
     how_it_works(t("infogan.explanation"))
     return share_link("infogan", {"digit": int_param(digit, 0, 9, "digit"), "c1": float_param(c1, -2, 2, "c1"),

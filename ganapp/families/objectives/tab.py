@@ -13,14 +13,14 @@ import ganapp
 from ...checks import MAX_SEED, check_int
 from ...hub import beside_weights
 from ...messages import LANGUAGES
-from ...ui.common import quality_note, seed_control, user_errors
+from ...ui.common import POOL, handler, quality_note, seed_control
 from ...ui.i18n import t, translatable
 from . import inference
 from .model import SHIPPED_OBJECTIVES, checkpoint_name
 from .table import comparison_table
 
 
-@user_errors
+@handler(models=POOL)
 def compare(seed):
     """One 8x8 grid per objective from the same noise; an objective without weights shows nothing."""
     seed = check_int("seed", seed, 0, MAX_SEED)
@@ -33,7 +33,7 @@ def compare(seed):
     return tuple(grids)
 
 
-@user_errors
+@handler(models=POOL)
 def api_samples(objective, seed):
     return inference.objective_samples(objective, seed)
 

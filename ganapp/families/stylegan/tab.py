@@ -5,6 +5,7 @@ import gradio as gr
 
 from ...checks import MAX_SEED
 from ...ui.common import (
+    POOL,
     availability_note,
     choice_param,
     float_param,
@@ -13,7 +14,7 @@ from ...ui.common import (
     quality_note,
     seed_control,
     share_link,
-    user_errors,
+    handler,
 )
 from ...ui.i18n import t
 from . import inference
@@ -21,22 +22,22 @@ from .inference import MAX_PSI
 from .model import LEVELS
 
 
-@user_errors
+@handler(models=POOL)
 def mix(seed_a, seed_b, level, psi):
     return inference.stylegan_mix(seed_a, seed_b, level, psi)
 
 
-@user_errors
+@handler(models=POOL)
 def mixing_grid(seed_a, seed_b, level, psi):
     return inference.mixing_grid(seed_a, seed_b, level, psi)
 
 
-@user_errors
+@handler(models=POOL)
 def truncation(seed_a):
     return inference.truncation_strip(seed_a)
 
 
-@user_errors
+@handler(models=POOL)
 def variation(seed_a, psi, levels):
     return inference.stochastic_variation(seed_a, psi, levels)
 

@@ -6,15 +6,15 @@ import gradio as gr
 from ... import WeightsUnavailable
 from ...checks import MAX_SEED, check_text
 from ...ui.common import (
+    POOL,
     LinkParam,
     availability_note,
     how_it_works,
-    in_visitor_language,
     int_param,
     quality_note,
     seed_control,
     share_link,
-    user_errors,
+    handler,
 )
 from ...ui.i18n import t
 from . import inference
@@ -36,17 +36,17 @@ class DescriptionBox(gr.Textbox):
         return EXAMPLES[0]
 
 
-@user_errors
+@handler(models=POOL)
 def generate(text, count, seed):
     return inference.text_to_digit(text, count, seed)
 
 
-@user_errors
+@handler(models=POOL)
 def interpolate(text_a, text_b, seed):
     return inference.text_interpolate(text_a, text_b, seed)
 
 
-@in_visitor_language
+@handler(models=POOL)
 def reading(text):
     try:
         return inference.reading(text)

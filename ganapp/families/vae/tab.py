@@ -13,17 +13,19 @@ from ...images import grid, to_pil
 from ...messages import Text, say
 from ...sampling import DIGIT_SCALE
 from ...ui.common import (
+    nothing,
+    same,
+    POOL,
     DrawingEditor,
     availability_note,
     choice_param,
     drawing_note,
     how_it_works,
-    in_visitor_language,
     int_param,
     quality_note,
     seed_control,
     share_link,
-    user_errors,
+    handler,
 )
 from ...ui.exports import png_file, save_gif
 from ...ui.i18n import t
@@ -52,12 +54,12 @@ def _decoded_at(a: torch.Tensor, b: torch.Tensor, t, method):
     return to_pil(inference.vae_frames(a, b, torch.tensor([t]), method)[0], scale=8)
 
 
-@user_errors
+@handler(models=POOL)
 def interpolate_api(start_digit, end_digit, steps, seed, method):
     return inference.vae_interpolate(start_digit, end_digit, steps, seed, method)
 
 
-@user_errors
+@handler(models=POOL)
 def interpolate_ui(start_digit, end_digit, start_editor, end_editor, seed, steps, method, t):
     """The strip (drawings included), the frame at t, the forth-and-back GIF, and the start and end digits."""
     steps = check_int("steps", steps, 2, 32)
@@ -69,27 +71,28 @@ def interpolate_ui(start_digit, end_digit, start_editor, end_editor, seed, steps
             to_pil(a, scale=DIGIT_SCALE), to_pil(b, scale=DIGIT_SCALE))  # ..., and the two real digits used
 
 
-@user_errors
+@handler(models=POOL)
 def frame_at(start_digit, end_digit, start_editor, end_editor, seed, method, t):
     return _decoded_at(*_ends(start_digit, end_digit, start_editor, end_editor, seed), t, method)
 
 
-@user_errors
+@handler(models=POOL)
 def latent_decode(model, u, v):
     return inference.latent_decode(model, u, v)
 
 
-@user_errors
+@handler(models=POOL)
 def latent_map(model):
     return inference.latent_map(model, MAP_TILES)
 
 
 def _map_panel(demo: gr.Blocks, name: str) -> None:
     """One model's map (click to decode), its scatter of test encodings and its measured figures."""
+    @handler(models=POOL)
     def draw():
-        return latent_map(name)
+        return inference.latent_map(name, MAP_TILES)
 
-    @in_visitor_language
+    @handler(models=POOL)
     def on_click(evt: gr.SelectData):
         size = MAP_TILES * 28 * inference.MAP_SCALE
         u, v = (evt.index[0] + 0.5) / size, 1 - (evt.index[1] + 0.5) / size
@@ -107,6 +110,7 @@ def _map_panel(demo: gr.Blocks, name: str) -> None:
             clicked = gr.Image(label=t("vae.decoded_click"), type="pil", format="png", height=180,
                                interactive=False, elem_classes="pixelated")
             where = gr.Markdown()
+    @handler(models=POOL)
     def centre():  # what the square's centre decodes to, until the visitor clicks elsewhere
         return latent_decode(name, 0.5, 0.5)
 
@@ -184,11 +188,11 @@ def build(demo: gr.Blocks) -> dict:
     public = gr.on([demo.load, start_digit.change, end_digit.change, steps.change, method.change, seed.change],
                    interpolate_api, inputs=[start_digit, end_digit, steps, seed, method], outputs=strip,
                    api_name="vae_interpolate", trigger_mode="always_last")
-    drawn = gr.on([start_editor.change, end_editor.change], lambda: None, api_visibility="private",
+    drawn = gr.on([start_editor.change, end_editor.change], nothing, api_visibility="private",
                   show_progress="hidden", trigger_mode="always_last")
     for event in (public, drawn):
         event.success(interpolate_ui, inputs=ui_inputs, outputs=ui_outputs, api_visibility="private",
-                      show_progress="hidden").success(lambda path: path, inputs=animation, outputs=gif,
+                      show_progress="hidden").success(same, inputs=animation, outputs=gif,
                                                       api_visibility="private", show_progress="hidden")
     position.change(frame_at, inputs=[start_digit, end_digit, start_editor, end_editor, seed, method, position], outputs=at_t,
              api_name="vae_frame_at", api_visibility="private", trigger_mode="always_last", show_progress="hidden")
