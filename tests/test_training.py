@@ -164,3 +164,19 @@ def test_no_validation_data_means_no_best_and_the_last_is_published(tiny_data, t
     assert "validation" not in (tmp_path / "run" / "log.jsonl").read_text()
     assert (tmp_path / "out" / "vae2d" / "model.safetensors").read_bytes() == \
         (tmp_path / "run" / "final" / "vae2d" / "model.safetensors").read_bytes()
+
+
+def test_a_weight_average_stays_in_eval_mode_while_the_networks_train(tiny_data, tmp_path, monkeypatch):
+    """The loop trains only what an optimiser updates: StyleGAN's averaged generator is never put in train mode."""
+    from ganapp.families.stylegan.recipe import StyleGANRecipe
+
+    modes = []
+    step = StyleGANRecipe.train_step
+
+    def watched(self, *args):
+        modes.append((self.g.training, self.g_ema.training))
+        return step(self, *args)
+
+    monkeypatch.setattr(StyleGANRecipe, "train_step", watched)
+    run("stylegan", tmp_path, tiny_data, 3)
+    assert modes == [(True, False)] * 3

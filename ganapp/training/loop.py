@@ -213,8 +213,7 @@ def train(recipe: Recipe, cfg: LoopConfig, data_gen: torch.Generator, processes:
         log = stack.enter_context(open(run_dir / LOG_FILE, "a")) if main else None
         bar = stack.enter_context(tqdm(total=cfg.steps, initial=start, dynamic_ncols=True, disable=not main))
         for step in range(start, cfg.steps):
-            for m in recipe.modules.values():
-                m.train()
+            set_mode(recipe, training=True)
             with processes.autocast():
                 losses = recipe.train_step(step, data_gen)
             processes.after_step(recipe)
@@ -273,10 +272,18 @@ def _check_processes_agree(recipe: Recipe, processes: OneProcess, first_losses: 
             raise RuntimeError(f"the processes' models differ (see {path}): gradients were not averaged")
 
 
+def set_mode(recipe: Recipe, training: bool) -> None:
+    """The one place modes are set: in training, the modules an optimiser updates train (batch norm's batch
+    statistics, dropout); the others (a weight average such as StyleGAN's, an image history) stay in eval mode.
+    Sampling and validation see every module in eval mode."""
+    trained = {id(p) for opt in recipe.optimizers.values() for group in opt.param_groups for p in group["params"]}
+    for m in recipe.modules.values():
+        m.train(training and any(id(p) in trained for p in m.parameters()))
+
+
 @torch.no_grad()
 def _sample(recipe: Recipe) -> torch.Tensor:
-    for m in recipe.modules.values():
-        m.eval()
+    set_mode(recipe, training=False)
     return recipe.sample_grid()
 
 
@@ -287,9 +294,8 @@ def _truncate_log(path: Path, step: int) -> None:
 
 
 @torch.no_grad()
-def _validate(recipe: ValidatedRecipe) -> dict[str, float]:
-    for m in recipe.modules.values():
-        m.eval()
+def _validate(recipe: ValidatedRecipe) -> dict[str, float] | None:
+    set_mode(recipe, training=False)
     return recipe.validate()
 
 

@@ -56,17 +56,13 @@ class ObjectiveGANRecipe:
     def validate(self) -> dict[str, float]:
         """Fréchet distance (evaluator features) of 2,000 samples from fixed noise to the 2,000 held-out
         training digits, and the rarest digit's share; the loop keeps the lowest distance."""
-        self.generator.eval()
-        figures = self.reference.compare((self.generator(self.validation_z) + 1) / 2)
-        self.generator.train()
+        figures = self.reference.compare((self.generator(self.validation_z) + 1) / 2)  # eval mode: the loop's
         return {"frechet": figures["frechet"], "neg_frechet": -figures["frechet"],
                 "rarest_digit_share": figures["rarest_share"]}
 
     @torch.inference_mode()
     def sample_grid(self) -> torch.Tensor:
-        self.generator.eval()
         images = self.generator(self.fixed_z)
-        self.generator.train()
         return make_grid(images, nrow=8, normalize=True, value_range=(-1, 1))
 
     def exported(self):
