@@ -19,7 +19,7 @@ from .files import atomic_write
 from .hub import QUALITY_FILE, local_folder
 from .messages import Text, markdown_table  # noqa: F401  (the evaluations build their tables with markdown_table)
 from .registry import FAMILIES, MODELS
-from .training.loop import read_log
+from .training.loop import PROVENANCE_FILE, read_log
 
 
 def cards() -> dict[str, dict]:
@@ -92,6 +92,18 @@ def write_quality(name: str) -> Path | None:
     return path
 
 
+def provenance_line(folder: Path) -> str:
+    """Which step of which run the weights are, from the provenance.json that publishing wrote beside them."""
+    path = folder / PROVENANCE_FILE
+    if not path.is_file():
+        return ("Provenance: not recorded (these weights were published before `--export` recorded which step it "
+                "copied; the training command above says which checkpoint was shipped).")
+    p = json.loads(path.read_text())
+    chosen = ("the best by validation" if p["chosen"] != "last" else "the last weights (the run kept no best)")
+    of = f" of {p['run_steps']:,}" if p.get("run_steps") else ""
+    return f"Provenance: step {p['step']:,}{of} of run `{p['run']}`, {chosen} (`provenance.json`)."
+
+
 def write_card(name: str, run_dir: Path | None = None) -> Path:
     write_quality(name)
     folder = local_folder(name)
@@ -110,7 +122,7 @@ def write_card(name: str, run_dir: Path | None = None) -> Path:
         "## Use", "", "```python", "import ganapp", f'model = ganapp.load("{name}")  # this folder, or the Hub', "```", "",
         "Config (`config.json`, rebuilt on load, weights loaded strictly):", "", "```json",
         json.dumps(config, indent=2), "```", "",
-        "## Training", "", f"```\n{card['train']}\n```", "",
+        "## Training", "", f"```\n{card['train']}\n```", "", provenance_line(folder), "",
     ]
     if has_curve:
         lines += ["![training curves](training_curve.png)", ""]

@@ -31,6 +31,7 @@ from .processes import OneProcess
 STATE_FILE = "state.safetensors"
 LOG_FILE = "log.jsonl"
 BEST_FILE = "best.json"   # the step and figures of run_dir/best/, the best-validated export
+PROVENANCE_FILE = "provenance.json"  # beside published weights: the run and step they come from, and why that step
 PROCESSES_FILE = "processes.json"  # several processes only: what each saw and ended with (they must agree)
 
 
@@ -158,12 +159,18 @@ def publish(run_dir: Path, out_dir: Path) -> tuple[list[Path], str]:
     run_dir = Path(run_dir)
     best = run_dir / BEST_FILE
     source = run_dir / ("best" if best.is_file() and (run_dir / "best").is_dir() else "final")
-    which = (f"best by validation (step {json.loads(best.read_text())['step']})" if source.name == "best"
+    kept = json.loads(best.read_text()) if source.name == "best" else None
+    which = (f"best by validation (step {kept['step']})" if kept
              else "last weights (no validation kept a best)")
+    steps = [r["step"] for r in read_log(run_dir) if "step" in r] if (run_dir / LOG_FILE).is_file() else []
+    provenance = {"run": run_dir.name, "chosen": "best by validation" if kept else "last",
+                  "step": kept["step"] if kept else max(steps, default=None), "run_steps": max(steps, default=None),
+                  **({"validation": kept["figures"]} if kept else {})}
     folders = []
     for model in sorted(p for p in source.iterdir() if p.is_dir()):
         for file in model.iterdir():  # config.json, model.safetensors: written whole, each
             atomic_write(Path(out_dir) / model.name / file.name, file.read_bytes())
+        atomic_write(Path(out_dir) / model.name / PROVENANCE_FILE, json.dumps(provenance, indent=2) + "\n")
         folders.append(Path(out_dir) / model.name)
     return folders, which
 
