@@ -14,7 +14,8 @@ from ganapp.checks import InvalidInput
 from ganapp.device import set_cpu_threads
 from ganapp.messages import render
 from ganapp.registry import FAMILIES
-from ganapp.ui.common import PAGE_CSS, PAGE_JS, POOL, LinkParam, runs_no_model
+from ganapp.ui.common import PAGE_JS, POOL, LinkParam, runs_no_model
+from ganapp.ui.inpage import STATIC, static_paths
 from ganapp.ui.i18n import I18N, ForceLanguage, language, t, t_or
 
 MAX_FILE_SIZE = "10mb"    # uploads above this are refused with HTTP 413 before reaching a handler
@@ -26,18 +27,9 @@ CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (o
 MODEL_WORKERS = max(1, int(os.environ.get("GANAPP_WORKERS", "0")) or CORES)
 
 
-# Digits are 28 pixels: shown large, they must stay crisp (nearest-neighbour, not blurred).
-CSS = """
-.pixelated img { image-rendering: pixelated; }
-/* The picture starts below its label and buttons, which Gradio floats over its top edge. */
-.pixelated .image-container { padding-top: 36px; box-sizing: border-box; }
-/* ...and fills its frame: a 112-px digit is drawn as large as the frame allows, its pixels kept sharp. */
-.pixelated .image-container img { width: 100%; height: 100%; object-fit: contain; }
-"""
-
-
 def build_demo(queue_size: int = QUEUE_SIZE, concurrency: int = CONCURRENCY,
                model_workers: int = MODEL_WORKERS) -> gr.Blocks:
+    gr.set_static_paths(static_paths())  # the page's scripts, the vendored runtime, the exported models: no more
     with gr.Blocks(title="ganapp", delete_cache=(600, 1800)) as demo:
         gr.Markdown(t("app.intro"))
         links: dict[str, dict[str, LinkParam]] = {}
@@ -121,8 +113,8 @@ def apply_link(links: dict, targets: list, request: gr.Request):
 
 # How the app is served, here and in the tests: uploads bounded, no share links, and errors
 # shown to users only as the short messages our handlers raise (no tracebacks, no paths).
-LAUNCH_OPTIONS = dict(max_file_size=MAX_FILE_SIZE, share=False, show_error=False, css=CSS + PAGE_CSS, js=PAGE_JS,
-                      i18n=I18N, app_kwargs={"middleware": [Middleware(ForceLanguage)]})
+LAUNCH_OPTIONS = dict(max_file_size=MAX_FILE_SIZE, share=False, show_error=False, css_paths=[STATIC / "page.css"],
+                      js=PAGE_JS, i18n=I18N, app_kwargs={"middleware": [Middleware(ForceLanguage)]})
 
 set_cpu_threads(max(1, CORES // MODEL_WORKERS))
 demo = build_demo()

@@ -42,6 +42,7 @@ class ModelSpec:
     tiny_generation: dict = field(default_factory=dict, hash=False)  # its generation_config.json, for tests
     training: tuple[str, ...] = ()  # `--set` presets that make its family's recipe train this model, for
                                     # `python -m ganapp.train <name>` (a family's other models, e.g. vae2d)
+    in_page: bool = False         # the page runs its `generate` itself (model.onnx, `python -m ganapp.export onnx`)
     family: str = ""              # filled in by Family: the family that trains and evaluates it
     package: str = ""             # filled in by Family: where `model_class_ref` is looked up
 
@@ -94,14 +95,14 @@ def register(family: Family) -> Family:
 # The tabs appear in this order.
 for _family in [
     Family("infogan",
-           (ModelSpec("infogan", "model:InfoGANGenerator", "InfoGAN generator, MNIST",
+           (ModelSpec("infogan", "model:InfoGANGenerator", "InfoGAN generator, MNIST", in_page=True,
                       tiny=dict(z_dim=8, hidden=32),
                       tiny_generation=dict(category_to_digit=[3, 1, 4, 0, 5, 9, 2, 6, 8, 7],
                                            continuous_names=["slant", "width"])),),
            tab_title="InfoGAN", recipe="recipe:InfoGANRecipe", evaluation="evaluate:evaluate_infogan",
            tiny_training=("z_dim=8", "hidden=32", "batch_size=8")),
     Family("cgan",
-           (ModelSpec("cgan", "model:CGANGenerator", "conditional DCGAN generator, MNIST",
+           (ModelSpec("cgan", "model:CGANGenerator", "conditional DCGAN generator, MNIST", in_page=True,
                       tiny=dict(z_dim=8, embed_dim=4, g_width=8, d_width=8)),),
            tab_title="Conditional GAN", recipe="recipe:CGANRecipe", evaluation="evaluate:evaluate_cgan",
            tiny_training=("z_dim=8", "g_width=8", "d_width=8", "batch_size=8")),
@@ -113,13 +114,13 @@ for _family in [
            tab_title="CycleGAN", recipe="recipe:CycleGANRecipe", evaluation="evaluate:evaluate_cyclegan",
            tiny_training=("base_filters=4", "n_blocks=1", "disc_filters=4", "crop=32", "pool_size=2")),
     Family("vae",
-           (ModelSpec("vae", "model:VAE", "convolutional VAE, 16-d latent, MNIST",
+           (ModelSpec("vae", "model:VAE", "convolutional VAE, 16-d latent, MNIST", in_page=True,
                       tiny=dict(latent_dim=4, width=4, hidden=16)),
-            ModelSpec("vae2d", "model:VAE", "convolutional VAE, 2-d latent, MNIST",
+            ModelSpec("vae2d", "model:VAE", "convolutional VAE, 2-d latent, MNIST", in_page=True,
                       tiny=dict(latent_dim=2, width=4, hidden=16),
                       training=("latent_dim=2", "export_name=vae2d", "validation_size=0", "steps=4000"),
                       tiny_generation=dict(map_square=[-3.0, -3.0, 6.0])),
-            ModelSpec("ae2d", "model:VAE", "plain convolutional autoencoder, 2-d latent, MNIST (beside vae2d)",
+            ModelSpec("ae2d", "model:VAE", "plain convolutional autoencoder, 2-d latent, MNIST (beside vae2d)", in_page=True,
                       tiny=dict(latent_dim=2, width=4, hidden=16, variational=False),
                       training=("latent_dim=2", "variational=false", "export_name=ae2d", "validation_size=0", "steps=4000"),
                       tiny_generation=dict(map_square=[-5.0, -4.0, 10.0]))),

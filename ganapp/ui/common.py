@@ -10,6 +10,7 @@ import random
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import gradio as gr
 from gradio import image_utils
@@ -297,32 +298,12 @@ class UploadImage(gr.Image):
             return payload.path
 
 
-# The drawing editor decodes a dropped or chosen file in the browser: a file that is not a picture fails there,
-# before anything reaches the server, as an uncaught error and nothing on screen. The page (app.py passes this
-# as launch's `js`) turns that failure into the editor's note (`drawing_note`), shown for a few seconds.
-PAGE_JS = """() => {
-    const decodeFailed = (reason) => /could not be decoded|decode|Failed to load image|EncodingError/i
-        .test(String(reason && (reason.message || reason.name) || reason));
-    const show = (event, reason) => {
-        if (!decodeFailed(reason)) return;
-        event.preventDefault();   // handled: no uncaught error in the console
-        document.querySelectorAll(".drawing-note").forEach((note) => {
-            note.classList.add("shown");
-            clearTimeout(note.hideTimer);
-            note.hideTimer = setTimeout(() => note.classList.remove("shown"), 10000);
-        });
-    };
-    window.addEventListener("unhandledrejection", (e) => show(e, e.reason));
-    window.addEventListener("error", (e) => show(e, e.error || e.message));
-}"""
-PAGE_CSS = """
-.drawing-note { display: none; }
-.drawing-note.shown { display: block; }
-"""
+# The page's own script and styles live in ui/static/ (page.js, page.css; app.py passes them to launch).
+PAGE_JS = (Path(__file__).resolve().parent / "static" / "page.js").read_text()
 
 
 def drawing_note() -> None:
-    """Under drawing editors: "not a picture", hidden until the page's script shows it (see PAGE_JS)."""
+    """Under drawing editors: "not a picture", hidden until the page's script shows it (static/page.js)."""
     gr.Markdown(t("common.not_a_picture"), elem_classes="drawing-note")
 
 

@@ -41,6 +41,12 @@ def infogan_images(digits: list[int], codes: torch.Tensor, seed: int) -> torch.T
     return g(z, category, codes.to(device)).cpu()
 
 
+def infogan_noise(seed) -> list[float]:
+    """The noise z of `seed`, as `infogan_images` draws it: (z_dim,) numbers, for the page's own drawing."""
+    seed = check_int("seed", seed, 0, MAX_SEED)
+    return draw_noise(load("infogan").config, 1, torch.Generator().manual_seed(seed))[0].tolist()
+
+
 def infogan_generate(digit, c1, c2, seed) -> Image.Image:
     """A single sample: the category mapped to `digit`, continuous codes (c1, c2) in [-2, 2]."""
     digit, seed = check_int("digit", digit, 0, 9), check_int("seed", seed, 0, MAX_SEED)

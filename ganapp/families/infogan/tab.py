@@ -21,6 +21,7 @@ from ...ui.common import (
     handler,
 )
 from ...ui.exports import save_gif
+from ...ui import inpage
 from ...ui.i18n import shown, t
 from . import inference
 
@@ -49,6 +50,15 @@ def _digit_choices() -> list[tuple[str, int]]:
         return [(t("infogan.choice", digit=d, category=mapping.index(d)), d) for d in range(10)]
     return [(t("infogan.choice_measured", digit=d, category=mapping.index(d), percent=100 * accuracy[d]), d)
             for d in range(10)]
+
+
+def _categories_of_digits() -> list[int]:
+    """category_of_digit[d]: the categorical code value the app uses for digit d (for the page's own drawing)."""
+    try:
+        mapping = inference.digit_mapping()
+    except ganapp.WeightsUnavailable:
+        mapping = None
+    return [mapping.index(d) for d in range(10)] if mapping else list(range(10))
 
 
 def _code_label(index: int, name: str):
@@ -81,6 +91,12 @@ def generate(digit, c1, c2, seed):
 
 
 @handler(models=POOL)
+def infogan_noise(seed) -> list[float]:
+    """The noise of `seed`, for the page that draws the samples itself (the server stays the only source)."""
+    return inference.infogan_noise(seed)
+
+
+@handler(models=POOL)
 def traversal(code_name, seed):
     names = _code_names()
     if code_name not in names:
@@ -99,15 +115,27 @@ def build(demo: gr.Blocks) -> dict:
         with gr.Column(scale=1, min_width=240):
             image = gr.Image(label=t("infogan.sample"), type="pil", format="png", height=336, interactive=False,
                              elem_id="infogan-sample", elem_classes="pixelated")
+            # The page draws the sample itself where it can (ui/inpage.py); the server's picture then steps aside.
+            in_page = inpage.view("infogan", "infogan", {"generator": "infogan"}, [infogan_noise],
+                                  label=inpage.texts("infogan.sample"), server_image="infogan-sample",
+                                  category_of_digit=_categories_of_digits(), value_range=[-1, 1],
+                                  fallback_note=inpage.texts("common.drawn_by_server"))
         with gr.Column(scale=1):
             digit = gr.Radio(_digit_choices(), value=7, label=t("infogan.digit"))
             c1 = gr.Slider(-2, 2, value=0, step=0.05, label=_code_label(0, names[0]))
             c2 = gr.Slider(-2, 2, value=0, step=0.05, label=_code_label(1, names[1]))
             seed = seed_control("infogan")
-    # One endpoint for every control: the image follows the sliders while they are dragged,
-    # always computing the latest position, with no progress overlay flickering.
-    gr.on([demo.load, digit.change, c1.change, c2.change, seed.change], generate, inputs=[digit, c1, c2, seed], outputs=image,
-          api_name="infogan_generate", trigger_mode="always_last", show_progress="hidden")
+    # While the controls move, the page draws (no request per slider step). The public endpoint draws on the
+    # server, on a hidden button that the page presses itself when it cannot run the model.
+    inputs = [digit, c1, c2, seed]
+    server_draw = inpage.server_button("infogan")
+    server_draw.click(generate, inputs=inputs, outputs=image, api_name="infogan_generate", trigger_mode="always_last",
+                      show_progress="hidden")
+    if in_page is None:  # no exported model: the server draws, as the controls move
+        gr.on([demo.load, digit.change, c1.change, c2.change, seed.change], generate, inputs=inputs, outputs=image,
+              api_visibility="private", trigger_mode="always_last", show_progress="hidden")
+    else:
+        inpage.on_change("infogan", [demo.load, digit.change, c1.change, c2.change, seed.change], inputs)
     with gr.Accordion(t("infogan.traversal"), open=False):
         with gr.Row():
             code = gr.Radio([(shown(_code_text(n)), n) for n in names], value=names[0], label=t("infogan.code"))

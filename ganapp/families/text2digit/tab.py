@@ -46,7 +46,7 @@ def interpolate(text_a, text_b, seed):
     return inference.text_interpolate(text_a, text_b, seed)
 
 
-@handler(models=POOL)
+@handler(models=None)  # parses the text against the model's vocabulary; runs no network
 def reading(text):
     try:
         return inference.reading(text)

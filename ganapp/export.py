@@ -1,0 +1,121 @@
+"""Export the models the page runs itself: `python -m ganapp.export onnx [name ...]`.
+
+For every model the registry marks `in_page` (the generators and decoders whose controls a visitor drags),
+writes `checkpoints/<name>/model.onnx` beside `model.safetensors`: the model's `generate` (a generator's
+forward, a VAE's decoder) as one ONNX graph, weights inside the file, the batch dimension dynamic, no random
+numbers inside (noise is an input: the server stays its only source). The graph's metadata records the
+SHA-256 of the safetensors file it came from, so that a stale export is caught (`is_stale`, and a test).
+
+The page runs these files with onnxruntime-web (ganapp/ui/static/). Exporting needs `onnx` and `onnxscript`
+(development dependencies, requirements-dev.txt); serving needs neither.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import inspect
+from pathlib import Path
+
+import torch
+from torch import nn
+
+from .hub import local_folder
+from .registry import MODELS
+
+ONNX_FILE = "model.onnx"
+SOURCE_KEY = "ganapp.source_sha256"   # ONNX metadata: the SHA-256 of the model.safetensors it was exported from
+INPUTS_KEY = "ganapp.inputs"          # ONNX metadata: the graph's input names, comma-separated, in order
+
+
+def in_page_models() -> list[str]:
+    return [name for name, spec in MODELS.items() if spec.in_page]
+
+
+def input_names(model: nn.Module) -> list[str]:
+    """The names of `generate`'s tensor inputs (the forward's, where `generate` is the forward)."""
+    fn = model.forward if type(model).generate is _base_generate(model) else model.generate
+    return [p for p in inspect.signature(fn).parameters]
+
+
+def _base_generate(model: nn.Module):
+    from .hub import HubModel
+
+    return HubModel.generate
+
+
+class _Generate(nn.Module):
+    """`model.generate` as a module's forward, for the exporter."""
+
+    def __init__(self, model: nn.Module):
+        super().__init__()
+        self.model = model
+
+    def forward(self, *inputs: torch.Tensor) -> torch.Tensor:
+        return self.model.generate(*inputs)
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def export_onnx(name: str, folder: Path | None = None) -> Path:
+    """Write `<folder>/model.onnx` for model `name` (default folder: its checkpoint) and return its path."""
+    import onnx
+
+    spec = MODELS[name]
+    folder = Path(folder or local_folder(name))
+    model = spec.model_class.from_pretrained(folder).eval()
+    names = input_names(model)
+    example = model.example_inputs(torch.Generator().manual_seed(0))
+    batch = torch.export.Dim.DYNAMIC  # a named Dim froze the batch at the example's size in a trial here
+    shapes = {n: {0: batch} for n in names}
+    with torch.no_grad():
+        program = torch.onnx.export(_Generate(model).eval(), example, input_names=names, output_names=["image"],
+                                    dynamic_shapes=(tuple(shapes[n] for n in names),), dynamo=True,
+                                    verbose=False)
+    program.optimize()
+    path = folder / ONNX_FILE
+    program.save(str(path), external_data=False)  # one file: the weights inside, no model.onnx.data beside it
+    graph = onnx.load(str(path))
+    for key, value in ((SOURCE_KEY, sha256_of(folder / "model.safetensors")), (INPUTS_KEY, ",".join(names))):
+        entry = graph.metadata_props.add()
+        entry.key, entry.value = key, value
+    from .files import atomic_path
+
+    with atomic_path(path) as staging:
+        onnx.save(graph, str(staging))
+    return path
+
+
+def onnx_metadata(path: Path) -> dict[str, str]:
+    """The metadata ganapp wrote into an exported graph (read without onnx: onnxruntime is enough)."""
+    import onnxruntime
+
+    session = onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    return dict(session.get_modelmeta().custom_metadata_map)
+
+
+def is_stale(name: str, folder: Path | None = None) -> bool:
+    """True when `model.onnx` is missing or was exported from other weights than the model.safetensors beside it."""
+    folder = Path(folder or local_folder(name))
+    path = folder / ONNX_FILE
+    return not path.is_file() or onnx_metadata(path).get(SOURCE_KEY) != sha256_of(folder / "model.safetensors")
+
+
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser(prog="python -m ganapp.export", description=__doc__.split("\n")[0])
+    p.add_argument("format", choices=["onnx"])
+    p.add_argument("names", nargs="*", help=f"models (default: all the page runs: {', '.join(in_page_models())})")
+    p.add_argument("--stale-only", action="store_true", help="only those whose export is missing or stale")
+    args = p.parse_args(argv)
+    for name in args.names or in_page_models():
+        if name not in MODELS or not MODELS[name].in_page:
+            raise SystemExit(f"{name!r} is not a model the page runs; choose from {', '.join(in_page_models())}")
+        if args.stale_only and not is_stale(name):
+            continue
+        path = export_onnx(name)
+        print(f"{path}: {path.stat().st_size / 1e6:.1f} MB")
+
+
+if __name__ == "__main__":
+    main()

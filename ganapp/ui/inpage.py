@@ -1,0 +1,72 @@
+"""Tabs that draw in the visitor's browser (static/inpage.js): the pieces each such tab puts on the page.
+
+A tab that draws in the page has, beside its server-drawn picture:
+- `view(...)`: a gr.HTML holding a canvas, which loads the tab's page script (`<family>/page.js`, a module that
+  uses static/inpage.js) the first time the tab is shown, with the model file and the stored measurements as props;
+- `server_button(tab)`: a hidden button whose click draws on the server: the public endpoint keeps its name and
+  inputs on it, and the page clicks it itself when it cannot run the model (its fallback);
+- `on_change(tab, triggers, inputs)`: the controls' browser-only event: their values go to the page script, no
+  request reaches the server while a slider is dragged.
+Gradio serves only the files `static_paths()` names: this folder's static/ and the exported models.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import gradio as gr
+
+from ..export import ONNX_FILE, in_page_models
+from ..hub import local_folder
+from ..messages import LANGUAGES, render
+from .i18n import t
+
+STATIC = Path(__file__).resolve().parent / "static"
+FAMILIES_DIR = Path(__file__).resolve().parent.parent / "families"
+PAGE_SCRIPT = "page.js"   # a family's in-page script, beside its tab.py
+
+# Runs when the gr.HTML is mounted: Gradio's `js_on_load` is synchronous, and `<script>` in a template never runs.
+LOADER = """(async () => {
+  const page = await import(props.script_url);
+  page.start(element, props, server);
+})();"""
+
+
+def static_paths() -> list[Path]:
+    """What Gradio may serve as files: the page's own scripts and styles, the vendored runtime, the family page
+    scripts and the exported models, nothing else (not app.py, not a config.json, not ../shared)."""
+    scripts = sorted(FAMILIES_DIR.glob(f"*/{PAGE_SCRIPT}"))
+    models = [local_folder(name) / ONNX_FILE for name in in_page_models()]
+    return [STATIC, *scripts, *(m for m in models if m.is_file())]
+
+
+def file_url(path: Path) -> str:
+    return f"/gradio_api/file={Path(path).resolve()}"
+
+
+def view(tab: str, family: str, models: dict[str, str], server_functions: list, **props) -> gr.HTML | None:
+    """The canvas the page draws on, or None (the tab then draws on the server only) when a model was not
+    exported. `models` maps a role to a model name, e.g. {"generator": "infogan"}; `props` reach the script."""
+    files = {role: local_folder(name) / ONNX_FILE for role, name in models.items()}
+    if not all(f.is_file() for f in files.values()):
+        return None
+    return gr.HTML(
+        value="", elem_id=f"{tab}-page", elem_classes="inpage", js_on_load=LOADER, server_functions=server_functions,
+        html_template='<div class="inpage-box"><canvas></canvas><div class="inpage-note" role="status"></div></div>',
+        script_url=file_url(FAMILIES_DIR / family / PAGE_SCRIPT), static_dir=str(STATIC),
+        models={role: str(f.resolve()) for role, f in files.items()}, tab=tab, **props)
+
+
+def texts(key: str, **params) -> dict[str, str]:
+    """A locale text in every language, for a page script (it shows the one the page shows: inpage.say)."""
+    return {lang: render(key, lang, **params) for lang in LANGUAGES}
+
+
+def server_button(tab: str) -> gr.Button:
+    return gr.Button(t("common.server_draw"), visible="hidden", elem_id=f"{tab}-server-draw")
+
+
+def on_change(tab: str, triggers: list, inputs: list) -> None:
+    """The controls' values go to the page (`window.ganappInPage.request`), never to the server."""
+    js = "(...values) => ganappRequest(" + json.dumps(tab) + ", values)"  # static/page.js defines it
+    gr.on(triggers, None, inputs=inputs, outputs=None, js=js, api_visibility="private", show_progress="hidden")

@@ -1,0 +1,193 @@
+// ganapp's models in the visitor's browser: one small module for every tab that draws in the page.
+//
+// A tab's model (checkpoints/<name>/model.onnx, `python -m ganapp.export onnx`) runs here with onnxruntime-web
+// (vendored: static/vendor/onnxruntime-web, WebAssembly, one thread), so a dragged slider redraws with no request
+// to the server. The server stays the only source of noise: a tab asks it once per seed for that seed's noise,
+// then only its codes change here. Pixels are computed as the server computes its PNGs (images.to_pil: clamp,
+// scale to 0-255 in float32, round half to even), so the page's picture and the API's are the same.
+// When the page cannot run a model (no WebAssembly SIMD, a file that fails to load), `open` rejects and the tab
+// falls back to the server's drawing by itself.
+
+const VENDOR = "vendor/onnxruntime-web/";
+let runtime = null;                 // one promise for the runtime, shared by every tab
+const sessions = new Map();         // model url -> promise of its InferenceSession
+
+/** The static files' base URL (Gradio serves them at <root>/gradio_api/file=<path>). */
+export function fileUrl(path) {
+  const root = (window.gradio_config && window.gradio_config.root) || window.location.origin;
+  return `${root.replace(/\/$/, "")}/gradio_api/file=${path}`;
+}
+
+/** Whether this browser can run the WebAssembly SIMD build at all (the only one shipped). */
+export function canRun() {
+  try {
+    // The smallest module that uses a SIMD instruction (v128.const): valid only where SIMD is supported.
+    const simd = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 22, 1, 20,
+      0, 253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 11]);
+    return typeof WebAssembly === "object" && WebAssembly.validate(simd) && typeof DecompressionStream === "function";
+  } catch (e) {
+    return false;
+  }
+}
+
+async function loadRuntime(staticDir) {
+  if (!canRun()) throw new Error("this browser cannot run WebAssembly SIMD");
+  const ort = await import(fileUrl(`${staticDir}/${VENDOR}ort.wasm.bundle.min.mjs`));
+  const packed = await fetch(fileUrl(`${staticDir}/${VENDOR}ort-wasm-simd-threaded.wasm.gz`));
+  if (!packed.ok) throw new Error(`runtime: HTTP ${packed.status}`);
+  const binary = await new Response(packed.body.pipeThrough(new DecompressionStream("gzip"))).arrayBuffer();
+  ort.env.wasm.numThreads = 1;       // no cross-origin isolation needed; the server's cores stay free anyway
+  ort.env.wasm.wasmBinary = binary;
+  return ort;
+}
+
+/** The session for one model file, created once (the file is fetched the first time a tab asks for it). */
+export async function open(staticDir, modelPath) {
+  runtime = runtime || loadRuntime(staticDir);
+  const ort = await runtime;
+  if (!sessions.has(modelPath)) {
+    sessions.set(modelPath, ort.InferenceSession.create(fileUrl(modelPath), { executionProviders: ["wasm"] }));
+  }
+  const session = await sessions.get(modelPath);
+  return {
+    /** Run the graph: `inputs` maps each input name to [data (Float32Array or BigInt64Array), dims]. */
+    async run(inputs) {
+      const feeds = {};
+      for (const [name, [data, dims]] of Object.entries(inputs)) {
+        feeds[name] = new ort.Tensor(data instanceof BigInt64Array ? "int64" : "float32", data, dims);
+      }
+      const output = (await session.run(feeds))[session.outputNames[0]];
+      return { data: output.data, dims: output.dims };
+    },
+  };
+}
+
+/** The text of `texts` ({"en": ..., "zh-CN": ...}) in the language the page shows. */
+export function say(texts) {
+  const lang = (navigator.languages || [navigator.language || "en"]).find((l) => l.toLowerCase().startsWith("zh"));
+  return texts[lang ? "zh-CN" : "en"] || texts.en;
+}
+
+const f32 = Math.fround;
+
+function roundHalfEven(v) {
+  const r = Math.round(v);
+  return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/** Grey levels of one (1, H, W) image in `range`, as images.to_pil computes them. */
+export function greyLevels(data, offset, count, range) {
+  const [lo, hi] = range;
+  const out = new Uint8ClampedArray(count);
+  for (let i = 0; i < count; i++) {
+    const x = Math.min(Math.max(data[offset + i], lo), hi);
+    out[i] = roundHalfEven(f32(f32(f32(x - lo) / f32(hi - lo)) * 255));
+  }
+  return out;
+}
+
+/** Draw images (B, 1, h, w) on `canvas` as a grid of `columns`, `padding` pixels of the range's low end between
+ * them (the layout of images.grid), at their own pixel size: CSS scales the canvas, pixelated. */
+export function drawGrid(canvas, output, range, columns = 1, padding = 0) {
+  const [b, , h, w] = output.dims;
+  const cols = Math.min(columns, b), rows = Math.ceil(b / cols);
+  const width = b === 1 ? w : cols * (w + padding) + padding;
+  const height = b === 1 ? h : rows * (h + padding) + padding;
+  canvas.width = width;
+  canvas.height = height;
+  const ctx = canvas.getContext("2d");
+  const picture = ctx.createImageData(width, height);
+  for (let j = 3; j < picture.data.length; j += 4) picture.data[j] = 255;  // opaque; padding is the low end: 0
+  const pad = b === 1 ? 0 : padding;
+  for (let k = 0; k < b; k++) {
+    const grey = greyLevels(output.data, k * h * w, h * w, range);
+    const x0 = pad + (k % cols) * (w + pad), y0 = pad + Math.floor(k / cols) * (h + pad);
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const j = 4 * ((y0 + y) * width + x0 + x), v = grey[y * w + x];
+        picture.data[j] = picture.data[j + 1] = picture.data[j + 2] = v;
+      }
+    }
+  }
+  ctx.putImageData(picture, 0, 0);
+}
+
+/** Hide the element with id `id` for good (a stylesheet rule: Gradio re-renders its elements' own classes). */
+export function hideById(id) {
+  const style = document.createElement("style");
+  style.textContent = `#${CSS.escape(id)} { display: none !important; }`;
+  document.head.append(style);
+}
+
+/** Redraws that never pile up: while one runs, only the latest request waits, as a dragged slider needs. */
+export function latestOnly(draw) {
+  let running = null, pending = null;
+  return function request(...args) {
+    pending = args;
+    if (running) return running;
+    running = (async () => {
+      while (pending) {
+        const next = pending;
+        pending = null;
+        await draw(...next);
+      }
+      running = null;
+    })();
+    return running;
+  };
+}
+
+/** Call `start` once, the first time `element` is shown (its tab opened): a tab's model loads only then. */
+export function whenShown(element, start) {
+  let started = false;
+  const check = () => {
+    if (!started && element.offsetParent !== null) {
+      started = true;
+      observer.disconnect();
+      start();
+    }
+  };
+  const observer = new IntersectionObserver(check);
+  observer.observe(element);
+  check();
+}
+
+/** The page's registry of in-page tabs, which the controls' browser-only events call (ui/inpage.py):
+ * `request(tab, values)` draws in the page when the tab's model runs here, else asks the server (its hidden
+ * button), and while the model is still loading keeps the latest values for when it is ready. */
+const tabs = new Map();   // tab -> { state: "loading" | "ready" | "server", draw, values }
+
+export function register(tab) {
+  if (!tabs.has(tab)) tabs.set(tab, { state: "loading", draw: null, values: null });
+  return tabs.get(tab);
+}
+
+export function request(tab, values) {
+  const entry = register(tab);
+  entry.values = values;
+  if (entry.state === "ready") return entry.draw(...values);
+  if (entry.state === "server") serverDraw(tab);
+  return null;
+}
+
+export function ready(tab, draw) {
+  const entry = register(tab);
+  entry.draw = latestOnly(draw);
+  entry.state = "ready";
+  if (entry.values) return entry.draw(...entry.values);
+  return null;
+}
+
+export function useServer(tab) {
+  register(tab).state = "server";
+  serverDraw(tab);
+}
+
+function serverDraw(tab) {
+  const button = document.querySelector(`#${tab}-server-draw`);
+  if (button) (button.tagName === "BUTTON" ? button : button.querySelector("button") || button).click();
+}
+
+window.ganappInPage = { request, ready, useServer, register };
+// Controls that moved before this module arrived (the page's first values) left their latest values here.
+for (const [tab, values] of Object.entries(window.ganappInPageQueue || {})) register(tab).values = values;

@@ -1,0 +1,27 @@
+() => {
+  // The page's own script (app.py passes it to launch as `js`): it runs once, when the page loads.
+  // The drawing editor decodes a dropped or chosen file in the browser: a file that is not a picture fails there,
+  // before anything reaches the server, as an uncaught error and nothing on screen. Turn that failure into the
+  // editor's note (ui.common.drawing_note), shown for a few seconds.
+  const decodeFailed = (reason) => /could not be decoded|decode|Failed to load image|EncodingError/i
+      .test(String(reason && (reason.message || reason.name) || reason));
+  const show = (event, reason) => {
+      if (!decodeFailed(reason)) return;
+      event.preventDefault();   // handled: no uncaught error in the console
+      document.querySelectorAll(".drawing-note").forEach((note) => {
+          note.classList.add("shown");
+          clearTimeout(note.hideTimer);
+          note.hideTimer = setTimeout(() => note.classList.remove("shown"), 10000);
+      });
+  };
+  window.addEventListener("unhandledrejection", (e) => show(e, e.reason));
+  window.addEventListener("error", (e) => show(e, e.error || e.message));
+
+  // Tabs that draw in the page (ui/inpage.py): a control's browser-only event hands its values to the in-page
+  // module (static/inpage.js), or keeps the latest until that module has loaded.
+  window.ganappRequest = (tab, values) => {
+    if (window.ganappInPage) window.ganappInPage.request(tab, values);
+    else (window.ganappInPageQueue ||= {})[tab] = values;
+    return [];
+  };
+}

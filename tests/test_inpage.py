@@ -1,0 +1,142 @@
+"""Tabs that draw in the visitor's browser (ui/inpage.py, ui/static/inpage.js), in headless Chromium: a dragged
+slider redraws with no request to the server, the canvas shows exactly the API's picture, the server draws when the
+browser cannot, and Gradio serves no file beyond the page's own and the exported models."""
+from __future__ import annotations
+
+import io
+import shutil
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+import pytest
+from test_app import serve
+from test_browser import CHROMIUM, FLAGS, SHOTS
+
+pytest.importorskip("onnxscript", reason="exporting needs the development dependencies (requirements-dev.txt)")
+playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def served(tiny_checkpoints, tmp_path_factory):
+    """The app over tiny checkpoints whose in-page models are exported, as `python -m ganapp.export onnx` does."""
+    from ganapp.export import export_onnx, in_page_models
+
+    folder = tmp_path_factory.mktemp("inpage") / "checkpoints"
+    shutil.copytree(tiny_checkpoints, folder)
+    for name in in_page_models():
+        export_onnx(name, folder / name)
+    mp = pytest.MonkeyPatch()
+    demo, url = serve(folder, mp)
+    yield url, folder
+    demo.close()
+    mp.undo()
+
+
+def status_of(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url) as r:
+            return r.status
+    except urllib.error.HTTPError as e:
+        return e.code
+
+
+def test_only_the_page_files_and_the_exported_models_are_served(served):
+    url, folder = served
+    base = url.rstrip("/") + "/gradio_api/file="
+    assert status_of(base + str(ROOT / "ganapp/ui/static/inpage.js")) == 200
+    assert status_of(base + str(folder / "infogan/model.onnx")) == 200
+    for refused in (ROOT / "app.py", folder / "infogan/config.json", folder / "infogan/model.safetensors",
+                    ROOT.parent / "shared/data/README.md", ROOT / "ganapp/ui/static/../common.py"):
+        assert status_of(base + str(refused)) in (403, 404), refused
+
+
+def server_png(url: str, *args) -> np.ndarray:
+    from gradio_client import Client
+    from PIL import Image
+
+    path = Client(url, verbose=False).predict(*args, api_name="/infogan_generate")
+    return np.array(Image.open(path))
+
+
+def canvas_grey(page, elem_id: str) -> np.ndarray:
+    width, data = page.evaluate(f"""() => {{ const c = document.querySelector('#{elem_id} canvas');
+        return [c.width, Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data)]; }}""")
+    return np.array(data, dtype=np.uint8).reshape(-1, width, 4)[..., 0]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if CHROMIUM is None:
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield b
+        b.close()
+
+
+def open_page(browser, url, width=1280, **context):
+    page = browser.new_context(viewport={"width": width, "height": 1000}, **context).new_page()
+    page.errors, page.requests = [], []
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page.on("request", lambda r: page.requests.append(r.url))
+    page.goto(url)
+    page.wait_for_selector("button[role=tab]")
+    return page
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [1280, 400])
+def test_infogan_sliders_redraw_in_the_page_with_no_request_and_match_the_api(served, browser, width):
+    url, _ = served
+    page = open_page(browser, url, width)
+    page.wait_for_selector("#infogan-page .inpage-ready canvas", timeout=30000)
+    canvas = page.locator("#infogan-page canvas")
+    canvas.wait_for(state="visible")
+    page.wait_for_function("() => document.querySelector('#infogan-page canvas').dataset.drawn")
+    assert not page.locator("#infogan-sample").is_visible()  # the server's picture stepped aside
+    slider = page.locator("input[type=range]").first          # c1
+    page.wait_for_timeout(500)
+    before, drawn = len(page.requests), set()
+    for value in np.linspace(-2, 2, 17):
+        slider.fill(f"{value:.2f}")
+        page.wait_for_timeout(20)
+        drawn.add(canvas.get_attribute("data-drawn"))
+    page.wait_for_timeout(300)
+    asked = [r for r in page.requests[before:] if "/gradio_api/" in r]
+    assert asked == [], f"requests while the slider moved: {asked}"
+    assert len(drawn) > 5, "the canvas did not follow the slider"
+    for digit, c1, c2, seed in [(3, 0.5, -1.25, 7), (7, -2.0, 2.0, 0), (0, 1.95, 0.05, 123456)]:
+        page.evaluate(f"() => window.ganappInPage.request('infogan', [{digit}, {c1}, {c2}, {seed}])")
+        page.wait_for_function(f"() => document.querySelector('#infogan-page canvas').dataset.drawn === "
+                               f"JSON.stringify([{digit}, {c1}, {c2}, {seed}])")
+        expected = server_png(url, digit, c1, c2, seed)
+        scale = expected.shape[0] // 28
+        assert np.array_equal(canvas_grey(page, "infogan-page"), expected[::scale, ::scale]), (digit, c1, c2, seed)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"inpage-infogan-{width}.png"))
+    assert not page.errors, page.errors
+    page.context.close()
+
+
+@pytest.mark.browser
+def test_without_webassembly_the_server_draws_and_says_so(served, browser, tmp_path):
+    url, _ = served
+    page = open_page(browser, url)
+    page.context.add_init_script("delete window.WebAssembly")  # for the reload below: a browser without it
+    page.reload()
+    page.wait_for_selector("button[role=tab]")
+    page.wait_for_selector("#infogan-page .inpage-server", timeout=30000)
+    page.locator("#infogan-sample img").first.wait_for(timeout=20000)   # drawn by the server
+    assert "server" in page.locator("#infogan-page .inpage-note").inner_text()
+    first = page.locator("#infogan-sample img").first.get_attribute("src")
+    page.locator("input[type=range]").first.fill("1.5")
+    for _ in range(100):
+        if page.locator("#infogan-sample img").first.get_attribute("src") != first:
+            break
+        page.wait_for_timeout(100)
+    else:
+        raise AssertionError("the server's picture did not follow the slider")
+    page.context.close()
