@@ -3,7 +3,7 @@ slider redraws with no request to the server, the canvas shows exactly the API's
 browser cannot, and Gradio serves no file beyond the page's own and the exported models."""
 from __future__ import annotations
 
-import io
+import json
 import shutil
 import urllib.error
 import urllib.request
@@ -53,12 +53,11 @@ def test_only_the_page_files_and_the_exported_models_are_served(served):
         assert status_of(base + str(refused)) in (403, 404), refused
 
 
-def server_png(url: str, *args) -> np.ndarray:
+def server_png(url: str, api_name: str, *args) -> np.ndarray:
     from gradio_client import Client
     from PIL import Image
 
-    path = Client(url, verbose=False).predict(*args, api_name="/infogan_generate")
-    return np.array(Image.open(path))
+    return np.array(Image.open(Client(url, verbose=False).predict(*args, api_name=api_name)).convert("L"))
 
 
 def canvas_grey(page, elem_id: str) -> np.ndarray:
@@ -87,36 +86,49 @@ def open_page(browser, url, width=1280, **context):
     return page
 
 
+# tab, its title, the public endpoint, the server's picture, the dragged slider (nth range input in the tab),
+# and inputs whose in-page drawing must equal the endpoint's PNG.
+TABS = [
+    ("infogan", "InfoGAN", "/infogan_generate", "infogan-sample", 0,
+     [(3, 0.5, -1.25, 7), (7, -2.0, 2.0, 0), (0, 1.95, 0.05, 123456)]),
+    ("cgan", "Conditional GAN", "/cgan_generate", "cgan-samples", 0, [(3, 16, 42), (9, 1, 0), (0, 10, 77)]),
+]
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("width", [1280, 400])
-def test_infogan_sliders_redraw_in_the_page_with_no_request_and_match_the_api(served, browser, width):
+@pytest.mark.parametrize("tab,title,api,server_image,slider_index,draws", TABS, ids=[t[0] for t in TABS])
+def test_sliders_redraw_in_the_page_with_no_request_and_match_the_api(served, browser, width, tab, title, api,
+                                                                        server_image, slider_index, draws):
     url, _ = served
     page = open_page(browser, url, width)
-    page.wait_for_selector("#infogan-page .inpage-ready canvas", timeout=30000)
-    canvas = page.locator("#infogan-page canvas")
-    canvas.wait_for(state="visible")
-    page.wait_for_function("() => document.querySelector('#infogan-page canvas').dataset.drawn")
-    assert not page.locator("#infogan-sample").is_visible()  # the server's picture stepped aside
-    slider = page.locator("input[type=range]").first          # c1
+    page.get_by_role("tab", name=title).click()
+    page.wait_for_selector(f"#{tab}-page .inpage-ready canvas", timeout=30000)
+    canvas = page.locator(f"#{tab}-page canvas")
+    page.wait_for_function(f"() => document.querySelector('#{tab}-page canvas').dataset.drawn")
+    assert not page.locator(f"#{server_image}").is_visible()  # the server's picture stepped aside
+    slider = page.locator(".tabitem:visible input[type=range]").nth(slider_index)
+    lo, hi = float(slider.get_attribute("min")), float(slider.get_attribute("max"))
     page.wait_for_timeout(500)
     before, drawn = len(page.requests), set()
-    for value in np.linspace(-2, 2, 17):
+    for value in np.linspace(lo, hi, 17):
         slider.fill(f"{value:.2f}")
         page.wait_for_timeout(20)
         drawn.add(canvas.get_attribute("data-drawn"))
     page.wait_for_timeout(300)
-    asked = [r for r in page.requests[before:] if "/gradio_api/" in r]
-    assert asked == [], f"requests while the slider moved: {asked}"
+    asked = [r for r in page.requests[before:] if "/gradio_api/" in r and "file=" not in r]
+    assert asked == [], f"requests to the server while the slider moved: {asked}"
     assert len(drawn) > 5, "the canvas did not follow the slider"
-    for digit, c1, c2, seed in [(3, 0.5, -1.25, 7), (7, -2.0, 2.0, 0), (0, 1.95, 0.05, 123456)]:
-        page.evaluate(f"() => window.ganappInPage.request('infogan', [{digit}, {c1}, {c2}, {seed}])")
-        page.wait_for_function(f"() => document.querySelector('#infogan-page canvas').dataset.drawn === "
-                               f"JSON.stringify([{digit}, {c1}, {c2}, {seed}])")
-        expected = server_png(url, digit, c1, c2, seed)
-        scale = expected.shape[0] // 28
-        assert np.array_equal(canvas_grey(page, "infogan-page"), expected[::scale, ::scale]), (digit, c1, c2, seed)
+    for values in draws:
+        shown = json.dumps(list(values))
+        page.evaluate(f"() => window.ganappInPage.request({json.dumps(tab)}, {shown})")
+        page.wait_for_function(f"() => document.querySelector('#{tab}-page canvas').dataset.drawn === "
+                               f"JSON.stringify({shown})")
+        expected = server_png(url, api, *values)
+        scale = 4   # sampling.DIGIT_SCALE: the server's PNGs are its digits upscaled, nearest
+        assert np.array_equal(canvas_grey(page, f"{tab}-page"), expected[::scale, ::scale]), values
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"inpage-infogan-{width}.png"))
+    page.screenshot(path=str(SHOTS / f"inpage-{tab}-{width}.png"))
     assert not page.errors, page.errors
     page.context.close()
 

@@ -3,10 +3,9 @@
 A tab that draws in the page has, beside its server-drawn picture:
 - `view(...)`: a gr.HTML holding a canvas, which loads the tab's page script (`<family>/page.js`, a module that
   uses static/inpage.js) the first time the tab is shown, with the model file and the stored measurements as props;
-- `server_button(tab)`: a hidden button whose click draws on the server: the public endpoint keeps its name and
-  inputs on it, and the page clicks it itself when it cannot run the model (its fallback);
-- `on_change(tab, triggers, inputs)`: the controls' browser-only event: their values go to the page script, no
-  request reaches the server while a slider is dragged.
+- `wire(...)`: its events: the public endpoint keeps its name and inputs on a hidden button whose click draws on
+  the server (the page clicks it itself when it cannot run the model), and the controls' browser-only event hands
+  their values to the page script: no request reaches the server while a slider is dragged.
 Gradio serves only the files `static_paths()` names: this folder's static/ and the exported models.
 """
 from __future__ import annotations
@@ -46,7 +45,8 @@ def file_url(path: Path) -> str:
 
 def view(tab: str, family: str, models: dict[str, str], server_functions: list, **props) -> gr.HTML | None:
     """The canvas the page draws on, or None (the tab then draws on the server only) when a model was not
-    exported. `models` maps a role to a model name, e.g. {"generator": "infogan"}; `props` reach the script."""
+    exported. `models` maps a role to a model name, e.g. {"generator": "infogan"}; `props` reach the script.
+    Each of `server_functions` is called by the script with one argument (Gradio passes one), a list if need be."""
     files = {role: local_folder(name) / ONNX_FILE for role, name in models.items()}
     if not all(f.is_file() for f in files.values()):
         return None
@@ -62,11 +62,16 @@ def texts(key: str, **params) -> dict[str, str]:
     return {lang: render(key, lang, **params) for lang in LANGUAGES}
 
 
-def server_button(tab: str) -> gr.Button:
-    return gr.Button(t("common.server_draw"), visible="hidden", elem_id=f"{tab}-server-draw")
-
-
-def on_change(tab: str, triggers: list, inputs: list) -> None:
-    """The controls' values go to the page (`window.ganappInPage.request`), never to the server."""
+def wire(tab: str, view: gr.HTML | None, triggers: list, fn, inputs: list, output, api_name: str, **options) -> None:
+    """The events of a tab that draws in the page. The public endpoint `api_name` draws on the server, on a hidden
+    button that the page presses itself when it cannot run the model; the controls' `triggers` hand their values to
+    the page (browser-only: no request reaches the server while a slider is dragged). Without an exported model
+    (`view` None) the server draws on every trigger, as before."""
+    button = gr.Button(t("common.server_draw"), visible="hidden", elem_id=f"{tab}-server-draw")
+    button.click(fn, inputs=inputs, outputs=output, api_name=api_name, trigger_mode="always_last", **options)
+    if view is None:
+        gr.on(triggers, fn, inputs=inputs, outputs=output, api_visibility="private", trigger_mode="always_last",
+              **options)
+        return
     js = "(...values) => ganappRequest(" + json.dumps(tab) + ", values)"  # static/page.js defines it
     gr.on(triggers, None, inputs=inputs, outputs=None, js=js, api_visibility="private", show_progress="hidden")

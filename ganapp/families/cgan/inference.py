@@ -18,17 +18,33 @@ def noise_scale() -> float:
     return float(generation_config("cgan").get("noise_scale", 1.0))
 
 
+MAX_COUNT = 64   # samples per picture; a seed's samples are the first `count` of its MAX_COUNT noise vectors
+
+
+def seed_noise(seed: int, z_dim: int, count: int = MAX_COUNT) -> torch.Tensor:
+    """A seed's first `count` noise vectors, unscaled: (count, z_dim), the first rows of one draw of at least
+    MAX_COUNT. More samples of one seed add to the ones shown rather than replace them, and the page needs one
+    draw per seed, whatever the count."""
+    return seeded_noise(seed, max(count, MAX_COUNT), z_dim)[:count]
+
+
+def cgan_noise(seed) -> list[list[float]]:
+    """A seed's MAX_COUNT noise vectors as `cgan_generate` uses them (scaled), for the page's own drawing."""
+    seed = check_int("seed", seed, 0, MAX_SEED)
+    return (seed_noise(seed, load("cgan").config.z_dim) * noise_scale()).tolist()
+
+
 @torch.inference_mode()
 def cgan_samples(digit: int, count: int, seed: int, scale: float | None = None) -> torch.Tensor:
     """`count` samples of `digit`: (count, 1, 28, 28) in [-1, 1]; `scale` defaults to the measured one."""
     g = load("cgan")
-    z = (seeded_noise(seed, count, g.config.z_dim) * (noise_scale() if scale is None else scale)).to(device_of(g))
+    z = (seed_noise(seed, g.config.z_dim, count) * (noise_scale() if scale is None else scale)).to(device_of(g))
     return g(z, torch.full((count,), digit, device=z.device)).cpu()
 
 
 def cgan_generate(digit, count, seed) -> Image.Image:
     """Samples of one digit in a square-ish grid; count=1 gives a single digit."""
-    digit, count = check_int("digit", digit, 0, 9), check_int("count", count, 1, 64)
+    digit, count = check_int("digit", digit, 0, 9), check_int("count", count, 1, MAX_COUNT)
     seed = check_int("seed", seed, 0, MAX_SEED)
     images = cgan_samples(digit, count, seed)
     return grid(images, nrow=math.ceil(math.sqrt(count)), value_range=(-1, 1), scale=DIGIT_SCALE,

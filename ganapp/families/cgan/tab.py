@@ -14,6 +14,7 @@ from ...ui.common import (
     share_link,
     handler,
 )
+from ...ui import inpage
 from ...ui.i18n import t
 from . import inference
 
@@ -21,6 +22,12 @@ from . import inference
 @handler(models=POOL)
 def generate(digit, count, seed):
     return inference.cgan_generate(digit, count, seed)
+
+
+@handler(models=POOL)
+def cgan_noise(seed) -> list[list[float]]:
+    """A seed's noise, scaled, for the page that draws the samples itself."""
+    return inference.cgan_noise(seed)
 
 
 @handler(models=POOL)
@@ -35,12 +42,16 @@ def build(demo: gr.Blocks) -> dict:
         with gr.Column(scale=2, min_width=240):  # first: above the controls when a phone stacks them
             samples = gr.Image(label=t("cgan.samples"), type="pil", format="png", height=420, interactive=False,
                                elem_id="cgan-samples", elem_classes="pixelated")
+            in_page = inpage.view("cgan", "cgan", {"generator": "cgan"}, [cgan_noise],
+                                  label=inpage.texts("cgan.samples"), server_image="cgan-samples", value_range=[-1, 1],
+                                  max_count=inference.MAX_COUNT,
+                                  fallback_note=inpage.texts("common.drawn_by_server"))
         with gr.Column(scale=1):
             digit = gr.Radio(list(range(10)), value=3, label=t("cgan.digit"))
-            count = gr.Slider(1, 64, value=16, step=1, label=t("cgan.count"))
+            count = gr.Slider(1, inference.MAX_COUNT, value=16, step=1, label=t("cgan.count"))
             seed = seed_control("cgan")
-    gr.on([demo.load, digit.change, count.change, seed.change], generate, inputs=[digit, count, seed],
-          outputs=samples, api_name="cgan_generate", trigger_mode="always_last", show_progress="minimal")
+    inpage.wire("cgan", in_page, [demo.load, digit.change, count.change, seed.change], generate, [digit, count, seed],
+                samples, "cgan_generate", show_progress="minimal")
     with gr.Accordion(t("cgan.all_digits"), open=True):
         grid_button = gr.Button(t("cgan.redraw"))
         grid = gr.Image(label=t("cgan.grid"), type="pil", format="png", interactive=False, height=520,
@@ -48,5 +59,5 @@ def build(demo: gr.Blocks) -> dict:
     gr.on([demo.load, grid_button.click, seed.change], all_digits, inputs=seed, outputs=grid,
           api_name="cgan_all_digits", api_visibility="private", trigger_mode="always_last")
     how_it_works(t("cgan.explanation"))
-    return share_link("cgan", {"digit": int_param(digit, 0, 9, "digit"), "count": int_param(count, 1, 64, "count"),
+    return share_link("cgan", {"digit": int_param(digit, 0, 9, "digit"), "count": int_param(count, 1, inference.MAX_COUNT, "count"),
                                "seed": int_param(seed, 0, MAX_SEED, "seed")})

@@ -125,17 +125,8 @@ def build(demo: gr.Blocks) -> dict:
             c1 = gr.Slider(-2, 2, value=0, step=0.05, label=_code_label(0, names[0]))
             c2 = gr.Slider(-2, 2, value=0, step=0.05, label=_code_label(1, names[1]))
             seed = seed_control("infogan")
-    # While the controls move, the page draws (no request per slider step). The public endpoint draws on the
-    # server, on a hidden button that the page presses itself when it cannot run the model.
-    inputs = [digit, c1, c2, seed]
-    server_draw = inpage.server_button("infogan")
-    server_draw.click(generate, inputs=inputs, outputs=image, api_name="infogan_generate", trigger_mode="always_last",
-                      show_progress="hidden")
-    if in_page is None:  # no exported model: the server draws, as the controls move
-        gr.on([demo.load, digit.change, c1.change, c2.change, seed.change], generate, inputs=inputs, outputs=image,
-              api_visibility="private", trigger_mode="always_last", show_progress="hidden")
-    else:
-        inpage.on_change("infogan", [demo.load, digit.change, c1.change, c2.change, seed.change], inputs)
+    inpage.wire("infogan", in_page, [demo.load, digit.change, c1.change, c2.change, seed.change], generate,
+                [digit, c1, c2, seed], image, "infogan_generate", show_progress="hidden")
     with gr.Accordion(t("infogan.traversal"), open=False):
         with gr.Row():
             code = gr.Radio([(shown(_code_text(n)), n) for n in names], value=names[0], label=t("infogan.code"))

@@ -152,6 +152,45 @@ export function whenShown(element, start) {
   check();
 }
 
+/** A tab's whole in-page life, for its page script: when the tab is first shown, load its model (props.models,
+ * role -> file); then `draw(models, canvas, ...values)` runs on every change of its controls, the latest only, and
+ * the server's picture (props.server_image) steps aside. If the model cannot run here, the server draws instead
+ * and the note (props.fallback_note) says so. */
+export function startTab(element, props, draw) {
+  const box = element.querySelector(".inpage-box");   // ours: Gradio re-renders the element's own classes
+  const canvas = element.querySelector("canvas");
+  const note = element.querySelector(".inpage-note");
+  if (props.label) canvas.setAttribute("aria-label", say(props.label));
+  whenShown(element, async () => {
+    const models = {};
+    try {
+      for (const [role, path] of Object.entries(props.models)) models[role] = await open(props.static_dir, path);
+    } catch (error) {
+      console.warn(`ganapp: ${props.tab} is drawn on the server:`, error);
+      note.textContent = say(props.fallback_note);
+      box.classList.add("inpage-server");
+      useServer(props.tab);
+      return;
+    }
+    box.classList.add("inpage-ready");
+    hideById(props.server_image);
+    ready(props.tab, async (...values) => {
+      await draw(models, canvas, ...values);
+      canvas.dataset.drawn = JSON.stringify(values);   // what the canvas shows (the tests read it)
+    });
+  });
+}
+
+/** Numbers asked of the server once per key (a seed's noise), then kept. */
+export function cached(ask) {
+  const kept = new Map();
+  return async (...key) => {
+    const k = JSON.stringify(key);
+    if (!kept.has(k)) kept.set(k, ask(...key).then((values) => Float32Array.from(values.flat())));
+    return kept.get(k);
+  };
+}
+
 /** The page's registry of in-page tabs, which the controls' browser-only events call (ui/inpage.py):
  * `request(tab, values)` draws in the page when the tab's model runs here, else asks the server (its hidden
  * button), and while the model is still loading keeps the latest values for when it is ready. */
