@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .files import atomic_write
 from .hub import QUALITY_FILE, local_folder
-from .messages import Text, markdown_table  # noqa: F401  (the evaluations build their tables with markdown_table)
+from .messages import LANGUAGES, Text, markdown_table  # noqa: F401  (the evaluations build their tables with markdown_table)
 from .registry import FAMILIES, MODELS
 from .training.loop import PROVENANCE_FILE, read_log
 
@@ -76,6 +76,9 @@ def judgements(name: str) -> dict | None:
         return None  # the judges read the family's main figures (vae2d has others)
     below = getattr(module, "below_target", lambda m: [])(metrics)  # messages.Text (or plain English strings)
     judged = {"line": module.quality_line(metrics), "below_target": [str(b) for b in below]}
+    if hasattr(module, "plain_words"):  # the tab's first line, in words a learner knows, in every language
+        plain = module.plain_words(metrics)
+        judged["plain"] = {lang: plain.render(lang) for lang in LANGUAGES}
     if hasattr(module, "quality_line_zh"):  # the tab shows it to Chinese browsers
         judged["line_zh"] = module.quality_line_zh(metrics)
         judged["below_target_zh"] = [b.render("zh-CN") if isinstance(b, Text) else str(b) for b in below]

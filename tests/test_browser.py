@@ -291,7 +291,8 @@ def test_lang_in_the_address_overrides_the_browser(page, lang, tabs, note):
         forced.get_by_role("tab", name=tabs[0]).wait_for(timeout=10000)
         forced.get_by_role("tab", name=tabs[1]).click()
         box = forced.locator("#text2digit-text textarea")
-        box.fill("a purple 7")
+        forced.locator("#text2digit-samples img").first.wait_for(timeout=30000)  # the tab has loaded: its events
+        box.fill("a purple 7")                                                # are wired (on a busy machine, later)
         forced.locator("#text2digit-note").get_by_text(note).wait_for(timeout=10000)  # a handler's words
         SHOTS.mkdir(parents=True, exist_ok=True)
         forced.screenshot(path=str(SHOTS / f"lang-{lang}.png"), full_page=True)

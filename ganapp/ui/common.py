@@ -191,7 +191,7 @@ def share_link(tab: str, params: dict[str, LinkParam]) -> dict[str, LinkParam]:
     """A "Copy link" button: the page's address with this tab's inputs as its query
     (`?tab=cgan&digit=7&count=16&seed=42`), copied to the clipboard. Opening it (see app.py)
     selects the tab and sets the inputs. Returns `params`, for the app to apply."""
-    button = gr.Button(t("common.copy_link"), size="sm", elem_classes="copy-link")
+    button = gr.Button(t("common.copy_link"), size="sm", elem_classes="copy-link", icon=ICONS / "link.svg")
     names = json.dumps(list(params))
     js = f"""(...values) => {{
         const query = new URLSearchParams({{tab: {json.dumps(tab)}}});
@@ -211,14 +211,14 @@ def share_link(tab: str, params: dict[str, LinkParam]) -> dict[str, LinkParam]:
 
 
 def seed_control(prefix: str, value: int = 0, label=None, button=None) -> gr.Number:
-    """A seed box and a 🎲 button that draws a new one. Returns the *committed* seed, a hidden
+    """A seed box and a dice button that draws a new one. Returns the *committed* seed, a hidden
     number that changes only when a whole seed is entered (Enter, or leaving the box) or drawn:
     tabs use it as their seed input and its `.change` as a trigger. Typing never fires an event,
     so half-typed or cleared boxes raise no error, and the box always shows the seed in use."""
     with gr.Row(equal_height=True):
         box = gr.Number(value=value, label=label or t("common.seed"), precision=0, scale=4, elem_classes="seed-box",
                         info=t("common.seed_info"))
-        dice = gr.Button(button or t("common.new_samples"), scale=1, size="sm")
+        dice = gr.Button(button or t("common.new_samples"), scale=1, size="sm", icon=ICONS / "dice.svg")
     committed = gr.Number(value=value, visible=False, precision=0)
     gr.on([box.submit, box.blur], commit_seed, inputs=[box, committed], outputs=[box, committed],
           api_name=f"{prefix}_commit_seed", api_visibility="private", show_progress="hidden")
@@ -245,24 +245,28 @@ def availability_note(*names: str) -> None:
 
 
 def quality_note(name: str) -> None:
-    """The model's measured quality in one line (from quality.json, written by `python -m ganapp.reports`
-    from the evaluation's metrics), plainly marked when below target, with a link to its card. In Chinese
-    for Chinese browsers where the family writes a Chinese line."""
+    """What the model does and how well, in one plain sentence first (quality.json's `plain`, written by
+    `python -m ganapp.reports` from the evaluation's metrics); the figures, what is below target and the model
+    card one click away, in a collapsed panel. In the page's language."""
     try:
         judged = hub.quality(name)
     except ganapp.WeightsUnavailable:
         return
     if not judged:
         return
+    if "plain" in judged:
+        gr.Markdown(translatable(f"plain.{name}", judged["plain"]), elem_classes="plain-quality")
     card = f"https://huggingface.co/{spec(name).repo_id}"
     below = "; ".join(judged["below_target"])
-    text = {"en": f"📏 **Measured:** {judged['line']} ([model card]({card}))"
-                  + (f"  \n⚠️ **Below target:** {below}." if below else "")}
+    text = {"en": f"**Measured:** {judged['line']} ([model card]({card}))"
+                  + (f"  \n**Below target:** {below}." if below else "")}
     if "line_zh" in judged:
         below_zh = "；".join(judged.get("below_target_zh", judged["below_target"]))
-        text["zh-CN"] = (f"📏 **实测**：{judged['line_zh']}（[模型卡]({card})）"
-                         + (f"  \n⚠️ **未达目标**：{below_zh}。" if below_zh else ""))
-    gr.Markdown(translatable(f"quality.{name}", text), elem_classes="quality-note")
+        text["zh-CN"] = (f"**实测**：{judged['line_zh']}（[模型卡]({card})）"
+                         + (f"  \n**未达目标**：{below_zh}。" if below_zh else ""))
+    title = "common.measured_quality" if below else "common.measured"
+    with gr.Accordion(t(title), open=False, elem_classes="quality-note"):
+        gr.Markdown(translatable(f"quality.{name}", text))
 
 
 def how_it_works(text: str) -> None:
@@ -300,6 +304,7 @@ class UploadImage(gr.Image):
 
 # The page's own script and styles live in ui/static/ (page.js, page.css; app.py passes them to launch).
 PAGE_JS = (Path(__file__).resolve().parent / "static" / "page.js").read_text()
+ICONS = Path(__file__).resolve().parent / "static" / "icons"   # drawn, not characters: no emoji font needed
 
 
 def drawing_note() -> None:

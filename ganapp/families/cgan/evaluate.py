@@ -81,6 +81,11 @@ def below_target(metrics: dict) -> list[Text]:
     return out
 
 
+def plain_words(metrics: dict) -> Text:
+    """What the model does and how well, in words a learner knows (the tab's first line)."""
+    return say("plain.cgan", percent=round(100 * metrics["label_accuracy"]))
+
+
 def quality_line(metrics: dict) -> str:
     return (f"The evaluator reads {100 * metrics['label_accuracy']:.1f}% of the samples as the asked-for digit "
             f"({metrics['n']:,} samples, noise scale {metrics['noise_scale']}), with a variety ratio of at least "

@@ -178,6 +178,13 @@ def save_cyclegan_grid() -> None:
         image.save(local_folder(name) / "samples.png")
 
 
+def plain_words(metrics: dict) -> Text:
+    """What the model does and how well, in words a learner knows (the tab's first line)."""
+    ours = metrics["CycleGAN (ours)"]
+    return say("plain.cyclegan", p2m=round(100 * ours["photo2monet_called_monet"]),
+               m2p=round(100 * ours["monet2photo_called_photo"]))
+
+
 def quality_line(metrics: dict) -> str:
     ours = metrics["CycleGAN (ours)"]
     return (f"A photo-or-painting judge calls {100 * ours['photo2monet_called_monet']:.0f}% of photo→Monet results "

@@ -165,6 +165,14 @@ def below_target(metrics: dict) -> list[Text]:
     return out
 
 
+def plain_words(metrics: dict) -> Text:
+    """What the model does and how well, in words a learner knows (the tab's first line)."""
+    how = metrics.get("trained_with", "unsupervised")
+    labels = re.search(r"(\d+) labels per digit", how)
+    return say("plain.infogan", percent=round(100 * metrics["picked_accuracy"]),
+               how=say("plain.infogan.labelled", labels=labels.group(1)) if labels else say("plain.infogan.unsupervised"))
+
+
 def quality_line(metrics: dict) -> str:
     if "picked_accuracy" not in metrics:
         return f"Its categories reach {100 * metrics['category_purity']:.0f}% purity: the digit you pick is often not the one drawn."

@@ -89,6 +89,11 @@ def below_target(metrics: dict) -> list[Text]:
     return out
 
 
+def plain_words(metrics: dict) -> Text:
+    """What the comparison found, in words a learner knows (the tab's first line)."""
+    return say("plain.objectives", steps=f"{metrics['steps']:,}", best=metrics["best"])
+
+
 def quality_line(metrics: dict) -> str:
     f = metrics["objectives"]
     best = metrics["best"]

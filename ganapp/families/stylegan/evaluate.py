@@ -93,6 +93,12 @@ def below_target(metrics: dict) -> list[Text]:
     return out
 
 
+def plain_words(metrics: dict) -> Text:
+    """What the model does and how well, in words a learner knows (the tab's first line)."""
+    return say("plain.stylegan", confidence=round(100 * metrics["confidence"]), rarest=metrics["rarest_digit"],
+               share=round(1000 * metrics["rarest_share"]))
+
+
 def quality_line(metrics: dict) -> str:
     return (f"Samples: Fréchet distance {metrics['frechet']:.2f} (real-vs-real {metrics['frechet_real_train_vs_test']:.2f}), "
             f"mean confidence {metrics['confidence']:.2f}; B's coarse styles make B's digit in "

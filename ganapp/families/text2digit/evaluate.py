@@ -217,6 +217,12 @@ def below_target(metrics: dict) -> list[Text]:
     return out
 
 
+def plain_words(metrics: dict) -> Text:
+    """What the model does and how well, in words a learner knows (the tab's first line)."""
+    return say("plain.text2digit", en=round(100 * metrics["accuracy_en_held_out_templates"]),
+               zh=round(100 * metrics["accuracy_zh_held_out_templates"]))
+
+
 def quality_line(metrics: dict) -> str:
     return (f"For phrasings it never trained on, the evaluator reads the described digit in "
             f"{100 * metrics['accuracy_en_held_out_templates']:.1f}% (English) and "

@@ -275,6 +275,11 @@ def below_target(metrics: dict) -> list[Text]:
     return out
 
 
+def plain_words(metrics: dict) -> Text:
+    """What the model does and how well, in words a learner knows (the tab's first line)."""
+    return say("plain.vae", percent=round(100 * metrics["reconstruction_accuracy"]))
+
+
 def quality_line(metrics: dict) -> str:
     return (f"Test negative ELBO {metrics['test_negative_elbo']:.2f} nats (the MLP baseline: "
             f"{metrics['baseline_mlp_negative_elbo']:.2f}); {100 * metrics['reconstruction_accuracy']:.1f}% of "
