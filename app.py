@@ -15,6 +15,7 @@ from ganapp.device import set_cpu_threads
 from ganapp.messages import render
 from ganapp.registry import FAMILIES
 from ganapp.ui.common import PAGE_JS, POOL, LinkParam, runs_no_model
+from ganapp.ui.api_docs import document
 from ganapp.ui.inpage import STATIC, static_paths
 from ganapp.ui.i18n import I18N, ForceLanguage, language, t, t_or
 
@@ -51,6 +52,7 @@ def build_demo(queue_size: int = QUEUE_SIZE, concurrency: int = CONCURRENCY,
             # undocumented and present only when benchmarking.
             gr.api(_noop, api_name="noop", api_visibility="undocumented")
     share_model_workers(demo, model_workers)
+    document(demo)  # the API page: English labels, real types, what each parameter accepts
     demo.queue(max_size=queue_size, default_concurrency_limit=concurrency)
     return demo
 

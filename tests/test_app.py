@@ -192,3 +192,20 @@ def test_every_event_declares_its_model_work_and_model_handlers_share_the_pool(t
         assert (fn.concurrency_id == app.MODELS_POOL) == (fn.fn.models == POOL), fn.name
     names = {fn.fn.__name__ for fn in events if fn.fn.models == POOL}
     assert {"draw", "centre", "on_click"} <= names
+
+
+def test_the_api_page_describes_every_parameter_with_the_readmes_type(client):
+    """What the "Use via API" page (and view_api) shows: an English label, the README's type (an int is an
+    int: a client that follows the page must not send '3' for a digit) and what the parameter accepts."""
+    endpoints = client.view_api(return_format="dict", print_info=False)["named_endpoints"]
+    rows = dict(re.findall(r"^\| `(/\w+)` \| (.*?) \|", README.read_text(), flags=re.M))
+    for name in sorted(PUBLIC):
+        for p in endpoints[name]["parameters"]:
+            label = p["label"]
+            assert isinstance(label, str) and "[object" not in label and not label.startswith("parameter_"), (name, p)
+            if p["python_type"]["type"] != "filepath":
+                assert p["python_type"]["description"], (name, p["parameter_name"])
+            documented = re.search(rf"`{p['parameter_name']}` (int|float|string)", rows[name])
+            if documented:
+                expected = {"int": "int", "float": "float", "string": "str"}[documented.group(1)]
+                assert p["python_type"]["type"] == expected, (name, p["parameter_name"], p["python_type"])

@@ -219,7 +219,8 @@ def seed_control(prefix: str, value: int = 0, label=None, button=None) -> gr.Num
         box = gr.Number(value=value, label=label or t("common.seed"), precision=0, scale=4, elem_classes="seed-box",
                         info=t("common.seed_info"))
         dice = gr.Button(button or t("common.new_samples"), scale=1, size="sm", icon=ICONS / "dice.svg")
-    committed = gr.Number(value=value, visible=False, precision=0)
+    committed = gr.Number(value=value, visible=False, precision=0, label=t("common.seed"))
+    committed.api_range = (0, MAX_SEED)  # what the API page says it accepts (ui/api_docs.py); checks.check_int checks
     gr.on([box.submit, box.blur], commit_seed, inputs=[box, committed], outputs=[box, committed],
           api_name=f"{prefix}_commit_seed", api_visibility="private", show_progress="hidden")
     dice.click(new_seed, outputs=[box, committed], api_name=f"{prefix}_random_seed", api_visibility="private",

@@ -192,7 +192,8 @@ def build(demo: gr.Blocks) -> dict:
     step_button.click(step_once, inputs=run, outputs=view, api_visibility="private")
     reset_button.click(reset, inputs=run, outputs=[run, timer, *view], api_visibility="private")
     # The public endpoint: a fresh run of `steps` generator updates, its 8x8 samples.
-    steps = gr.Number(value=200, visible=False)
+    steps = gr.Number(value=200, visible=False, precision=0)
+    steps.api_range = (1, 2000)  # what the API page says (ui/api_docs.py); inference.gan_train checks it
     api_result = gr.Image(visible=False, type="pil", format="png")
     steps.submit(api_train, inputs=[architecture, objective, steps, seed], outputs=api_result, api_name="gan_train")
     gr.Markdown(t("gantrain.limits", minutes=RUN_SECONDS / 60, runs=inference.MAX_RUNS))
