@@ -43,7 +43,11 @@ def file_url(path: Path) -> str:
     return f"/gradio_api/file={Path(path).resolve()}"
 
 
-def view(tab: str, family: str, models: dict[str, str], server_functions: list, **props) -> gr.HTML | None:
+CANVAS = '<div class="inpage-box"><canvas></canvas><div class="inpage-note" role="status"></div></div>'
+
+
+def view(tab: str, family: str, models: dict[str, str], server_functions: list, template: str = CANVAS,
+         **props) -> gr.HTML | None:
     """The canvas the page draws on, or None (the tab then draws on the server only) when a model was not
     exported. `models` maps a role to a model name, e.g. {"generator": "infogan"}; `props` reach the script.
     Each of `server_functions` is called by the script with one argument (Gradio passes one), a list if need be."""
@@ -52,7 +56,7 @@ def view(tab: str, family: str, models: dict[str, str], server_functions: list, 
         return None
     return gr.HTML(
         value="", elem_id=f"{tab}-page", elem_classes="inpage", js_on_load=LOADER, server_functions=server_functions,
-        html_template='<div class="inpage-box"><canvas></canvas><div class="inpage-note" role="status"></div></div>',
+        html_template=template,
         script_url=file_url(FAMILIES_DIR / family / PAGE_SCRIPT), static_dir=str(STATIC),
         models={role: str(f.resolve()) for role, f in files.items()}, tab=tab, **props)
 
@@ -62,16 +66,19 @@ def texts(key: str, **params) -> dict[str, str]:
     return {lang: render(key, lang, **params) for lang in LANGUAGES}
 
 
-def wire(tab: str, view: gr.HTML | None, triggers: list, fn, inputs: list, output, api_name: str, **options) -> None:
+def wire(tab: str, view: gr.HTML | None, triggers: list, fn, inputs: list, output, api_name: str | None,
+         **options) -> None:
     """The events of a tab that draws in the page. The public endpoint `api_name` draws on the server, on a hidden
     button that the page presses itself when it cannot run the model; the controls' `triggers` hand their values to
     the page (browser-only: no request reaches the server while a slider is dragged). Without an exported model
     (`view` None) the server draws on every trigger, as before."""
     button = gr.Button(t("common.server_draw"), visible="hidden", elem_id=f"{tab}-server-draw")
-    button.click(fn, inputs=inputs, outputs=output, api_name=api_name, trigger_mode="always_last", **options)
+    button.click(fn, inputs=inputs, outputs=output, trigger_mode="always_last",
+                 **({"api_name": api_name} if api_name else {"api_visibility": "private"}), **options)
     if view is None:
         gr.on(triggers, fn, inputs=inputs, outputs=output, api_visibility="private", trigger_mode="always_last",
               **options)
         return
-    js = "(...values) => ganappRequest(" + json.dumps(tab) + ", values)"  # static/page.js defines it
-    gr.on(triggers, None, inputs=inputs, outputs=None, js=js, api_visibility="private", show_progress="hidden")
+    if inputs:  # (a tab without controls, e.g. a latent map, has its page script draw when it is shown)
+        js = "(...values) => ganappRequest(" + json.dumps(tab) + ", values)"  # static/page.js defines it
+        gr.on(triggers, None, inputs=inputs, outputs=None, js=js, api_visibility="private", show_progress="hidden")

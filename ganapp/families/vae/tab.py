@@ -28,10 +28,14 @@ from ...ui.common import (
     handler,
 )
 from ...ui.exports import png_file, save_gif
+from ...ui import inpage
 from ...ui.i18n import t
 from . import inference
 
 MAP_TILES, MAP_SCALE = 16, 2  # each map: 16x16 tiles over the model's square, each 28 px x 2
+# In the page: the point under the pointer decoded (first: what /latent_decode draws), beside the map itself.
+MAP_TEMPLATE = ('<div class="inpage-box inpage-map"><canvas class="inpage-point"></canvas><canvas class="inpage-map"></canvas>'
+                '<div class="inpage-note" role="status"></div></div>')
 
 
 def _endpoint(editor, digit, seed) -> torch.Tensor:
@@ -108,14 +112,22 @@ def _map_panel(demo: gr.Blocks, name: str) -> None:
                      interactive=False, height=360)
         with gr.Row():
             clicked = gr.Image(label=t("vae.decoded_click"), type="pil", format="png", height=180,
-                               interactive=False, elem_classes="pixelated")
+                               interactive=False, elem_classes="pixelated", elem_id=f"{name}-clicked")
             where = gr.Markdown()
+        in_page = inpage.view(name, "vae", {"decoder": name}, [], template=MAP_TEMPLATE, label=inpage.texts("vae.map"),
+                              server_images=[f"{name}-map", f"{name}-clicked"], square=list(inference.map_square(name)),
+                              tiles=MAP_TILES, value_range=[0, 1], fallback_note=inpage.texts("common.drawn_by_server"),
+                              point_note=inpage.texts("vae.point_at", x="{x}", y="{y}"))  # filled in the page
     @handler(models=POOL)
     def centre():  # what the square's centre decodes to, until the visitor clicks elsewhere
         return latent_decode(name, 0.5, 0.5)
 
-    demo.load(draw, outputs=map_image, api_visibility="private", show_progress="hidden")
-    demo.load(centre, outputs=clicked, api_visibility="private", show_progress="hidden")
+    @handler(models=POOL)
+    def drawn_on_server():
+        return draw(), centre()
+
+    # Where it can, the page decodes the map and the point under the pointer itself; else the server draws both.
+    inpage.wire(name, in_page, [demo.load], drawn_on_server, [], [map_image, clicked], None, show_progress="hidden")
     map_image.select(on_click, outputs=[clicked, where, map_image], api_visibility="private")
 
 
