@@ -191,7 +191,7 @@ def test_every_event_declares_its_model_work_and_model_handlers_share_the_pool(t
     for fn in events:
         assert (fn.concurrency_id == app.MODELS_POOL) == (fn.fn.models == POOL), fn.name
     names = {fn.fn.__name__ for fn in events if fn.fn.models == POOL}
-    assert {"draw", "centre", "on_click"} <= names
+    assert {"drawn_on_server", "on_click"} <= names
 
 
 def test_the_api_page_describes_every_parameter_with_the_readmes_type(client):
