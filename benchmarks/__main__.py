@@ -26,6 +26,8 @@ from pathlib import Path
 import psutil
 import torch
 
+from ganapp.reports import splice_readme
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "ganapp" / "assets" / "examples" / "photo_coffee.jpg"
 
@@ -237,11 +239,8 @@ def main(argv=None) -> None:
                   else "not measured (needs playwright and Debian's chromium)"), ""]
     text = "\n".join(lines)
     args.out.write_text(text + "\n")
-    readme = ROOT / "README.md"
-    head, rest = readme.read_text().split("<!-- benchmark:start -->", 1)
     body = "\n".join(lines[2:])  # the README's section has its own heading
-    readme.write_text(head + "<!-- benchmark:start -->\n" + f"Latest run, {date.today().isoformat()}:\n\n" + body
-                      + "\n<!-- benchmark:end -->" + rest.split("<!-- benchmark:end -->", 1)[1])
+    splice_readme("benchmark", f"Latest run, {date.today().isoformat()}:\n\n" + body)
     print(text)
 
 

@@ -138,7 +138,14 @@ def write_card(name: str, run_dir: Path | None = None) -> Path:
 
 
 README = Path(__file__).resolve().parent.parent / "README.md"
-START, END = "<!-- results:start -->", "<!-- results:end -->"
+
+
+def splice_readme(section: str, body: str, readme: Path = README) -> None:
+    """Replace what lies between `<!-- {section}:start -->` and `<!-- {section}:end -->` in the README with
+    `body`: the one way commands write their figures into it."""
+    start, end = f"<!-- {section}:start -->", f"<!-- {section}:end -->"
+    head, rest = readme.read_text().split(start, 1)
+    atomic_write(readme, head + start + "\n" + body.rstrip("\n") + "\n" + end + rest.split(end, 1)[1])
 
 
 def update_readme(readme: Path = README) -> None:
@@ -162,11 +169,7 @@ def update_readme(readme: Path = README) -> None:
         shortfalls += judged["below_target"] if judged else []
     summary = ("**Below target in this release** (from the stored metrics): " + "; ".join(shortfalls) + "."
                if shortfalls else "Every model meets its targets (from the stored metrics).")
-    parts = [summary, ""] + parts
-    text = readme.read_text()
-    head, rest = text.split(START, 1)
-    tail = rest.split(END, 1)[1]
-    atomic_write(readme, head + START + "\n" + "\n".join(parts) + END + tail)
+    splice_readme("results", "\n".join([summary, ""] + parts), readme)
 
 
 def main(argv=None) -> None:

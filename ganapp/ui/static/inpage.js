@@ -137,15 +137,19 @@ export function latestOnly(draw) {
   };
 }
 
-/** Call `start` once, the first time `element` is shown (its tab opened): a tab's model loads only then. */
+/** Call `start` once, the first time `element` is shown (its tab opened) and still shown a moment later: a tab's
+ * model loads only then (a link to another tab shows the first one for an instant while the page starts). */
 export function whenShown(element, start) {
   let started = false;
+  const shown = () => element.offsetParent !== null;
   const check = () => {
-    if (!started && element.offsetParent !== null) {
+    if (started || !shown()) return;
+    setTimeout(() => {
+      if (started || !shown()) return;
       started = true;
       observer.disconnect();
       start();
-    }
+    }, 400);
   };
   const observer = new IntersectionObserver(check);
   observer.observe(element);
