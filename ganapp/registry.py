@@ -43,6 +43,8 @@ class ModelSpec:
     training: tuple[str, ...] = ()  # `--set` presets that make its family's recipe train this model, for
                                     # `python -m ganapp.train <name>` (a family's other models, e.g. vae2d)
     in_page: bool = False         # the page runs its `generate` itself (model.onnx, `python -m ganapp.export onnx`)
+    page_weights: str = "fp32"    # how model.onnx stores its weights: "fp32", or "fp16" (half the bytes on the wire,
+                                  # cast back to fp32 in the graph) for the large ones
     family: str = ""              # filled in by Family: the family that trains and evaluates it
     package: str = ""             # filled in by Family: where `model_class_ref` is looked up
 
@@ -95,7 +97,7 @@ def register(family: Family) -> Family:
 # The tabs appear in this order.
 for _family in [
     Family("infogan",
-           (ModelSpec("infogan", "model:InfoGANGenerator", "InfoGAN generator, MNIST", in_page=True,
+           (ModelSpec("infogan", "model:InfoGANGenerator", "InfoGAN generator, MNIST", in_page=True, page_weights="fp16",
                       tiny=dict(z_dim=8, hidden=32),
                       tiny_generation=dict(category_to_digit=[3, 1, 4, 0, 5, 9, 2, 6, 8, 7],
                                            continuous_names=["slant", "width"])),),
@@ -114,7 +116,7 @@ for _family in [
            tab_title="CycleGAN", recipe="recipe:CycleGANRecipe", evaluation="evaluate:evaluate_cyclegan",
            tiny_training=("base_filters=4", "n_blocks=1", "disc_filters=4", "crop=32", "pool_size=2")),
     Family("vae",
-           (ModelSpec("vae", "model:VAE", "convolutional VAE, 16-d latent, MNIST", in_page=True,
+           (ModelSpec("vae", "model:VAE", "convolutional VAE, 16-d latent, MNIST", in_page=True, page_weights="fp16",
                       tiny=dict(latent_dim=4, width=4, hidden=16)),
             ModelSpec("vae2d", "model:VAE", "convolutional VAE, 2-d latent, MNIST", in_page=True,
                       tiny=dict(latent_dim=2, width=4, hidden=16),

@@ -14,6 +14,8 @@ import pytest
 from test_app import serve
 from test_browser import CHROMIUM, FLAGS, SHOTS
 
+from ganapp.registry import MODELS
+
 pytest.importorskip("onnxscript", reason="exporting needs the development dependencies (requirements-dev.txt)")
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 ROOT = Path(__file__).resolve().parent.parent
@@ -148,7 +150,10 @@ def test_sliders_redraw_in_the_page_with_no_request_and_match_the_api(served, br
         expected = server_png(url, api, *((tab,) if tab in MAPS else ()), *values)
         scale = 4   # sampling.DIGIT_SCALE: the server's PNGs are its digits upscaled, nearest
         off = np.abs(canvas_grey(page, f"{tab}-page").astype(int) - expected[::scale, ::scale])
-        assert not off.any(), f"{values}: {(off > 0).sum()} pixels off, at most {off.max()}"
+        if MODELS[tab if tab in MODELS else family].page_weights == "fp32":
+            assert not off.any(), f"{values}: {(off > 0).sum()} pixels off, at most {off.max()}"
+        else:  # weights stored as fp16 in the page: at most one grey level off, on at most 2% of the pixels
+            assert off.max() <= 1 and (off > 0).mean() <= 0.02, f"{values}: {(off > 0).sum()} off, at most {off.max()}"
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"inpage-{tab}-{width}.png"))
     assert not page.errors, page.errors
