@@ -14,10 +14,10 @@ from ganapp.checks import InvalidInput
 from ganapp.device import set_cpu_threads
 from ganapp.messages import render
 from ganapp.registry import FAMILIES
-from ganapp.ui.common import PAGE_JS, POOL, LinkParam, runs_no_model
 from ganapp.ui.api_docs import document
-from ganapp.ui.inpage import STATIC, static_paths
+from ganapp.ui.common import PAGE_JS, POOL, LinkParam, runs_no_model
 from ganapp.ui.i18n import I18N, ForceLanguage, language, t, t_or
+from ganapp.ui.inpage import STATIC, static_paths
 
 MAX_FILE_SIZE = "10mb"    # uploads above this are refused with HTTP 413 before reaching a handler
 QUEUE_SIZE = 64           # beyond this many waiting jobs, new ones are told the app is busy

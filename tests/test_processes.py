@@ -30,7 +30,7 @@ def launch(processes: int, family: str, run_dir, data, steps: int, *extra: str) 
            "--num_cpu_threads_per_process", "1", "--main_process_port", str(free_port()),
            "-m", "ganapp.train", family, "--steps", str(steps), "--data", str(data), "--run-dir", str(run_dir),
            "--threads", "1", "--sample-every", "2", "--validate-every", "0", *TINY[family], *extra]
-    for attempt in range(2):  # the free port may be taken between our check and torchrun's bind: try another
+    for _ in range(2):  # the free port may be taken between our check and torchrun's bind: try another
         cmd[cmd.index("--main_process_port") + 1] = str(free_port())
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=240,
                               env={**os.environ, "CUDA_VISIBLE_DEVICES": ""})

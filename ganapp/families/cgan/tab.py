@@ -4,17 +4,17 @@ from __future__ import annotations
 import gradio as gr
 
 from ...checks import MAX_SEED
+from ...ui import inpage
 from ...ui.common import (
     POOL,
     availability_note,
+    handler,
     how_it_works,
     int_param,
     quality_note,
     seed_control,
     share_link,
-    handler,
 )
-from ...ui import inpage
 from ...ui.i18n import t
 from . import inference
 

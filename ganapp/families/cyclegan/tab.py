@@ -10,10 +10,10 @@ from ...ui.common import (
     UploadImage,
     availability_note,
     choice_param,
+    handler,
     how_it_works,
     quality_note,
     share_link,
-    handler,
 )
 from ...ui.i18n import t
 from . import inference

@@ -10,13 +10,13 @@ import ganapp
 from ...checks import MAX_SEED, InvalidInput
 from ...messages import LANGUAGE, Text, render, say
 from ...ui.common import (
+    TRAINING,
     choice_param,
+    handler,
     how_it_works,
     int_param,
     seed_control,
     share_link,
-    TRAINING,
-    handler,
 )
 from ...ui.i18n import shown, t
 from ..objectives.tab import build_comparison

@@ -22,9 +22,8 @@ from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
-from torchvision.utils import make_grid
-
 from torch import nn
+from torchvision.utils import make_grid
 
 from ...training.data import MNISTSampler
 from .evaluate import code_correlations, name_codes

@@ -8,20 +8,20 @@ import ganapp
 from ...checks import MAX_SEED, InvalidInput
 from ...hub import beside_weights
 from ...messages import Text, say, strings
+from ...ui import inpage
 from ...ui.common import (
-    same,
     POOL,
     availability_note,
     float_param,
+    handler,
     how_it_works,
     int_param,
     quality_note,
+    same,
     seed_control,
     share_link,
-    handler,
 )
 from ...ui.exports import save_gif
-from ...ui import inpage
 from ...ui.i18n import shown, t
 from . import inference
 

@@ -85,7 +85,7 @@ class Text2DigitRecipe:
         """Token ids (B, L), and what each caption says: digits (B,) and attribute classes (B, 4) in {0, 1, 2}.
         With `wrong`, captions that do not fit: one attribute turned around, else another digit."""
         parsed, said = [], []
-        for i, (label, row) in enumerate(zip(labels.tolist(), buckets.tolist())):
+        for label, row in zip(labels.tolist(), buckets.tolist()):
             language = rng.choice(LANGUAGES)
             extremes = [a for a, b in zip(ATTRIBUTES, row) if b != 0]
             if wrong and extremes and rng.random() < 0.5:

@@ -9,12 +9,12 @@ from ...ui.common import (
     POOL,
     LinkParam,
     availability_note,
+    handler,
     how_it_works,
     int_param,
     quality_note,
     seed_control,
     share_link,
-    handler,
 )
 from ...ui.i18n import t
 from . import inference

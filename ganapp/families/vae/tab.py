@@ -12,23 +12,23 @@ from ...hub import beside_weights, resolve
 from ...images import grid, to_pil
 from ...messages import Text, say
 from ...sampling import DIGIT_SCALE
+from ...ui import inpage
 from ...ui.common import (
-    nothing,
-    same,
     POOL,
     DrawingEditor,
     availability_note,
     choice_param,
     drawing_note,
+    handler,
     how_it_works,
     int_param,
+    nothing,
     quality_note,
+    same,
     seed_control,
     share_link,
-    handler,
 )
 from ...ui.exports import png_file, save_gif
-from ...ui import inpage
 from ...ui.i18n import t
 from . import inference
 
