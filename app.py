@@ -33,13 +33,13 @@ def build_demo(queue_size: int = QUEUE_SIZE, concurrency: int = CONCURRENCY,
     gr.set_static_paths(static_paths())  # the page's scripts, the vendored runtime, the exported models: no more
     with gr.Blocks(title="ganapp", delete_cache=(600, 1800)) as demo:
         gr.Markdown(t("app.intro"))
+        note = gr.Markdown(visible=False, elem_id="link-note")  # what a link asked for that was ignored: in sight
         links: dict[str, dict[str, LinkParam]] = {}
         with gr.Tabs() as tabs:
             for family in FAMILIES.values():
                 if family.tab_title:
                     with gr.Tab(t_or(f"tab.{family.name}", family.tab_title), id=family.name):
                         links[family.name] = family.part(family.tab)(demo) or {}
-        note = gr.Markdown(visible=False, elem_id="link-note")
         targets = _link_targets(links)
 
         @runs_no_model

@@ -316,3 +316,23 @@ def test_the_text_to_digit_tab_draws_what_is_typed_and_names_ignored_words(page)
     box.fill("hello")
     page.locator("#text2digit-note").get_by_text("names no digit").wait_for(timeout=10000)
     finish(page, "text2digit")
+
+
+def test_copy_link_says_it_copied_and_puts_the_link_in_the_address_bar(page):
+    page.goto(page.url.split("?")[0])
+    page.wait_for_selector("button[role=tab]")
+    open_tab(page, "Conditional GAN")
+    button = page.locator("#cgan-copy-link")
+    button.click()
+    button.get_by_text("Link copied").wait_for(timeout=5000)
+    assert "tab=cgan" in page.url and "seed=" in page.url
+    button.get_by_text("Copy link").wait_for(timeout=6000)  # and then its own label again
+
+
+def test_unticking_the_cycle_hides_the_way_back(page):
+    page.goto(page.url.split("?")[0])
+    page.wait_for_selector("button[role=tab]")
+    panel = open_tab(page, "CycleGAN")
+    wait_for_new_image(page, "cyclegan-cycled", [])
+    panel.locator("input[type=checkbox]").first.uncheck()
+    page.locator("#cyclegan-cycled").wait_for(state="hidden", timeout=10000)

@@ -20,7 +20,7 @@ import ganapp
 from ganapp import hub
 from ganapp.checks import MAX_SEED, InvalidInput, check_choice, check_float, check_int
 from ganapp.images import BadImage, check_image_file
-from ganapp.messages import LANGUAGE, Text, render
+from ganapp.messages import LANGUAGE, LANGUAGES, Text, render
 from ganapp.registry import spec
 
 from .exports import png_file
@@ -191,21 +191,11 @@ def share_link(tab: str, params: dict[str, LinkParam]) -> dict[str, LinkParam]:
     """A "Copy link" button: the page's address with this tab's inputs as its query
     (`?tab=cgan&digit=7&count=16&seed=42`), copied to the clipboard. Opening it (see app.py)
     selects the tab and sets the inputs. Returns `params`, for the app to apply."""
-    button = gr.Button(t("common.copy_link"), size="sm", elem_classes="copy-link", icon=ICONS / "link.svg")
-    names = json.dumps(list(params))
-    js = f"""(...values) => {{
-        const query = new URLSearchParams({{tab: {json.dumps(tab)}}});
-        const lang = new URLSearchParams(window.location.search).get("lang");  // a forced language stays
-        if (lang) query.set("lang", lang);
-        {names}.forEach((name, i) => {{
-            const v = values[i];  // a gallery image is named by its file name, without the extension
-            query.set(name, v && typeof v === "object" ? (v.orig_name || "").replace(/\\.[^.]+$/, "") : v);
-        }});
-        const url = window.location.origin + window.location.pathname + "?" + query.toString();
-        navigator.clipboard?.writeText(url);
-        window.history.replaceState(null, "", url);
-        return [];
-    }}"""
+    button = gr.Button(t("common.copy_link"), size="sm", elem_classes="copy-link", icon=ICONS / "link.svg",
+                       elem_id=f"{tab}-copy-link")
+    copied = {lang: render("common.link_copied", lang) for lang in LANGUAGES}
+    # The names and texts reach static/page.js's ganappCopyLink as data (JSON), never spliced into its code.
+    js = f"(...values) => ganappCopyLink({json.dumps(tab)}, {json.dumps(list(params))}, values, {json.dumps(copied)})"
     button.click(None, inputs=[p.component for p in params.values()], js=js, api_visibility="private")
     return params
 

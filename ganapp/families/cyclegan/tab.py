@@ -42,6 +42,11 @@ def translate_shown(image, direction, show_cycle):
 
 
 @handler(models=None)
+def show_way_back(shown: bool):
+    return gr.update(visible=bool(shown))
+
+
+@handler(models=None)
 def clear_translation():
     """Both pictures emptied, when the picture to translate was refused (no stale result stays on screen)."""
     return None, None
@@ -73,6 +78,8 @@ def build(demo: gr.Blocks) -> dict:
                   inputs=[image, direction, show_cycle], outputs=[translated, cycled], trigger_mode="always_last",
                   api_visibility="private")
     shown.failure(clear_translation, outputs=[translated, cycled], api_visibility="private", show_progress="hidden")
+    show_cycle.change(show_way_back, inputs=show_cycle, outputs=cycled, api_visibility="private",
+                      show_progress="hidden")  # unticked: no empty "translated back" frame
     # The public endpoint /cyclegan_translate(image, direction), on a trigger visitors never fire.
     api_trigger, api_result = gr.Number(visible=False), gr.Image(visible=False, type="pil", format="png")
     api_trigger.change(translate, inputs=[image, direction], outputs=api_result, api_name="cyclegan_translate")

@@ -127,7 +127,7 @@ def build(demo: gr.Blocks) -> dict:
             seed = seed_control("infogan")
     inpage.wire("infogan", in_page, [demo.load, digit.change, c1.change, c2.change, seed.change], generate,
                 [digit, c1, c2, seed], image, "infogan_generate", show_progress="hidden")
-    with gr.Accordion(t("infogan.traversal"), open=False):
+    with gr.Accordion(t("infogan.traversal"), open=False) as traversal_panel:
         with gr.Row():
             code = gr.Radio([(shown(_code_text(n)), n) for n in names], value=names[0], label=t("infogan.code"))
             sweep_button = gr.Button(t("infogan.sweep"))
@@ -137,8 +137,9 @@ def build(demo: gr.Blocks) -> dict:
             animation = gr.Image(label=t("infogan.sweep_animated"), type="filepath", interactive=False,
                                  elem_id="infogan-gif", elem_classes="pixelated")
         gif = gr.File(label=t("common.download_gif"), interactive=False)
-    sweep_button.click(traversal, inputs=[code, seed], outputs=[sweep, animation], api_name="infogan_traversal",
-                       api_visibility="private").success(same, inputs=animation, outputs=gif,
+    # Drawn when the panel opens (no empty frames), and again on Sweep: not at page load, which runs no model.
+    gr.on([traversal_panel.expand, sweep_button.click], traversal, inputs=[code, seed], outputs=[sweep, animation],
+          api_name="infogan_traversal", api_visibility="private").success(same, inputs=animation, outputs=gif,
                                                          api_visibility="private", show_progress="hidden")
     how_it_works(t("infogan.explanation"))
     return share_link("infogan", {"digit": int_param(digit, 0, 9, "digit"), "c1": float_param(c1, -2, 2, "c1"),

@@ -17,6 +17,31 @@
   window.addEventListener("unhandledrejection", (e) => show(e, e.reason));
   window.addEventListener("error", (e) => show(e, e.error || e.message));
 
+  // "Copy link" (ui.common.share_link): the page's address with the tab's inputs as its query, copied, shown in the
+  // address bar, and the button says so for a moment. A gallery image is named by its file name, no extension.
+  window.ganappCopyLink = (tab, names, values, copied) => {
+    const query = new URLSearchParams({ tab });
+    const lang = new URLSearchParams(window.location.search).get("lang");  // a forced language stays
+    if (lang) query.set("lang", lang);
+    names.forEach((name, i) => {
+      const v = values[i];
+      query.set(name, v && typeof v === "object" ? (v.orig_name || "").replace(/\.[^.]+$/, "") : v);
+    });
+    const url = window.location.origin + window.location.pathname + "?" + query.toString();
+    navigator.clipboard?.writeText(url);
+    window.history.replaceState(null, "", url);
+    const button = document.getElementById(`${tab}-copy-link`);
+    const zh = (navigator.languages || [navigator.language || "en"]).some((l) => l.toLowerCase().startsWith("zh"));
+    if (button) {
+      const label = button.querySelector("span") || button;
+      button.dataset.label = button.dataset.label || label.textContent;
+      label.textContent = zh ? copied["zh-CN"] : copied.en;
+      clearTimeout(button.copiedTimer);
+      button.copiedTimer = setTimeout(() => { label.textContent = button.dataset.label; }, 2500);
+    }
+    return [];
+  };
+
   // Tabs that draw in the page (ui/inpage.py): a control's browser-only event hands its values to the in-page
   // module (static/inpage.js), or keeps the latest until that module has loaded.
   window.ganappRequest = (tab, values) => {
