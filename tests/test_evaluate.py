@@ -133,23 +133,28 @@ def test_reach_share_sees_holes():
     assert metrics.reach_share(square, left_half, 32) == pytest.approx(17 / 32)  # one column beyond is in reach
 
 
-def test_infogan_card_compares_every_run_from_its_files(tmp_path):
-    from ganapp.families.infogan.evaluate import compare_runs
+def test_infogan_runs_are_chosen_without_labels_from_their_logged_figures(tmp_path):
+    """The chosen step is the kept one (snapshot, best or final) with the best label-free score: here step 500,
+    whose categories are crisp (Q information 0.98) though step 250's codes are better; the run's settings come
+    from its own stdout record; the curves are plotted."""
+    from ganapp.families.infogan.evaluate import _run_settings, choose_checkpoint, label_free_score, plot_runs
 
-    runs = []
-    for name, values, out in [("infogan-seed1", [0.2, 0.5, 0.4], "n_categories=10"),
-                              ("infogan-ss10-seed1", [0.8, 0.96], "labels_per_digit=10")]:
-        run = tmp_path / name
-        run.mkdir()
-        lines = [json.dumps({"step": 250 * (i + 1), "validation": {"picked_accuracy": v}}) for i, v in enumerate(values)]
-        (run / "log.jsonl").write_text("\n".join(lines) + "\n")
-        best = max(range(len(values)), key=values.__getitem__)
-        (run / "best.json").write_text(json.dumps({"step": 250 * (best + 1), "value": values[best]}))
-        (tmp_path / f"{name}.out").write_text(f"training: ({out})")
-        runs.append(run)
-    rows = compare_runs(runs, tmp_path / "runs.png")
-    assert [(r["final"], r["best"], r["best_step"]) for r in rows] == [(0.4, 0.5, 500), (0.96, 0.96, 500)]
-    assert rows[1]["settings"] == "10 labels per digit" and rows[0]["settings"] == "unsupervised, 10 categories"
+    run = tmp_path / "infogan-u-seed1"
+    figures = {250: (0.81, 1.0, 0.9), 500: (0.98, 0.92, 0.85), 750: (0.97, 0.5, 0.2)}
+    lines = [json.dumps({"step": s, "validation": {"q_information": q, "rho_slant": a, "rho_width": w}})
+             for s, (q, a, w) in figures.items()]
+    (run / "snapshots" / "step_000250" / "infogan").mkdir(parents=True)
+    (run / "snapshots" / "step_000500" / "infogan").mkdir(parents=True)
+    (run / "log.jsonl").write_text("\n".join(lines) + "\n")
+    (run / "best.json").write_text(json.dumps({"step": 250, "value": 0.9}))
+    (tmp_path / "infogan-u-seed1.out").write_text("training: (n_categories=10)")
+    chosen = choose_checkpoint(run)
+    assert (chosen["step"], chosen["steps"]) == (500, 750)
+    assert chosen["folder"] == run / "snapshots" / "step_000500" / "infogan"
+    assert chosen["label_free"]["score"] == label_free_score(dict(zip(("q_information", "rho_slant", "rho_width"),
+                                                                      figures[500])))
+    assert _run_settings(run) == "unsupervised, 10 categories"
+    plot_runs([run], tmp_path / "runs.png")
     assert (tmp_path / "runs.png").stat().st_size > 0
 
 

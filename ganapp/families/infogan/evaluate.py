@@ -96,57 +96,126 @@ def name_codes(rho: np.ndarray) -> list[str]:
     return names
 
 
-def evaluate_infogan(data_root=None, per_digit: int = 1000, seed: int = 0, sweeps: int = 200, sweep_steps: int = 9,
-                     runs: list[str] | None = None, shipped_run: str | None = None) -> dict:
-    """The category each digit uses is chosen on one draw of samples (seed + 1), and its accuracy
-    reported on another (seed), `per_digit` samples per category. With `runs` (training run folders),
-    also every run's validation curve and its final and best figures, for the card; `shipped_run` names
-    the run the shipped weights come from, so that the tab and card say how it was trained (labels or not)."""
-    g = load("infogan")
-    cfg = g.config
+SLANT_BAR, WIDTH_BAR = 0.9, 0.8              # |Spearman ρ| of the code named after each, with its measure
+LABEL_FREE_BARS = {"q_information": 0.97, "rho_slant": SLANT_BAR, "rho_width": WIDTH_BAR}
+# q_information: its bar was 0.9 in the first runs' training-time selection; raised to 0.97 (the level the runs
+# plateau at) when one kept a step-750 checkpoint whose categories were still blurred (0.81), on its codes alone.
+
+
+def label_free_score(figures: dict) -> float:
+    """How close a checkpoint comes to all label-free bars at once: the worst figure as a fraction of its bar
+    (capped at 1), plus a hundredth of their sum to break ties. Needs no label and no evaluator."""
+    fractions = [min(1.0, figures[k] / bar) for k, bar in LABEL_FREE_BARS.items()]
+    return min(fractions) + 0.01 * sum(fractions)
+
+
+def choose_checkpoint(run: Path) -> dict:
+    """A run's checkpoint chosen without labels: of the steps it kept weights for (snapshots/, best/, final/),
+    the one whose logged validation figures score highest (`label_free_score`)."""
+    from ...training.loop import BEST_FILE, read_log
+
+    logged = {r["step"]: r["validation"] for r in read_log(run) if "validation" in r}
+    kept = {int(p.name.split("_")[1]): p / "infogan" for p in sorted((run / "snapshots").glob("step_*"))}
+    if (run / BEST_FILE).is_file():
+        kept[json.loads((run / BEST_FILE).read_text())["step"]] = run / "best" / "infogan"
+    kept[max(logged)] = run / "final" / "infogan"
+    step = max((s for s in kept if s in logged), key=lambda s: label_free_score(logged[s]))
+    return {"run": run.name, "step": step, "steps": max(logged), "folder": kept[step],
+            "label_free": {**{k: logged[step][k] for k in LABEL_FREE_BARS}, "score": label_free_score(logged[step])}}
+
+
+def measure(g, per_digit: int, seed: int, sweeps: int, sweep_steps: int) -> dict:
+    """The evaluator's figures for generator `g`: the category each digit uses is chosen on one draw of samples
+    (seed + 1), its accuracy reported on another (seed); the codes' Spearman ρ with slant and width, and their names."""
     assignment = pick_categories(category_counts(g, per_digit, torch.Generator().manual_seed(seed + 1)))
     gen = torch.Generator().manual_seed(seed)
     counts = category_counts(g, per_digit, gen)
     accuracy = picked_accuracy(counts, assignment)
-    mean_accuracy = sum(accuracy) / 10
-    mapping = counts.argmax(1).tolist()  # category -> the digit the evaluator most often reads
-    purity = float(counts.max(1).values.sum() / counts.sum())
     category_of = {d: c for c, d in enumerate(assignment) if d >= 0}
-
     rho = code_correlations(g, [category_of[d] for d in range(10)], sweeps, sweep_steps, gen)
     names = name_codes(rho)
-    slant_code, width_code = names.index("slant"), names.index("width")
+    return {"picked_accuracy": sum(accuracy) / 10, "picked_accuracy_per_digit": accuracy,
+            "category_purity": float(counts.max(1).values.sum() / counts.sum()),
+            "majority_mapping": counts.argmax(1).tolist(), "category_to_digit": assignment,
+            "spearman_slant": rho[:, 0].tolist(), "spearman_width": rho[:, 1].tolist(), "continuous_names": names}
 
+
+def coded(metrics: dict, factor: str) -> float:
+    """|ρ| of the code named after `factor` with that factor's measure (0 when no code carries the name)."""
+    names = metrics.get("continuous_names", [])
+    return abs(metrics[f"spearman_{factor}"][names.index(factor)]) if factor in names else 0.0
+
+
+def evaluate_infogan(data_root=None, per_digit: int = 1000, seed: int = 0, sweeps: int = 200, sweep_steps: int = 9,
+                     runs: list[str] | None = None, shipped_run: str | None = None,
+                     previous_metrics: str | None = None) -> dict:
+    """The shipped generator measured by the evaluator (`measure`). With `runs` (training run folders, e.g. one per
+    seed): each run's checkpoint chosen without labels (`choose_checkpoint`), measured the same way, in a table with
+    the mean ± standard deviation over the runs, and their label-free validation curves (runs.png). `shipped_run`
+    names the run the shipped weights come from, so that the tab and card say how it was trained (labels or not);
+    `previous_metrics`, a metrics.json of an earlier release, adds it as a row for comparison."""
+    g = load("infogan")
+    cfg = g.config
+    m = measure(g, per_digit, seed, sweeps, sweep_steps)
+    accuracy, assignment, names = m["picked_accuracy_per_digit"], m["category_to_digit"], m["continuous_names"]
+    category_of = {d: c for c, d in enumerate(assignment) if d >= 0}
+    slant_code, width_code = names.index("slant"), names.index("width")
     over = cfg.n_categories > 10
     rows = [[f"picked digit drawn (evaluator, {per_digit:,} per digit; the app's digit → category choice)",
-             f"{100 * mean_accuracy:.2f}%", "≥ 95%"],
+             f"{100 * m['picked_accuracy']:.2f}%", "≥ 95%"],
             ["worst digit", f"{100 * min(accuracy):.1f}% (digit {accuracy.index(min(accuracy))})", "≥ 90%"],
             ["digit → category (accuracy)", " · ".join(f"{d}→{category_of[d]} ({100 * accuracy[d]:.0f}%)" for d in range(10)),
              f"{cfg.n_categories} categories, {'over-clustered: the purest one per digit' if over else 'one per digit'}"],
-            [f"category purity (all {cfg.n_categories} categories, majority digit)", f"{100 * purity:.2f}%", ""]]
+            [f"category purity (all {cfg.n_categories} categories, majority digit)", f"{100 * m['category_purity']:.2f}%", ""]]
     for code in range(cfg.n_continuous):
+        bar = {"slant": f"magnitude ≥ {SLANT_BAR}", "width": f"magnitude ≥ {WIDTH_BAR}"}.get(names[code], "")
         rows.append([f"c{code + 1}: Spearman ρ with slant / with width (mean over {sweeps} sweeps)",
-                     f"{rho[code, 0]:+.3f} / {rho[code, 1]:+.3f}", f"named '{names[code]}'; magnitude ≥ 0.9"])
-    metrics = {"picked_accuracy": mean_accuracy, "picked_accuracy_per_digit": accuracy, "category_purity": purity,
-               "majority_mapping": mapping, "category_to_digit": assignment,
-               "spearman_slant": rho[:, 0].tolist(), "spearman_width": rho[:, 1].tolist(), "continuous_names": names}
-    write_metrics("infogan", metrics, markdown_table(["figure", "value", "target"], rows))
+                     f"{m['spearman_slant'][code]:+.3f} / {m['spearman_width'][code]:+.3f}", f"named '{names[code]}'; {bar}"])
+    metrics = dict(m)
+    table = markdown_table(["figure", "value", "target"], rows)
+    if shipped_run:
+        metrics["trained_with"] = _run_settings(Path(shipped_run))
+    if runs:
+        chosen = [choose_checkpoint(Path(r)) for r in runs]
+        for c in chosen:
+            c["measured"] = measure(type(g).from_pretrained(c.pop("folder")).eval(), per_digit, seed, sweeps, sweep_steps)
+            c["settings"] = _run_settings(Path(runs[chosen.index(c)]))
+        metrics["runs"] = chosen
+        plot_runs([Path(r) for r in runs], local_folder("infogan") / "runs.png")
+        table += "\n\n" + runs_table(chosen, json.loads(Path(previous_metrics).read_text()) if previous_metrics else None)
+    write_metrics("infogan", metrics, table)
     # Stored beside the weights, so the app can say which category draws which digit, and how well.
     write_generation_config("infogan", category_to_digit=assignment, continuous_names=names,
                             picked_accuracy_per_digit=[round(a, 4) for a in accuracy])
-    if shipped_run:
-        metrics["trained_with"] = _run_settings(Path(shipped_run))
-        write_metrics("infogan", metrics, (local_folder("infogan") / "metrics.md").read_text().rstrip())
-    if runs:
-        metrics["runs"] = compare_runs([Path(r) for r in runs], local_folder("infogan") / "runs.png")
-        run_rows = [[r["run"], r["settings"], r["steps"], f"{100 * r['final']:.1f}%", f"{100 * r['best']:.1f}% (step {r['best_step']})"]
-                    for r in metrics["runs"]]
-        table = (local_folder("infogan") / "metrics.md").read_text() + "\n" + markdown_table(
-            ["training run", "settings", "steps", "final validation accuracy", "best (kept)"], run_rows) + "\n"
-        write_metrics("infogan", metrics, table.rstrip())
     infogan_traversal(slant_code, seed)[0].save(local_folder("infogan") / "samples_slant.png")
     infogan_traversal(width_code, seed)[0].save(local_folder("infogan") / "samples_width.png")
     return metrics
+
+
+def runs_table(chosen: list[dict], previous: dict | None) -> str:
+    """Every run's label-free choice and the evaluator's figures for it, their mean ± standard deviation, and an
+    earlier release's figures for comparison."""
+    def figures(m):
+        return [f"{100 * m['picked_accuracy']:.1f}%", f"{100 * min(m['picked_accuracy_per_digit']):.1f}%",
+                f"{coded(m, 'slant'):.2f}", f"{coded(m, 'width'):.2f}"]
+
+    rows = [[c["run"], c["settings"], f"{c['step']:,} of {c['steps']:,}",
+             f"{c['label_free']['q_information']:.3f} / {c['label_free']['rho_slant']:.2f} / {c['label_free']['rho_width']:.2f}",
+             *figures(c["measured"])] for c in chosen]
+    if len(chosen) > 1:
+        columns = [[100 * c["measured"]["picked_accuracy"] for c in chosen],
+                   [100 * min(c["measured"]["picked_accuracy_per_digit"]) for c in chosen],
+                   [coded(c["measured"], "slant") for c in chosen], [coded(c["measured"], "width") for c in chosen]]
+        stats = [f"{np.mean(v):.1f} ± {np.std(v, ddof=1):.1f}" + ("%" if i < 2 else "") if i < 2 else
+                 f"{np.mean(v):.2f} ± {np.std(v, ddof=1):.2f}" for i, v in enumerate(columns)]
+        rows.append([f"mean ± sd over {len(chosen)} runs", "", "", "", *stats])
+    if previous:
+        rows.append(["previous release", previous.get("trained_with", ""), "", "", *figures(previous)])
+    return ("Runs (each chosen without labels: the logged step with the best label-free validation score — Q's "
+            "information on 5,000 held-out real digits, bar 0.97, and the codes' |ρ| with slant and width — among "
+            "the steps whose weights were kept; then measured by the evaluator):\n\n" + markdown_table(
+                ["run", "settings", "chosen step", "label-free: Q info / slant / width", "picked digit drawn",
+                 "worst digit", "|ρ| slant", "|ρ| width"], rows))
 
 
 def below_target(metrics: dict) -> list[Text]:
@@ -157,11 +226,10 @@ def below_target(metrics: dict) -> list[Text]:
     worst = min(metrics["picked_accuracy_per_digit"])
     if metrics["picked_accuracy"] < 0.95 or worst < 0.9:
         out.append(say("below.infogan_picked", percent=100 * metrics["picked_accuracy"], worst=100 * worst))
-    names = metrics.get("continuous_names", [])
-    for name in ("slant", "width"):  # the code named after a factor, against that factor's measure
-        rho = abs(metrics[f"spearman_{name}"][names.index(name)]) if name in names else 0.0
-        if rho < 0.9:
-            out.append(say("below.infogan_code", name=say(f"infogan.code.{name}"), rho=rho))
+    for name, bar in (("slant", SLANT_BAR), ("width", WIDTH_BAR)):  # the code named after a factor, vs its measure
+        rho = coded(metrics, name)
+        if rho < bar:
+            out.append(say("below.infogan_code", name=say(f"infogan.code.{name}"), rho=rho, target=bar))
     return out
 
 
@@ -193,36 +261,28 @@ def quality_line_zh(metrics: dict) -> str:
 
 
 
-def compare_runs(run_dirs: list[Path], picture: Path) -> list[dict]:
-    """Each run's validation curve (the picked-digit accuracy the loop logged) in one plot, and its
-    settings, final and best figures — read from the runs' log.jsonl and best.json."""
+def plot_runs(run_dirs: list[Path], picture: Path) -> None:
+    """Each run's label-free validation curve (Q's information on held-out real digits) in one plot."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from ...training.loop import BEST_FILE, read_log
+    from ...training.loop import read_log
 
-    rows = []
     fig, ax = plt.subplots(figsize=(6, 3.6), dpi=100)
     for run in run_dirs:
-        points = [(r["step"], r["validation"]["picked_accuracy"]) for r in read_log(run) if "validation" in r]
-        if not points:
-            continue
-        best = json.loads((run / BEST_FILE).read_text())
-        settings = _run_settings(run)
-        ax.plot(*zip(*points), label=f"{run.name} ({settings})", lw=1)
-        rows.append({"run": run.name, "settings": settings, "steps": points[-1][0], "final": points[-1][1],
-                     # runs kept by bars_met store the picked accuracy among their figures; older ones kept by it
-                     "best": best.get("figures", {}).get("picked_accuracy", best["value"]), "best_step": best["step"]})
+        points = [(r["step"], r["validation"]["q_information"]) for r in read_log(run)
+                  if "validation" in r and "q_information" in r["validation"]]
+        if points:
+            ax.plot(*zip(*points), label=f"{run.name} ({_run_settings(run)})", lw=1)
     ax.set_xlabel("step (batch 128)")
-    ax.set_ylabel("picked digit drawn (validation)")
+    ax.set_ylabel("Q's information on held-out digits")
     ax.set_ylim(0, 1)
-    ax.axhline(0.95, color="grey", lw=0.5, ls="--")
+    ax.axhline(LABEL_FREE_BARS["q_information"], color="grey", lw=0.5, ls="--")
     ax.legend(fontsize=7, loc="lower right")
     fig.tight_layout()
     fig.savefig(picture)
     plt.close(fig)
-    return rows
 
 
 def _run_settings(run: Path) -> str:
