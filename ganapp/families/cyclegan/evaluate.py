@@ -2,13 +2,16 @@
 the content kept (SSIM), does the cycle close — beside two non-learned baselines."""
 from __future__ import annotations
 
+import json
 import math
+from pathlib import Path
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 from PIL import Image
 
+from ...files import atomic_write
 from ...hub import local_folder, write_generation_config
 from ...images import grid
 from ...messages import Text, say
@@ -87,13 +90,48 @@ def choose_chroma_sigma(data_root=None) -> dict:
                                    f"{r['ssim']:.3f}"] for r in rows]), ""]
     table = "\n".join(lines)
     for name in chosen:
-        (local_folder(name) / "chroma.md").write_text(table + "\n")
+        atomic_write(local_folder(name) / "chroma.md", table + "\n")
     print(table)
     return chosen
 
 
-def evaluate_cyclegan(data_root=None, seed: int = 0, part: str = "test") -> dict:
-    """part="chroma": choose the colour smoothing on held-out training images (see `choose_chroma_sigma`).
+def score_trials(runs: list[str], data_root=None) -> list[dict]:
+    """Recipe trials side by side: each run's best and final generators measured as training validates them
+    (`CycleGANRecipe.validate`: the judge, SSIM, colour speckle and detail on the held-out training images), with
+    today's code, so that runs trained under older figures compare fairly. Writes trials.md beside the weights."""
+    from .model import CycleGANConfig, CycleGANGenerator
+    from .recipe import CycleGANRecipe, CycleGANTrainConfig
+
+    recipe = CycleGANRecipe(CycleGANConfig(base_filters=4, n_blocks=1), CycleGANTrainConfig(), data_root=data_root)
+    rows, results = [], []
+    for run in map(Path, runs):
+        for which in ("best", "final"):
+            folder = run / which
+            if not (folder / "cyclegan_photo2monet").is_dir():
+                continue
+            recipe.g_ab = CycleGANGenerator.from_pretrained(folder / "cyclegan_photo2monet").eval()
+            recipe.g_ba = CycleGANGenerator.from_pretrained(folder / "cyclegan_monet2photo").eval()
+            with torch.no_grad():
+                f = recipe.validate()
+            step = json.loads((run / "best.json").read_text())["step"] if which == "best" else "last"
+            results.append({"run": run.name, "which": which, "step": step, **f})
+            rows.append([run.name, f"{which} ({step})", f"{100 * f['photo2monet_called_monet']:.0f}%",
+                         f"{100 * f['monet2photo_called_photo']:.0f}%",
+                         f"{f['ssim_photo2monet']:.2f} / {f['ssim_monet2photo']:.2f}",
+                         f"{f['speckle_ratio_photo2monet']:.1f}× / {f['speckle_ratio_monet2photo']:.1f}×",
+                         f"{f['detail_ratio_photo2monet']:.2f}× / {f['detail_ratio_monet2photo']:.2f}×",
+                         f"{f['bars_met']:.3f}"])
+    table = markdown_table(["run", "weights", "p→M called Monet", "M→p called photo", "SSIM p→M / M→p",
+                            "speckle ÷ real", "detail ÷ real", "bars met (validation)"], rows)
+    for name in ("cyclegan_photo2monet", "cyclegan_monet2photo"):
+        atomic_write(local_folder(name) / "trials.md", table + "\n")
+    print(table)
+    return results
+
+
+def evaluate_cyclegan(data_root=None, seed: int = 0, part: str = "test", runs: list[str] | None = None) -> dict:
+    """part="trials": compare recipe trials (`runs`) on the held-out training images (see `score_trials`).
+    part="chroma": choose the colour smoothing on held-out training images (see `choose_chroma_sigma`).
     part="test", on the test images only: the photo-or-painting judge's verdicts on the translations, SSIM of luminance,
     cycle L1 and colour speckle against real images of the target domain — ours beside the identity and the
     two non-learned filters. The judge is `checkpoints/domain_classifier` (`python -m ganapp.evaluate domain`)."""
@@ -101,6 +139,8 @@ def evaluate_cyclegan(data_root=None, seed: int = 0, part: str = "test") -> dict
 
     if part == "chroma":
         return choose_chroma_sigma(data_root)
+    if part == "trials":
+        return score_trials(runs or [], data_root)
 
     def load_set(split, domain):
         return load_image_folder(monet_photo_folder(split, domain, data_root)).float() / 127.5 - 1
@@ -156,6 +196,11 @@ def evaluate_cyclegan(data_root=None, seed: int = 0, part: str = "test") -> dict
         f"share of luminance power above 0.125 cycles/pixel (`ganapp.metrics.luminance_detail`: leaves, grain, brush "
         f"strokes; a blur of σ = 1 px keeps about a fifth of it), divided likewise (paintings {detail_real['monet']:.4f}, "
         f"photos {detail_real['photo']:.4f}).")
+    trials = local_folder("cyclegan_photo2monet") / "trials.md"
+    if trials.is_file():  # how the recipe was chosen
+        table += ("\n\nRecipe trials, 1,000 steps each, measured on the held-out training images by `python -m "
+                  "ganapp.evaluate cyclegan --set part=trials --set 'runs=[...]'` (the long run's own row last):\n\n"
+                  + trials.read_text())
     chroma = local_folder("cyclegan_photo2monet") / "chroma.md"
     if chroma.is_file():  # the colour smoothing served, and how it was chosen
         table += ("\n\nColour smoothing of the outputs (`smooth_chroma`), chosen on held-out training images by "
