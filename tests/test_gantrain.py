@@ -113,7 +113,12 @@ def test_pause_step_and_reset(tiny, monkeypatch):
     same = tab.start("mlp", "hinge", 2e-4, 2e-4, 16, 0, run)[0]
     assert same is run  # Start again with the same settings carries on
     timer, *_ = tab.tick(run)
-    assert run.step > 0 and timer.active
+    assert timer.active
+    for _ in range(100):   # it trains on its own thread, between ticks
+        if run.step > 0:
+            break
+        time.sleep(0.05)
+    assert run.step > 0 and run.training
     with pytest.raises(Exception, match="pause first"):
         tab.step_once(run)
     timer, status = tab.pause(run)
@@ -144,3 +149,24 @@ def test_gan_train_endpoint_through_the_client(tiny_checkpoints, monkeypatch):
             client.predict("mlp", "nope", 3, 7, api_name="/gan_train")
     finally:
         demo.close()
+
+
+def test_a_live_run_trains_between_ticks_and_stops_when_the_page_goes_away(tiny, monkeypatch):
+    """The tick only draws: training goes on between ticks (the wall time is training's), and a run whose page
+    stops ticking stops within a lease."""
+    monkeypatch.setattr(inference, "SLOTS", Slots(1, lease_s=1.5))
+    monkeypatch.setattr(tab, "SLOTS", inference.SLOTS)
+    run = tab.start("mlp", "hinge", 2e-4, 2e-4, 16, 0, None)[0]
+    started = time.monotonic()
+    tab.tick(run)
+    tick_s = time.monotonic() - started
+    time.sleep(0.3)
+    after_one_tick = run.step
+    assert after_one_tick > 0 and run.training
+    assert tick_s < run.seconds, "a tick should draw, not train"
+    time.sleep(2.0)                                   # no tick for longer than the lease
+    assert not run.training
+    stopped_at = run.step
+    time.sleep(0.2)
+    assert run.step == stopped_at
+    tab.reset(run)

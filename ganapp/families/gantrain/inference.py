@@ -1,8 +1,11 @@
 """Training a GAN live, on the server: one run per visitor, a bounded number of runs at once.
 
-`LiveRun` holds a fresh generator and discriminator under one objective and trains them a step,
-or a second's worth of steps, at a time; the tab calls it from a timer, the API (`gan_train`) runs
-a fixed number of generator updates and returns the samples. Both share `SLOTS`: at most
+`LiveRun` holds a fresh generator and discriminator under one objective. In the tab it trains on a
+thread of its own while it holds a slot (`train_in_background`), so the page's timer only looks at it:
+every tick draws a snapshot, none trains, and the wall time goes to training rather than to waiting
+for ticks. The thread stops on Pause, at the time cap, when the slot is given up, or when no tick has
+come for a lease (the page went away). The API (`gan_train`) runs a fixed number of generator updates
+and returns the samples. Both share `SLOTS`: at most
 `GANAPP_TRAIN_SLOTS` runs (default 1) train at once; the others wait their turn. The training
 digits are the first 12,000 MNIST training images, shipped with the app (assets/mnist_train_12k.png).
 """
@@ -124,6 +127,9 @@ class LiveRun:
         self.history: list[dict] = []  # one row per generator update
         self.paused = False            # set by the tab's Pause; Start clears it
         self.lock = threading.Lock()   # one thread at a time trains or samples it (BatchNorm's mode)
+        self._trainer: threading.Thread | None = None   # the background training thread, while it runs
+        self._stop = threading.Event()
+        self._last_tick = time.monotonic()
 
     def settings(self) -> tuple:
         return self.architecture, self.objective.name, self.seed, self.lr_d, self.lr_g, self.batch_size
@@ -144,6 +150,40 @@ class LiveRun:
         figures = self.objective.train_step(self.g, self.d, self.opt_g, self.opt_d, self._batch, self._noise, self.rng)
         self.step += 1
         self.history.append({"step": self.step, **figures})
+
+    def train_in_background(self) -> None:
+        """Train on a thread of its own until `stop`, Pause, the time cap, or a lease without `tick` (the page
+        went away). Idempotent: a second call while it trains only renews the lease."""
+        self._last_tick = time.monotonic()
+        if self._trainer is not None and self._trainer.is_alive():
+            return
+        self._stop.clear()
+        self._trainer = threading.Thread(target=self._train_until_stopped, name=f"live-run-{self.id}", daemon=True)
+        self._trainer.start()
+
+    def tick(self) -> None:
+        """The page is still there (the trainer stops a lease after the last tick)."""
+        self._last_tick = time.monotonic()
+
+    def stop(self) -> None:
+        """Stop the background training (after the step in progress) and wait for it."""
+        self._stop.set()
+        trainer = self._trainer
+        if trainer is not None and trainer is not threading.current_thread():
+            trainer.join()
+        self._trainer = None
+
+    @property
+    def training(self) -> bool:
+        return self._trainer is not None and self._trainer.is_alive()
+
+    def _train_until_stopped(self) -> None:
+        while not (self._stop.is_set() or self.paused or self.seconds >= RUN_SECONDS
+                   or time.monotonic() - self._last_tick > SLOTS.lease_s):
+            start = time.monotonic()
+            with self.lock:   # one step at a time: a snapshot can be drawn between two steps
+                self._train_step()
+            self.seconds += time.monotonic() - start
 
     def train_for(self, seconds: float) -> None:
         start = time.monotonic()

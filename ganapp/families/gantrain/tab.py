@@ -70,6 +70,7 @@ def start(architecture, objective, lr_d, lr_g, batch_size, seed, run: LiveRun | 
     settings = (architecture, objective, seed, lr_d, lr_g, batch_size)
     if run is None or run.settings() != settings:
         if run is not None:
+            run.stop()
             SLOTS.release(run.id)
         run = LiveRun(architecture, objective, seed, lr_d, lr_g, batch_size)
     run.paused = False
@@ -78,23 +79,23 @@ def start(architecture, objective, lr_d, lr_g, batch_size, seed, run: LiveRun | 
 
 @handler(models=TRAINING)
 def tick(run: LiveRun | None):
-    """About once a second while running: train for most of the second, then show where it is.
+    """About once a second while running: show where the run is. It trains on its own thread between ticks
+    (`LiveRun.train_in_background`) while it holds a slot; a tick renews the slot's lease and draws a snapshot.
     The run is changed in place, never replaced here, so a tick in flight cannot undo Reset or Start."""
     if run is None:
         return gr.Timer(active=False), *_show(None)
     if run.paused:  # a tick already on its way when Pause was pressed
+        run.stop()
         SLOTS.release(run.id)
         return gr.Timer(active=False), *_show(run, note=say("gantrain.paused"))
     if run.seconds >= RUN_SECONDS:
+        run.stop()
         SLOTS.release(run.id)
         return gr.Timer(active=False), *_show(run, note=say("gantrain.time_limit", minutes=RUN_SECONDS / 60))
     waiting = SLOTS.try_acquire(run.id)
     if waiting:
         return gr.Timer(active=True), *_show(run, waiting)
-    run.train_for(0.7)
-    if run.paused:  # Pause was pressed while this tick trained: its answer may land after Pause's own
-        SLOTS.release(run.id)
-        return gr.Timer(active=False), *_show(run, note=say("gantrain.paused"))
+    run.train_in_background()   # started on the first tick with the slot; later ticks renew its lease
     return gr.Timer(active=True), *_show(run)
 
 
@@ -103,6 +104,7 @@ def pause(run: LiveRun | None):
     """Stop the clock and give the slot to whoever waits; Start resumes the same run."""
     if run is not None:
         run.paused = True
+        run.stop()
         SLOTS.release(run.id)
     return gr.Timer(active=False), _status(run, note=say("gantrain.paused"))
 
@@ -125,6 +127,7 @@ def step_once(run: LiveRun | None):
 @handler(models=None)
 def reset(run: LiveRun | None):
     if run is not None:
+        run.stop()
         SLOTS.release(run.id)
     return None, gr.Timer(active=False), *_show(None)
 
@@ -132,6 +135,7 @@ def reset(run: LiveRun | None):
 def release(run: LiveRun | None) -> None:
     """Called when a visitor's session state is dropped; the slot's lease frees it sooner."""
     if run is not None:
+        run.stop()
         SLOTS.release(run.id)
 
 
