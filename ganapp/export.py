@@ -75,15 +75,17 @@ def export_onnx(name: str, folder: Path | None = None) -> Path:
                                     verbose=False)
     program.optimize()
     path = folder / ONNX_FILE
-    program.save(str(path), external_data=False)  # one file: the weights inside, no model.onnx.data beside it
-    graph = onnx.load(str(path))
+    from .files import atomic_path
+
+    with atomic_path(folder / "exported.onnx") as raw:  # not the served file: that is replaced only when complete
+        program.save(str(raw), external_data=False)  # one file: the weights inside, no model.onnx.data beside it
+        graph = onnx.load(str(raw))
+    (folder / "exported.onnx").unlink()
     if spec.page_weights == "fp16":
         store_weights_as_fp16(graph)
     for key, value in ((SOURCE_KEY, sha256_of(folder / "model.safetensors")), (INPUTS_KEY, ",".join(names))):
         entry = graph.metadata_props.add()
         entry.key, entry.value = key, value
-    from .files import atomic_path
-
     with atomic_path(path) as staging:
         onnx.save(graph, str(staging))
     return path

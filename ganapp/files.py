@@ -14,6 +14,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)  # reading it means setting it: done once, at import, before any thread writes
+    os.umask(mask)
+    return mask
+
+
+UMASK = _umask()
+
+
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     """A fresh staging path beside `path`; whatever is written there replaces `path` when the block ends
@@ -22,9 +31,7 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, staging = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
     os.close(fd)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(staging, 0o666 & ~umask)  # as an ordinary new file would be (mkstemp makes it private)
+    os.chmod(staging, 0o666 & ~UMASK)  # as an ordinary new file would be (mkstemp makes it private)
     try:
         yield Path(staging)
         os.replace(staging, path)

@@ -111,7 +111,8 @@ def _offline() -> bool:
 # so that a fresh evaluation is picked up without a restart.
 _HUB_FOLDERS: dict[str, Path] = {}
 _HUB_PROBLEMS: dict[str, list[str]] = {}   # optional files that failed for another reason than being absent
-_HUB_LOCK = threading.Lock()
+_HUB_LOCKS: dict[str, threading.Lock] = {}   # one per model: a slow or failing download holds up only its own
+_HUB_LOCK = threading.Lock()                 # guards the dicts
 log = logging.getLogger(__name__)
 
 
@@ -121,6 +122,8 @@ def resolve(name: str) -> Path:
     if all((folder / f).is_file() for f in WEIGHT_FILES):
         return folder
     with _HUB_LOCK:
+        lock = _HUB_LOCKS.setdefault(name, threading.Lock())
+    with lock:
         if name not in _HUB_FOLDERS:
             _HUB_FOLDERS[name] = _download(name, folder)
         return _HUB_FOLDERS[name]
@@ -204,7 +207,8 @@ def push(name: str, repo_id: str, tag: str | None = None, api: HfApi | None = No
     api = api or HfApi()
     api.create_repo(repo_id, repo_type="model", exist_ok=True, private=private)
     commit = api.upload_folder(repo_id=repo_id, folder_path=folder, repo_type="model",
-                               allow_patterns=["config.json", "*.safetensors", *OPTIONAL_FILES, "README.md", "*.png", "*.gif"],
+                               allow_patterns=["config.json", "*.safetensors", *OPTIONAL_FILES, "README.md", "*.png", "*.gif",
+                                               "*.onnx", "provenance.json", "*.md"],
                                commit_message=f"ganapp: upload {name}")
     if tag:
         try:
@@ -218,6 +222,38 @@ def push(name: str, repo_id: str, tag: str | None = None, api: HfApi | None = No
     return commit.commit_url
 
 
+PROJECT = Path(__file__).resolve().parent.parent
+# What a Space needs to run the app, relative to the project: the app, its package (code, locales, assets, the
+# page's scripts and vendored runtime), its requirements and the README (whose front matter configures the Space).
+SPACE_FILES = ("app.py", "README.md", "requirements.txt", "ganapp/**/*")
+SKIPPED = ("__pycache__", ".pyi", ".pyc")
+
+
+def space_files(root: Path = PROJECT, weights: bool = True) -> list[str]:
+    """The files `deploy` uploads, relative to `root`, sorted: SPACE_FILES, and checkpoints/ with `weights`."""
+    patterns = [*SPACE_FILES, *(["checkpoints/**/*"] if weights else [])]
+    files = {p for pattern in patterns for p in root.glob(pattern) if p.is_file()}
+    return sorted(str(p.relative_to(root)) for p in files if not any(s in str(p) for s in SKIPPED))
+
+
+def deploy(repo_id: str, api: HfApi | None = None, weights: bool = True, private: bool = False,
+           root: Path = PROJECT) -> str:
+    """Create (or update) a Gradio Space `repo_id` running this app, and upload `space_files` to it in one commit.
+    huggingface_hub's upload stores large and binary files the way the Hub requires (Xet/LFS), so the 26 MB
+    weights need no `.gitattributes` or git-lfs here. Without `weights`, the Space downloads each model from
+    `<GANAPP_HUB_ORG>/ganapp-<name>` on first use (publish them with `push`)."""
+    try:
+        validate_repo_id(repo_id)
+    except HFValidationError as e:
+        raise ValueError(f"not a Hub repo id: {repo_id!r} (expected 'owner/name'): {e}") from None
+    files = space_files(root, weights)
+    api = api or HfApi()
+    api.create_repo(repo_id, repo_type="space", space_sdk="gradio", exist_ok=True, private=private)
+    commit = api.upload_folder(repo_id=repo_id, folder_path=root, repo_type="space", allow_patterns=files,
+                               commit_message="ganapp: deploy the app" + (" with its weights" if weights else ""))
+    return commit.commit_url
+
+
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(prog="python -m ganapp.hub")
     sub = p.add_subparsers(dest="command", required=True)
@@ -226,9 +262,22 @@ def main(argv: list[str] | None = None) -> None:
     push_p.add_argument("--repo", required=True, help="e.g. your-name/ganapp-cgan")
     push_p.add_argument("--tag", help="tag the commit, e.g. v1 (the revision the app pins)")
     push_p.add_argument("--private", action="store_true")
+    deploy_p = sub.add_parser("deploy", help="create or update a Gradio Space running this app")
+    deploy_p.add_argument("space", help="e.g. your-name/ganapp")
+    deploy_p.add_argument("--no-weights", action="store_true",
+                          help="leave checkpoints/ out: the Space downloads the models from the Hub")
+    deploy_p.add_argument("--private", action="store_true")
+    deploy_p.add_argument("--list", action="store_true", help="only list the files it would upload")
     args = p.parse_args(argv)
     try:
-        print(push(args.name, args.repo, tag=args.tag, private=args.private))
+        if args.command == "push":
+            print(push(args.name, args.repo, tag=args.tag, private=args.private))
+        elif args.list:
+            files = space_files(weights=not args.no_weights)
+            size = sum((PROJECT / f).stat().st_size for f in files)
+            print("\n".join(files) + f"\n{len(files)} files, {size / 1e6:.1f} MB")
+        else:
+            print(deploy(args.space, weights=not args.no_weights, private=args.private))
     except (ValueError, FileNotFoundError) as e:
         p.error(str(e))
 

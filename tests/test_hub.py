@@ -203,3 +203,37 @@ def test_push_refuses_a_folder_without_weights(tmp_path, monkeypatch):
     monkeypatch.setenv("GANAPP_CHECKPOINTS", str(tmp_path))
     with pytest.raises(FileNotFoundError, match="train and export"):
         hub.push("cgan", "someone/x", api=RecordingApi())
+
+
+class FakeSpaceApi:
+    def __init__(self):
+        self.calls = []
+
+    def create_repo(self, repo_id, **kw):
+        self.calls.append(("create_repo", repo_id, kw))
+
+    def upload_folder(self, **kw):
+        self.calls.append(("upload_folder", kw))
+        return type("Commit", (), {"commit_url": "https://huggingface.co/spaces/me/ganapp/commit/1", "oid": "1"})()
+
+
+@pytest.mark.parametrize("weights", [True, False])
+def test_deploy_creates_a_gradio_space_and_uploads_the_app(weights):
+    api = FakeSpaceApi()
+    assert hub.deploy("me/ganapp", api=api, weights=weights).endswith("/commit/1")
+    (_, repo, created), (_, upload) = api.calls
+    assert repo == "me/ganapp" and created["repo_type"] == "space" and created["space_sdk"] == "gradio"
+    files = upload["allow_patterns"]
+    assert upload["repo_type"] == "space" and Path(upload["folder_path"]) == hub.PROJECT
+    assert {"app.py", "README.md", "requirements.txt", "ganapp/registry.py",
+            "ganapp/ui/static/vendor/onnxruntime-web/ort.wasm.bundle.min.mjs", "ganapp/locales/zh-CN.json"} <= set(files)
+    assert not [f for f in files if f.startswith(("tests/", "runs/", ".venv/", "benchmarks/", ".ci/"))
+                or "__pycache__" in f or f.endswith(".pyi")]
+    assert any(f.startswith("checkpoints/") for f in files) == weights
+    if weights:
+        assert "checkpoints/cgan/model.safetensors" in files
+
+
+def test_deploy_refuses_a_malformed_space_id():
+    with pytest.raises(ValueError, match="not a Hub repo id"):
+        hub.deploy("not a repo", api=FakeSpaceApi())

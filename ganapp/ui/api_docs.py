@@ -48,8 +48,8 @@ def document(demo: gr.Blocks) -> None:
     """Serve a corrected API description for `demo` (see the module's docstring)."""
     build = demo.get_api_info
 
-    def api_info():
-        info = build()
+    def api_info(*args, **kwargs):  # Gradio passes e.g. all_endpoints=True for the "Use via API" page
+        info = build(*args, **kwargs)
         for name, endpoint in (info or {}).get("named_endpoints", {}).items():
             fn = next((f for f in demo.fns.values() if f"/{f.api_name}" == name), None)
             shown = [c for c in (fn.inputs if fn else []) if not getattr(c, "skip_api", False)]

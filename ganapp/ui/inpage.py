@@ -28,12 +28,17 @@ PAGE_SCRIPT = "page.js"   # a family's in-page script, beside its tab.py
 LOADER = """(async () => {
   const page = await import(props.script_url);
   page.start(element, props, server);
-})();"""
+})().catch((error) => {  // the script itself failed to load: the server draws (its hidden button)
+  console.warn("ganapp: drawing on the server:", error);
+  const button = document.querySelector(`#${props.tab}-server-draw`);
+  (button && (button.tagName === "BUTTON" ? button : button.querySelector("button")))?.click();
+});"""
 
 
 def static_paths() -> list[Path]:
     """What Gradio may serve as files: the page's own scripts and styles, the vendored runtime, the family page
-    scripts and the exported models, nothing else (not app.py, not a config.json, not ../shared)."""
+    scripts and the exported models (the registry's in_page ones), nothing else (not app.py, not a config.json, not
+    ../shared)."""
     scripts = sorted(FAMILIES_DIR.glob(f"*/{PAGE_SCRIPT}"))
     models = [local_folder(name) / ONNX_FILE for name in in_page_models()]
     return [STATIC, *scripts, *(m for m in models if m.is_file())]
@@ -54,11 +59,14 @@ def view(tab: str, family: str, models: dict[str, str], server_functions: list, 
     files = {role: local_folder(name) / ONNX_FILE for role, name in models.items()}
     if not all(f.is_file() for f in files.values()):
         return None
+    runtime = sum(f.stat().st_size for f in (STATIC / "vendor").rglob("*") if f.suffix in (".gz", ".mjs"))
+    megabytes = (runtime + sum(f.stat().st_size for f in files.values())) / 1e6
     return gr.HTML(
         value="", elem_id=f"{tab}-page", elem_classes="inpage", js_on_load=LOADER, server_functions=server_functions,
         html_template=template,
         script_url=file_url(FAMILIES_DIR / family / PAGE_SCRIPT), static_dir=str(STATIC),
-        models={role: str(f.resolve()) for role, f in files.items()}, tab=tab, **props)
+        models={role: str(f.resolve()) for role, f in files.items()}, tab=tab,
+        loading_note=texts("common.loading_model", mb=f"{megabytes:.0f}"), **props)
 
 
 def texts(key: str, **params) -> dict[str, str]:

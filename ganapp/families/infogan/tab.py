@@ -52,13 +52,14 @@ def _digit_choices() -> list[tuple[str, int]]:
             for d in range(10)]
 
 
-def _categories_of_digits() -> list[int]:
-    """category_of_digit[d]: the categorical code value the app uses for digit d (for the page's own drawing)."""
+def _categories_of_digits() -> list[int] | None:
+    """category_of_digit[d]: the categorical code value the app uses for digit d (for the page's own drawing);
+    None when not measured (the server then refuses to draw, and so does the page)."""
     try:
         mapping = inference.digit_mapping()
     except ganapp.WeightsUnavailable:
         mapping = None
-    return [mapping.index(d) for d in range(10)] if mapping else list(range(10))
+    return [mapping.index(d) for d in range(10)] if mapping else None
 
 
 def _code_label(index: int, name: str):
@@ -116,10 +117,11 @@ def build(demo: gr.Blocks) -> dict:
             image = gr.Image(label=t("infogan.sample"), type="pil", format="png", height=336, interactive=False,
                              elem_id="infogan-sample", elem_classes="pixelated")
             # The page draws the sample itself where it can (ui/inpage.py); the server's picture then steps aside.
+            categories = _categories_of_digits()
             in_page = inpage.view("infogan", "infogan", {"generator": "infogan"}, [infogan_noise],
                                   label=inpage.texts("infogan.sample"), server_image="infogan-sample",
-                                  category_of_digit=_categories_of_digits(), value_range=[-1, 1],
-                                  fallback_note=inpage.texts("common.drawn_by_server"))
+                                  category_of_digit=categories, value_range=[-1, 1],
+                                  fallback_note=inpage.texts("common.drawn_by_server")) if categories else None
         with gr.Column(scale=1):
             digit = gr.Radio(_digit_choices(), value=7, label=t("infogan.digit"))
             c1 = gr.Slider(-2, 2, value=0, step=0.05, label=_code_label(0, names[0]))

@@ -9,6 +9,7 @@ export function start(element, props) {
   map.setAttribute("aria-label", say(props.label));
   whenShown(element, async () => {
     let decoder;
+    note.textContent = say(props.loading_note);
     try {
       decoder = await open(props.static_dir, props.models.decoder);
     } catch (error) {

@@ -64,8 +64,8 @@ export async function open(staticDir, modelPath) {
 
 /** The text of `texts` ({"en": ..., "zh-CN": ...}) in the language the page shows. */
 export function say(texts) {
-  const lang = (navigator.languages || [navigator.language || "en"]).find((l) => l.toLowerCase().startsWith("zh"));
-  return texts[lang ? "zh-CN" : "en"] || texts.en;
+  const first = (navigator.languages && navigator.languages[0]) || navigator.language || "en";  // as Gradio picks
+  return texts[first.toLowerCase().startsWith("zh") ? "zh-CN" : "en"] || texts.en;
 }
 
 const f32 = Math.fround;
@@ -126,12 +126,15 @@ export function latestOnly(draw) {
     pending = args;
     if (running) return running;
     running = (async () => {
-      while (pending) {
-        const next = pending;
-        pending = null;
-        await draw(...next);
+      try {
+        while (pending) {
+          const next = pending;
+          pending = null;
+          await draw(...next);
+        }
+      } finally {
+        running = null;   // a draw that failed leaves the next change free to draw
       }
-      running = null;
     })();
     return running;
   };
@@ -167,6 +170,7 @@ export function startTab(element, props, draw) {
   if (props.label) canvas.setAttribute("aria-label", say(props.label));
   whenShown(element, async () => {
     const models = {};
+    note.textContent = say(props.loading_note);
     try {
       for (const [role, path] of Object.entries(props.models)) models[role] = await open(props.static_dir, path);
     } catch (error) {
@@ -177,6 +181,7 @@ export function startTab(element, props, draw) {
       return;
     }
     box.classList.add("inpage-ready");
+    note.textContent = "";
     hideById(props.server_image);
     ready(props.tab, async (...values) => {
       await draw(models, canvas, ...values);
@@ -190,7 +195,12 @@ export function cached(ask) {
   const kept = new Map();
   return async (...key) => {
     const k = JSON.stringify(key);
-    if (!kept.has(k)) kept.set(k, ask(...key).then((values) => Float32Array.from(values.flat())));
+    if (!kept.has(k)) {
+      kept.set(k, ask(...key).then((values) => Float32Array.from(values.flat()), (error) => {
+        kept.delete(k);   // a failed request is asked again next time
+        throw error;
+      }));
+    }
     return kept.get(k);
   };
 }

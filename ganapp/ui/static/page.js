@@ -31,7 +31,8 @@
     navigator.clipboard?.writeText(url);
     window.history.replaceState(null, "", url);
     const button = document.getElementById(`${tab}-copy-link`);
-    const zh = (navigator.languages || [navigator.language || "en"]).some((l) => l.toLowerCase().startsWith("zh"));
+    const first = (navigator.languages && navigator.languages[0]) || navigator.language || "en";  // as Gradio picks
+    const zh = first.toLowerCase().startsWith("zh");
     if (button) {
       const label = button.querySelector("span") || button;
       button.dataset.label = button.dataset.label || label.textContent;
