@@ -148,12 +148,13 @@ def coded(metrics: dict, factor: str) -> float:
 
 def evaluate_infogan(data_root=None, per_digit: int = 1000, seed: int = 0, sweeps: int = 200, sweep_steps: int = 9,
                      runs: list[str] | None = None, shipped_run: str | None = None,
-                     previous_metrics: str | None = None) -> dict:
+                     previous_metrics: str | None = None, trained_with: str | None = None) -> dict:
     """The shipped generator measured by the evaluator (`measure`). With `runs` (training run folders, e.g. one per
     seed): each run's checkpoint chosen without labels (`choose_checkpoint`), measured the same way, in a table with
     the mean ± standard deviation over the runs, and their label-free validation curves (runs.png). `shipped_run`
     names the run the shipped weights come from, so that the tab and card say how it was trained (labels or not);
-    `previous_metrics`, a metrics.json of an earlier release, adds it as a row for comparison."""
+    `previous_metrics`, a metrics.json of an earlier release, adds it as a row for comparison; `trained_with` says
+    how the shipped weights were trained when their run folder is not at hand (e.g. "10 labels per digit")."""
     g = load("infogan")
     cfg = g.config
     m = measure(g, per_digit, seed, sweeps, sweep_steps)
@@ -173,8 +174,8 @@ def evaluate_infogan(data_root=None, per_digit: int = 1000, seed: int = 0, sweep
                      f"{m['spearman_slant'][code]:+.3f} / {m['spearman_width'][code]:+.3f}", f"named '{names[code]}'; {bar}"])
     metrics = dict(m)
     table = markdown_table(["figure", "value", "target"], rows)
-    if shipped_run:
-        metrics["trained_with"] = _run_settings(Path(shipped_run))
+    if shipped_run or trained_with:
+        metrics["trained_with"] = trained_with or _run_settings(Path(shipped_run))
     if runs:
         chosen = [choose_checkpoint(Path(r)) for r in runs]
         for c in chosen:
