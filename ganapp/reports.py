@@ -107,6 +107,33 @@ def provenance_line(folder: Path) -> str:
     return f"Provenance: step {p['step']:,}{of} of run `{p['run']}`, {chosen} (`provenance.json`)."
 
 
+def onnx_section(name: str, folder: Path) -> list[str]:
+    """How to run the exported graph (model.onnx, when there is one) with onnxruntime in Python."""
+    if not (folder / "model.onnx").is_file():
+        return []
+    from .export import input_names
+
+    model = MODELS[name].model_class.from_pretrained(folder)
+    example = model.example_inputs(__import__("torch").Generator().manual_seed(0))
+    feeds = ", ".join(f'"{n}": {_numpy_literal(x)}' for n, x in zip(input_names(model), example))
+    size = (folder / "model.onnx").stat().st_size / 1e6
+    return ["## ONNX (what the app's page runs)", "",
+            f"`model.onnx` ({size:.1f} MB, written by `python -m ganapp.export onnx {name}`) computes `generate` "
+            f"with any batch size; its metadata records the SHA-256 of the `model.safetensors` it came from"
+            + (" (weights stored as fp16, computed in fp32)" if MODELS[name].page_weights == "fp16" else "") + ".", "",
+            "```python", "import numpy as np, onnxruntime", "",
+            'session = onnxruntime.InferenceSession("model.onnx")',
+            f"images = session.run(None, {{{feeds}}})[0]   # {tuple(model.generate(*example).shape)}, range "
+            f"{model.output_range}", "```", ""]
+
+
+def _numpy_literal(x) -> str:
+    """A short numpy expression with the dtype and shape of the example tensor `x`."""
+    if x.dtype.is_floating_point:
+        return f"np.random.randn{tuple(x.shape)}.astype(np.float32)".replace(",)", ")")
+    return f"np.array({x.tolist()}, dtype=np.int64)"
+
+
 def write_card(name: str, run_dir: Path | None = None) -> Path:
     write_quality(name)
     folder = local_folder(name)
@@ -127,6 +154,7 @@ def write_card(name: str, run_dir: Path | None = None) -> Path:
         json.dumps(config, indent=2), "```", "",
         "## Training", "", f"```\n{card['train']}\n```", "", provenance_line(folder), "",
     ]
+    lines += onnx_section(name, folder)
     if has_curve:
         lines += ["![training curves](training_curve.png)", ""]
     lines += ["## Results", "", f"Measured by `{card['evaluate']}`:", "", metrics, ""]
