@@ -297,6 +297,8 @@ def _run_settings(run: Path) -> str:
     if match and match.group(1) != "0":
         parts.append(f"{match.group(1)} labels per digit")
     match = re.search(r"lambda_cont=([0-9.e-]+)", text)
-    if match and float(match.group(1)) != 0.1:
+    from .recipe import InfoGANTrainConfig  # the default, which needs no mention
+
+    if match and float(match.group(1)) != InfoGANTrainConfig.lambda_cont:
         parts.append(f"λ_cont {float(match.group(1)):g}")
     return ", ".join(parts) or "unsupervised, 10 categories"
