@@ -19,7 +19,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from .hub import local_folder
+from .hub import HubModel, local_folder
 from .registry import MODELS
 
 ONNX_FILE = "model.onnx"
@@ -31,16 +31,10 @@ def in_page_models() -> list[str]:
     return [name for name, spec in MODELS.items() if spec.in_page]
 
 
-def input_names(model: nn.Module) -> list[str]:
+def input_names(model: HubModel) -> list[str]:
     """The names of `generate`'s tensor inputs (the forward's, where `generate` is the forward)."""
-    fn = model.forward if type(model).generate is _base_generate(model) else model.generate
-    return [p for p in inspect.signature(fn).parameters]
-
-
-def _base_generate(model: nn.Module):
-    from .hub import HubModel
-
-    return HubModel.generate
+    fn = model.forward if type(model).generate is HubModel.generate else model.generate
+    return list(inspect.signature(fn).parameters)
 
 
 class _Generate(nn.Module):
