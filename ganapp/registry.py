@@ -128,6 +128,18 @@ for _family in [
                       tiny_generation=dict(map_square=[-5.0, -4.0, 10.0]))),
            tab_title="VAE", recipe="recipe:VAERecipe", evaluation="evaluate:evaluate_vae",
            tiny_training=("latent_dim=3", "width=4", "hidden=16", "batch_size=8", "validation_size=16")),
+    Family("autoencoders",
+           (ModelSpec("dae", "model:VAE", "denoising convolutional autoencoder, 64-d code, MNIST",
+                      training=("export_name=dae",),
+                      tiny=dict(latent_dim=4, width=4, hidden=16, variational=False)),
+            *(ModelSpec(f"ae{k}", "model:VAE", f"plain convolutional autoencoder, {k}-d code, MNIST (beside PCA)",
+                        tiny=dict(latent_dim=k, width=4, hidden=16, variational=False),
+                        training=(f"latent_dim={k}", f"export_name=ae{k}", "noise_max=0", "validation_size=0", "steps=4000"))
+              for k in (4, 8, 16, 32)),  # ae2d (the VAE tab's) is the 2-d one: the same recipe
+            ModelSpec("pca", "model:PCA", "PCA of the MNIST training digits, 32 components (the linear baseline)",
+                      tiny=dict(n_components=4))),
+           tab_title="Autoencoders", recipe="recipe:AutoencoderRecipe", evaluation="evaluate:evaluate_autoencoders",
+           tiny_training=("latent_dim=3", "width=4", "hidden=16", "batch_size=8", "validation_size=16")),
     Family("text2digit",
            (ModelSpec("text2digit", "model:Text2DigitGenerator", "text-conditioned DCGAN (GAN-CLS), MNIST, English and Chinese",
                       tiny=dict(token_dim=4, text_dim=8, z_dim=8, g_width=8, d_width=8)),),

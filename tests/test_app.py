@@ -62,6 +62,8 @@ def test_the_public_api_is_exactly_the_documented_endpoints(client):
     ("/objective_samples", ("hinge", 3)),
     ("/text_to_digit", ("一个向右倾斜的粗体7", 9, 2)),
     ("/text_to_digit", ("a thin two", 1, 0)),
+    ("/denoise", (0.5, 7)),
+    ("/denoise", (0, 123456)),
 ])
 def test_endpoints_return_the_same_png_for_the_same_inputs(client, endpoint, args):
     first, second = client.predict(*args, api_name=endpoint), client.predict(*args, api_name=endpoint)
@@ -90,6 +92,7 @@ def test_cyclegan_endpoint_translates_a_file(client):
     ("/vae_interpolate", (11, 8, 5, 0, "lerp")),
     ("/cyclegan_translate", (handle_file(str(EXAMPLE_PHOTO)), "monet2picasso")),
     ("/text_to_digit", ("a purple cat", 4, 0)), ("/text_to_digit", ("7" * 201, 4, 0)), ("/text_to_digit", ("a 7", 65, 0)),
+    ("/denoise", (1.5, 0)), ("/denoise", (0.5, -3)),
 ])
 def test_bad_inputs_get_a_validation_error_and_the_server_keeps_serving(client, endpoint, args):
     # A validation message — ours ("count must be an integer from 1 to 64") or Gradio's own for a
