@@ -152,6 +152,7 @@ for _family in [
            tab_title="StyleGAN", recipe="recipe:StyleGANRecipe", evaluation="evaluate:evaluate_stylegan",
            tiny_training=("z_dim=8", "w_dim=8", "mapping_layers=2", "channels=[8,8,4,4]", "d_channels=[4,4,4,4]", "batch_size=4",
                           "validation_size=16")),
+    Family("gan2d", (), tab_title="GAN in 2-D"),  # trains live in the tab: the theory on points of a plane
     Family("gantrain", (), tab_title="Train a GAN"),  # trains live in the tab: nothing shipped, nothing to evaluate
     Family("objectives",  # shown in the "Train a GAN" tab's comparison section
            tuple(ModelSpec(f"gan_{o.replace('-', '_')}", "model:ObjectiveGenerator",

@@ -99,6 +99,20 @@ class Objective:
         return (torch.optim.Adam(g.parameters(), lr_g, betas=self.betas),
                 torch.optim.Adam(d.parameters(), lr_d, betas=self.betas))
 
+    def d_step(self, d: nn.Module, opt_d, real: torch.Tensor, fake: torch.Tensor,
+               generator: torch.Generator | None = None) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """One discriminator (critic) update on a real and a generated batch (WGAN's clipping included); returns
+        its loss and scores. Alone, with G frozen, it is the 2-D view's "Train D only"."""
+        loss_d, r, f = self.d_loss(d, real, fake, generator)
+        opt_d.zero_grad(set_to_none=True)
+        loss_d.backward()
+        opt_d.step()
+        if self.clip:
+            with torch.no_grad():
+                for p in d.parameters():
+                    p.clamp_(-self.clip, self.clip)
+        return loss_d, r, f
+
     def train_step(self, g: nn.Module, d: nn.Module, opt_g, opt_d, real_batch: Callable[[], torch.Tensor],
                    noise: Callable[[], torch.Tensor], generator: torch.Generator | None = None) -> dict[str, float]:
         """`d_steps` discriminator updates, then one generator update — one step of every GAN here, live
@@ -106,15 +120,7 @@ class Objective:
         g.train()
         d.train()
         for _ in range(self.d_steps):
-            real, fake = real_batch(), g(noise()).detach()
-            loss_d, r, f = self.d_loss(d, real, fake, generator)
-            opt_d.zero_grad(set_to_none=True)
-            loss_d.backward()
-            opt_d.step()
-            if self.clip:
-                with torch.no_grad():
-                    for p in d.parameters():
-                        p.clamp_(-self.clip, self.clip)
+            loss_d, r, f = self.d_step(d, opt_d, real_batch(), g(noise()).detach(), generator)
         loss_g = self.g_loss(d(g(noise())))
         opt_g.zero_grad(set_to_none=True)
         loss_g.backward()
@@ -133,7 +139,7 @@ def margin_loss(lengths: torch.Tensor, real: bool, m_plus: float = 0.9, m_minus:
 
 def gradient_penalty(d, real: torch.Tensor, fake: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
     """E[(‖∇_x̂ D(x̂)‖₂ - 1)²] at x̂ = εx + (1-ε)G(z), ε ~ U(0, 1) per sample (Gulrajani et al., eq. 3)."""
-    eps = torch.rand(len(real), 1, 1, 1, generator=generator).to(real.device)
+    eps = torch.rand(len(real), *([1] * (real.dim() - 1)), generator=generator).to(real.device)  # images or points
     mixed = (eps * real + (1 - eps) * fake.detach()).requires_grad_(True)
     grad, = torch.autograd.grad(d(mixed).sum(), mixed, create_graph=True)
     return ((grad.flatten(1).norm(dim=1) - 1) ** 2).mean()
