@@ -71,6 +71,16 @@ def test_endpoints_return_the_same_png_for_the_same_inputs(client, endpoint, arg
     assert digest(first) == digest(second)
 
 
+def test_gan2d_endpoint_returns_the_last_frame_and_its_figures(client):
+    from PIL import Image
+
+    (picture, figures), (again, figures_again) = (client.predict("ring8", "lsgan", 30, 4, api_name="/gan2d_train")
+                                                  for _ in range(2))
+    assert Image.open(picture).size == (384, 384) and digest(picture) == digest(again)
+    assert figures == figures_again and figures["modes_total"] == 8
+    assert set(figures) == {"modes_covered", "modes_total", "high_quality_share", "jsd"}
+
+
 def test_vae_endpoint_gives_a_row_of_square_tiles(client):
     from PIL import Image
 
@@ -93,6 +103,7 @@ def test_cyclegan_endpoint_translates_a_file(client):
     ("/cyclegan_translate", (handle_file(str(EXAMPLE_PHOTO)), "monet2picasso")),
     ("/text_to_digit", ("a purple cat", 4, 0)), ("/text_to_digit", ("7" * 201, 4, 0)), ("/text_to_digit", ("a 7", 65, 0)),
     ("/denoise", (1.5, 0)), ("/denoise", (0.5, -3)),
+    ("/gan2d_train", ("circle", "lsgan", 10, 0)), ("/gan2d_train", ("ring8", "lsgan", 30000, 0)),
 ])
 def test_bad_inputs_get_a_validation_error_and_the_server_keeps_serving(client, endpoint, args):
     # A validation message — ours ("count must be an integer from 1 to 64") or Gradio's own for a
@@ -156,7 +167,9 @@ def test_the_api_pages_examples_work_when_copied(client):
     assert PUBLIC <= set(endpoints)
     for name in sorted(PUBLIC - {"/cyclegan_translate"}):
         args = [p["example_input"] for p in endpoints[name]["parameters"]]
-        with open(client.predict(*args, api_name=name), "rb") as f:
+        result = client.predict(*args, api_name=name)
+        picture = result[0] if isinstance(result, tuple) else result   # /gan2d_train: (PNG, its figures)
+        with open(picture, "rb") as f:
             assert f.read(8) == b"\x89PNG\r\n\x1a\n", name
 
 
@@ -170,10 +183,11 @@ def test_model_handlers_of_every_tab_share_one_pool_of_workers(tiny_checkpoints,
     ganapp.load.cache_clear()
     demo = app.build_demo(model_workers=3)
     by_name = {fn.api_name: fn for fn in demo.fns.values()}
-    for name in PUBLIC - {"/gan_train"}:
+    for name in PUBLIC - {"/gan_train", "/gan2d_train"}:
         fn = by_name[name.lstrip("/")]
         assert (fn.concurrency_id, fn.concurrency_limit) == (app.MODELS_POOL, 3), name
     assert by_name["gan_train"].concurrency_id != app.MODELS_POOL
+    assert by_name["gan2d_train"].concurrency_id != app.MODELS_POOL
 
 
 def test_every_event_declares_its_model_work_and_model_handlers_share_the_pool(tiny_checkpoints, monkeypatch):

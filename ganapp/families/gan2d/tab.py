@@ -173,7 +173,7 @@ def build(demo: gr.Blocks) -> dict:
     # Each button: page.js adds the page's key and drawn points, then the server acts on that page's run.
     with_page = "(...values) => window.ganappGan2d ? window.ganappGan2d.withPage(values) : values"
     for button, action in ((start, "train"), (pause, "pause"), (step, "step"), (d_only, "d_only"), (reset, "reset")):
-        button.click(_control(action), inputs=settings, outputs=None, js=with_page, api_name=f"gan2d_{action}",
+        button.click(_control(action), inputs=settings, outputs=None, js=with_page, api_name=f"gan2d_button_{action}",
                      api_visibility="private", show_progress="hidden", concurrency_limit=None)
     objective.change(default_rates, inputs=objective, outputs=[lr_d, lr_g, d_steps], api_name="gan2d_default_rates",
                      api_visibility="private", show_progress="hidden")
