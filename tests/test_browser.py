@@ -141,7 +141,56 @@ def test_train_a_gan_tab_trains_live_then_pauses(page):
     finish(page, "gantrain")
 
 
-@pytest.mark.parametrize("tab", ["InfoGAN", "Conditional GAN", "CycleGAN", "VAE", "Text to digit", "StyleGAN", "Train a GAN"])
+def test_the_2d_gan_trains_live_draws_frames_and_trains_d_alone(page):
+    panel = open_tab(page, "GAN in 2-D")
+    page.wait_for_function("() => window.ganappGan2d !== undefined", timeout=30000)
+    panel.get_by_role("button", name="Start").click()
+    page.wait_for_function("() => window.ganappGan2d.frames() > 3 && window.ganappGan2d.last().step > 0", timeout=30000)
+    assert "G steps" in page.locator(".gan2d-status").inner_text()
+    panel.get_by_role("button", name="Pause").click()
+    page.wait_for_timeout(800)
+    steps = page.evaluate("() => window.ganappGan2d.last().step")
+    panel.get_by_role("button", name="Train D only").click()
+    page.wait_for_function("() => window.ganappGan2d.last().d_only_steps > 5", timeout=30000)
+    assert page.evaluate("() => window.ganappGan2d.last().step") == steps   # G frozen
+    assert page.evaluate("() => window.ganappGan2d.last().gap") is not None  # D is compared with D*
+    panel.get_by_role("button", name="Pause").click()
+    finish(page, "gan2d")
+
+
+def test_the_2d_gan_trains_on_points_the_visitor_draws(page):
+    panel = open_tab(page, "GAN in 2-D")
+    page.wait_for_function("() => window.ganappGan2d !== undefined", timeout=30000)
+    panel.get_by_role("radio", name="drawn").check()
+    plane = page.locator("canvas.gan2d-plane")
+    for x, y in ((100, 100), (300, 100), (200, 300), (120, 250), (280, 260)):
+        plane.click(position={"x": x, "y": y})
+    assert "5 so far" in page.locator(".gan2d-draw").inner_text()
+    panel.get_by_role("button", name="Reset").click()
+    panel.get_by_role("button", name="Start").click()
+    page.wait_for_function("() => window.ganappGan2d.last() && window.ganappGan2d.last().distribution === 'drawn'"
+                           " && window.ganappGan2d.last().step > 0", timeout=30000)
+    assert page.evaluate("() => window.ganappGan2d.last().modes_total") == 5
+    panel.get_by_role("button", name="Pause").click()
+    panel.get_by_role("radio", name="ring8").check()
+    finish(page, "gan2d-drawn")
+
+
+def test_the_autoencoders_tab_denoises_and_compresses(page):
+    panel = open_tab(page, "Autoencoders")
+    before = wait_for_new_image(page, "dae-row", [])
+    page.locator("#dae-scores").get_by_text("dB").first.wait_for(timeout=20000)
+    wait_for_new_image(page, "ae-reconstructions", [])
+    panel.get_by_role("radio", name="4", exact=True).check()
+    box = page.locator(".seed-box input").locator("visible=true").first
+    box.fill("12")
+    box.press("Enter")
+    wait_for_new_image(page, "dae-row", before)
+    finish(page, "autoencoders")
+
+
+@pytest.mark.parametrize("tab", ["InfoGAN", "Conditional GAN", "CycleGAN", "VAE", "Autoencoders", "Text to digit",
+                                 "StyleGAN", "GAN in 2-D", "Train a GAN"])
 def test_every_tab_fits_a_phone(page, tab):
     panel = open_tab(page, tab)  # at desktop width, where every tab's button shows; then a phone's width
     assert "translation_metadata" not in panel.inner_text(), f"{tab}: a key shown untranslated"

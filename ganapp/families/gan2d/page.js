@@ -89,6 +89,8 @@ export function start(element, props, server) {
       return out;
     },
     frames: () => frames,    // for the frame-rate benchmark and the browser tests
+    last: () => frame && { distribution: frame.distribution, objective: frame.objective, step: frame.step,
+      d_only_steps: frame.d_only_steps, gap: frame.gap, modes_total: frame.modes_total },
     key,
   };
 
