@@ -78,3 +78,18 @@ def test_evaluator_reaches_99_percent_on_the_real_test_set(real):
     test = MNISTSampler("test", DATA)
     preds, _ = evaluator_outputs(test.images)
     assert (preds == test.labels).float().mean() >= 0.99
+
+
+@shipped("dae", "pca", "ae8")
+def test_the_denoising_autoencoder_beats_both_filters_and_the_autoencoder_beats_pca(real):
+    """On the 100 shipped test digits at sigma 0.5: the DAE's PSNR is 3 dB above the better classic filter; with
+    a code of 8 numbers the autoencoder reconstructs them with less error than PCA."""
+    from ganapp.families.autoencoders import inference
+
+    scores = [inference.denoised(0.5, seed)[1] for seed in range(100)]
+    mean = {k: sum(s[k] for s in scores) / len(scores) for k in ("dae", "median", "blur")}
+    assert mean["dae"] >= max(mean["median"], mean["blur"]) + 3, mean
+    x = inference.example_digits().flatten(0, 1)
+    ae, pca = ganapp.load("ae8"), ganapp.load("pca")
+    ae_error = float((ae.decode(ae.encode(x)[0]) - x).pow(2).mean())
+    assert ae_error < float((pca.reconstruct(x, 8) - x).pow(2).mean())
