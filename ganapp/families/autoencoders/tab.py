@@ -88,14 +88,14 @@ def build(demo: gr.Blocks) -> dict:
             size = gr.Radio(SIZES, value="8", label=t("ae.size"), info=t("ae.size_info"))
             reconstructions = gr.Image(label=t("ae.reconstructions"), type="pil", format="png", interactive=False,
                                        elem_id="ae-reconstructions", elem_classes="pixelated")
-        gr.Image(value=_figure("pca", "mse_by_size.png"), label=t("ae.mse_plot"), type="filepath", interactive=False,
-                 scale=2)
+        gr.Image(value=_figure("pca", "mse_by_size.png"), label=t("ae.mse_plot"), show_label=False, type="filepath",
+                 interactive=False, scale=2)   # the plot carries its own title
     gr.on([demo.load, size.change], compressed, inputs=size, outputs=reconstructions, api_name="ae_compressed",
           api_visibility="private", trigger_mode="always_last", show_progress="hidden")
 
     gr.Markdown(t("ae.maps_heading"))
     gr.Markdown(_knn_line())
-    gr.Image(value=_figure("pca", "maps_2d.png"), label=t("ae.maps"), type="filepath", interactive=False)
+    gr.Image(value=_figure("pca", "maps_2d.png"), label=t("ae.maps"), show_label=False, type="filepath", interactive=False)
     how_it_works(t("ae.explanation"))
     return share_link("autoencoders", {"noise": float_param(noise, 0, 1, "noise"),
                                        "seed": int_param(seed, 0, MAX_SEED, "seed"),

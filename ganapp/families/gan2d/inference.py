@@ -19,6 +19,7 @@ import os
 import threading
 import time
 
+import numpy as np
 import torch
 from PIL import Image, ImageDraw
 
@@ -41,13 +42,14 @@ LEARNING_RATES = {"minimax": 1e-3, "nonsaturating": 1e-3, "lsgan": 1e-3, "wgan":
 BATCH = 256
 MAX_RUNS = int(os.environ.get("GANAPP_TRAIN2D_SLOTS", "1"))
 RUN_SECONDS = float(os.environ.get("GANAPP_TRAIN_SECONDS", "300"))
+TRAIN_SHARE = 0.5      # of wall time a live run may train (the API's runs train flat out)
 API_WAIT_SECONDS = 60.0
 SLOTS = Slots(MAX_RUNS)
 
 HEAT = 48              # D and D* are drawn on a HEAT x HEAT grid over the plane
-SHOWN = 400            # real and fake points drawn per frame
+SHOWN = 300            # real and fake points drawn per frame
 ARROWS = 48            # fake points that carry an arrow
-MESH = 11              # lines of the noise grid in each direction
+MESH = 9               # lines of the noise grid in each direction
 MEASURE_EVERY_S = 0.5  # seconds of training between two points of the curves
 MEASURED = 2000        # samples for the API's figures (the curves use a quarter)
 DSTAR_REUSE_S = 0.5    # seconds a frame may show the D* of an earlier G
@@ -77,12 +79,12 @@ def _png_data_url(values: torch.Tensor, signed: bool = False) -> str:
     t = v.unsqueeze(-1)
     rgb = torch.where(t < 0.5, low + (mid - low) * (t * 2), mid + (high - mid) * ((t - 0.5) * 2))
     buffer = io.BytesIO()
-    Image.fromarray(rgb.round().byte().numpy(), "RGB").save(buffer, format="PNG")
+    Image.fromarray(rgb.round().byte().numpy(), "RGB").save(buffer, format="PNG", compress_level=1)  # fast: sent 10x a second
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
 def _flat(points: torch.Tensor, digits: int = 3) -> list[float]:
-    return [round(v, digits) for v in points.flatten().tolist()]
+    return np.round(points.detach().numpy().astype(np.float64), digits).ravel().tolist()
 
 
 class Run2D:
@@ -113,7 +115,7 @@ class Run2D:
         self._trainer: threading.Thread | None = None
         self._last_seen = time.monotonic()
         self._last_measured = -math.inf
-        self._optimal_d = None      # (G's step and sample count, when, D* on the grid, p_data + p_g on the grid)
+        self._optimal_d = None      # (G's step and sample count, when, D* and p_data + p_g on the grid, D*'s picture)
         self._data_density = None   # p_data on the grid, once
 
     # --- training ------------------------------------------------------------------------------------------
@@ -169,9 +171,13 @@ class Run2D:
                     continue
                 start = time.monotonic()
                 self.train_step()
-                self.seconds += time.monotonic() - start
+                took = time.monotonic() - start
+                self.seconds += took
                 if self.seconds - self._last_measured >= MEASURE_EVERY_S:
                     self.measure_curves()
+                # Leave the rest of the machine (and the interpreter's lock) to the page's frames and to other
+                # visitors: a live run trains at most TRAIN_SHARE of the time.
+                time.sleep(took * (1 - TRAIN_SHARE) / TRAIN_SHARE)
         finally:
             SLOTS.release(self.id)
             self.mode, self.queue_place = "paused", 0
@@ -241,8 +247,15 @@ class Run2D:
             p_g = KDE(self.samples(n, 21), held_out=self.samples(n, 22))
             d_star = optimal_discriminator(self.data, p_g, grid)
             weight = self._data_density_on_grid() + p_g.log_density(grid).exp()
-            cached = self._optimal_d = (key, time.monotonic(), d_star, weight)
+            cached = self._optimal_d = (key, time.monotonic(), d_star, weight, None)
         return cached[2], cached[3]
+
+    def _d_star_picture(self) -> str:
+        """The D* map as drawn (faded where there is no mass), encoded once per estimate of p_g."""
+        d_star, _ = self._optimal_d_on_grid(MEASURED // 4, fresh=False)
+        if self._optimal_d[4] is None:
+            self._optimal_d = (*self._optimal_d[:4], _png_data_url(self._where_mass(d_star)))
+        return self._optimal_d[4]
 
     def _data_density_on_grid(self) -> torch.Tensor:
         if self._data_density is None:
@@ -281,8 +294,8 @@ class Run2D:
             self.g.eval()
             return [_flat(self.g(line)) for line in lines]
 
-    def frame(self) -> dict:
-        """Everything the page draws, as JSON."""
+    def frame(self, with_real: bool = True) -> dict:
+        """Everything the page draws, as JSON; the real points (fixed for the run) only `with_real`."""
         with torch.no_grad(), self.lock:
             self.g.eval()
             fake = self.g(self.z_shown)
@@ -291,9 +304,9 @@ class Run2D:
         shown = d if name in PROBABILITY_D else (d - d.min()) / (d.max() - d.min()).clamp_min(1e-12)
         return {"step": self.step, "d_only_steps": self.d_only_steps, "seconds": round(self.seconds, 2),
                 "mode": self.mode if self.training else "paused", "queue": self.queue_place, "objective": name, "distribution": self.data.name,
-                "real": _flat(self.real_shown), "fake": _flat(fake), "arrows": self._arrows(fake), "mesh": self._mesh(),
+                **({"real": _flat(self.real_shown)} if with_real else {}), "fake": _flat(fake), "arrows": self._arrows(fake), "mesh": self._mesh(),
                 "heat": _png_data_url(shown), "heat_kind": "probability" if name in PROBABILITY_D else "score",
-                "dstar": _png_data_url(self._where_mass(d_star)), "gap": round(gap, 4) if name in DSTAR_COMPARABLE else None,
+                "dstar": self._d_star_picture(), "gap": round(gap, 4) if name in DSTAR_COMPARABLE else None,
                 "curves": self.curves, "modes_total": len(self.data.modes), "cap_seconds": RUN_SECONDS}
 
     def _where_mass(self, d_star: torch.Tensor) -> torch.Tensor:

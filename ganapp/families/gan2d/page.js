@@ -198,7 +198,8 @@ export function start(element, props, server) {
     const asked = performance.now();
     try {
       const answer = await server.frame([key, version]);
-      if (answer && answer.real) {   // else nothing new: {"empty": true} or {"version": ...}
+      if (answer && answer.fake) {   // else nothing new: {"empty": true} or {"version": ...}
+        if (!answer.real) answer.real = frame.real;   // the same run: its real points do not change
         frame = answer;
         version = answer.version;
         await Promise.all([[images.heat, frame.heat], [images.dstar, frame.dstar]].map(([img, src]) => new Promise((done) => {

@@ -96,8 +96,9 @@ def _control(action: str):
 
 
 def frame(key):
-    """The page's poll (a gr.HTML server function, no queue): the run's latest frame, or {"version": same} when
-    nothing changed since `key`'s last frame. Never raises: a page with no run gets {"empty": true}."""
+    """The page's poll (a gr.HTML server function, no queue), with the version of the last frame it drew: the run's
+    latest frame (its real points only for a new run), or {"version": same} when nothing changed. Never raises: a
+    page with no run gets {"empty": true}."""
     key, known = (key[0], key[1]) if isinstance(key, list) and len(key) == 2 else (key, None)
     run = _run(key) if isinstance(key, str) else None
     if run is None:
@@ -106,7 +107,8 @@ def frame(key):
     version = [run.id, run.step, run.d_only_steps, len(run.curves["step"])]
     if version == known and not run.training:
         return {"version": version}
-    return {**run.frame(), "version": version}
+    same_run = isinstance(known, list) and known[:1] == [run.id]   # the page has this run's real points
+    return {**run.frame(with_real=not same_run), "version": version}
 
 
 @handler(models=None)
