@@ -24,7 +24,7 @@ import torch
 from PIL import Image, ImageDraw
 
 from ...checks import MAX_SEED, InvalidInput, check_choice, check_float, check_int
-from ..gantrain.inference import Slots
+from ..gantrain.inference import TRAINING_RUNS, Slots
 from ..gantrain.objectives import OBJECTIVES, Objective
 from .distributions import DISTRIBUTIONS, MAX_DRAWN, PLANE, Mixture, built_in, drawn
 from .measures import KDE, coverage, jsd, optimal_discriminator, weighted_gap
@@ -144,6 +144,7 @@ class Run2D:
         self.mode = mode
         self.seen()
         if self._trainer is None or not self._trainer.is_alive():
+            TRAINING_RUNS.add(self)   # stopped at exit
             self._trainer = threading.Thread(target=self._train_until_stopped, name=f"gan2d-{self.id}", daemon=True)
             self._trainer.start()
 
@@ -152,6 +153,8 @@ class Run2D:
         trainer = self._trainer
         if trainer is not None and trainer is not threading.current_thread():
             trainer.join()
+
+    stop = pause   # what the exit hook calls (gantrain.inference.stop_training_at_exit)
 
     def seen(self) -> None:
         """The page is still there (it asks for frames several times a second)."""

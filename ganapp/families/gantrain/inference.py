@@ -11,10 +11,12 @@ digits are the first 12,000 MNIST training images, shipped with the app (assets/
 """
 from __future__ import annotations
 
+import atexit
 import itertools
 import os
 import threading
 import time
+import weakref
 from functools import lru_cache
 from pathlib import Path
 
@@ -101,6 +103,15 @@ class Slots:
 
 
 SLOTS = Slots(MAX_RUNS)
+TRAINING_RUNS: weakref.WeakSet = weakref.WeakSet()   # live runs (this tab's and the 2-D tab's) whose thread may train
+
+
+@atexit.register
+def stop_training_at_exit() -> None:
+    """Stop every live run's training thread before the interpreter shuts down: a thread still inside torch when
+    its C++ runtime is torn down aborts the process ("terminate called without an active exception")."""
+    for run in list(TRAINING_RUNS):
+        run.stop()
 _run_ids = itertools.count(1)
 _build_lock = threading.Lock()   # seeding the global RNG to build a run's weights is one run at a time
 
@@ -158,6 +169,7 @@ class LiveRun:
         if self._trainer is not None and self._trainer.is_alive():
             return
         self._stop.clear()
+        TRAINING_RUNS.add(self)
         self._trainer = threading.Thread(target=self._train_until_stopped, name=f"live-run-{self.id}", daemon=True)
         self._trainer.start()
 
