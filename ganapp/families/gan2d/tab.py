@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from pathlib import Path
 
 import gradio as gr
 
@@ -120,8 +121,7 @@ def default_rates(objective):
 
 @handler(models=TRAINING)
 def gan2d_train(distribution, objective, steps, seed):
-    picture, figures = inference.gan2d_train(distribution, objective, steps, seed)
-    return picture, figures
+    return inference.gan2d_train(distribution, objective, steps, seed)   # (the last frame, its figures)
 
 
 def _templates(key: str) -> dict[str, str]:
@@ -131,8 +131,6 @@ def _templates(key: str) -> dict[str, str]:
 
 def _measured_table():
     """The coverage table `python -m benchmarks.gan2d` wrote, or a note that it has not been run."""
-    from pathlib import Path
-
     md = Path(__file__).resolve().parents[3] / "benchmarks" / "gan2d.md"
     if not md.is_file():
         return t("gan2d.unmeasured")

@@ -242,8 +242,14 @@ def plain_words(metrics: dict) -> Text:
     """What the model does and how well, in words a learner knows (the tab's first line)."""
     how = metrics.get("trained_with", "unsupervised")
     labels = re.search(r"(\d+) labels per digit", how)
-    return say("plain.infogan", percent=round(100 * metrics["picked_accuracy"]),
-               how=say("plain.infogan.labelled", labels=labels.group(1)) if labels else say("plain.infogan.unsupervised"))
+    groups = re.search(r"(\d+) categories", how)
+    if labels:
+        how = say("plain.infogan.labelled", labels=labels.group(1))
+    elif groups and groups.group(1) != "10":   # over-clustered: each digit drawn by its purest group
+        how = say("plain.infogan.overclustered", groups=groups.group(1))
+    else:
+        how = say("plain.infogan.unsupervised")
+    return say("plain.infogan", percent=round(100 * metrics["picked_accuracy"]), how=how)
 
 
 def quality_line(metrics: dict) -> str:
@@ -291,18 +297,35 @@ def plot_runs(run_dirs: list[Path], picture: Path) -> None:
 
 
 def _run_settings(run: Path) -> str:
-    """What set a run apart, from its exported config and its own stdout record when present."""
-    out = run.parent / f"{run.name}.out"
-    text = out.read_text(errors="replace")[:2000] if out.is_file() else ""
-    parts = []
-    if "n_categories=20" in text:
-        parts.append("20 categories")
-    match = re.search(r"labels_per_digit=(\d+)", text)
-    if match and match.group(1) != "0":
-        parts.append(f"{match.group(1)} labels per digit")
-    match = re.search(r"lambda_cont=([0-9.e-]+)", text)
-    from .recipe import InfoGANTrainConfig  # the default, which needs no mention
+    """What set a run apart: the settings its training state records (training/loop.py saves them with it), else
+    its stdout record `<run>.out`."""
+    from .recipe import InfoGANTrainConfig  # the defaults, which need no mention
 
-    if match and float(match.group(1)) != InfoGANTrainConfig.lambda_cont:
-        parts.append(f"λ_cont {float(match.group(1)):g}")
-    return ", ".join(parts) or "unsupervised, 10 categories"
+    settings = _saved_settings(run)
+    if settings:
+        categories = settings["model"].get("n_categories", 10)
+        labels = settings["training"].get("labels_per_digit", 0)
+        lambda_cont = settings["training"].get("lambda_cont", InfoGANTrainConfig.lambda_cont)
+    else:
+        out = run.parent / f"{run.name}.out"
+        text = out.read_text(errors="replace")[:2000] if out.is_file() else ""
+        categories = 20 if "n_categories=20" in text else 10
+        match = re.search(r"labels_per_digit=(\d+)", text)
+        labels = int(match.group(1)) if match else 0
+        match = re.search(r"lambda_cont=([0-9.e-]+)", text)
+        lambda_cont = float(match.group(1)) if match else InfoGANTrainConfig.lambda_cont
+    parts = [f"{labels} labels per digit" if labels else "unsupervised", f"{categories} categories"]
+    if float(lambda_cont) != InfoGANTrainConfig.lambda_cont:
+        parts.append(f"λ_cont {float(lambda_cont):g}")
+    return ", ".join(parts)
+
+
+def _saved_settings(run: Path) -> dict | None:
+    """The configs a run was started with, from its training state's metadata; None without one."""
+    from safetensors import safe_open
+
+    state = run / "state.safetensors"
+    if not state.is_file():
+        return None
+    with safe_open(state, "pt") as f:
+        return json.loads(f.metadata().get("settings", "null"))
