@@ -122,7 +122,8 @@ def choose_checkpoint(run: Path) -> dict:
     kept = {int(p.name.split("_")[1]): p / "infogan" for p in sorted((run / "snapshots").glob("step_*"))}
     if (run / BEST_FILE).is_file():
         kept[json.loads((run / BEST_FILE).read_text())["step"]] = run / "best" / "infogan"
-    kept[max(logged)] = run / "final" / "infogan"
+    if (run / "final" / "infogan").is_dir():   # (a run still training has none yet)
+        kept[max(logged)] = run / "final" / "infogan"
     step = max((s for s in kept if s in logged), key=lambda s: label_free_score(logged[s]))
     return {"run": run.name, "step": step, "steps": max(logged), "folder": kept[step],
             "label_free": {**{k: logged[step][k] for k in LABEL_FREE_BARS}, "score": label_free_score(logged[step])}}
