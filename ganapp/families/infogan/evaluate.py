@@ -44,7 +44,7 @@ CARDS = {
              "each checkpoint chosen without labels (Q's information on held-out real digits and the codes' ρ): the "
              "runs table below. None reached the bars (the usual failure: crisp categories, some digits sharing one). "
              "The next wave over-clustered, as the issue suggests: 20 categories, each digit drawn by its purest one "
-             "(`--set n_categories=20`, two seeds, the second stopped early at the end of its session). Its continuous "
+             "(`--set n_categories=20`, two seeds). Its continuous "
              "codes now follow slant and width, but its digit code still misses the bars (the runs table below), "
              "so this labelled model is still the one shown. `generation_config.json` stores which category "
              "draws which digit and what each continuous code moves, as measured by the evaluation.",
