@@ -260,6 +260,16 @@ def quality_note(name: str) -> None:
         gr.Markdown(translatable(f"quality.{name}", text))
 
 
+def stored_figure(name: str, filename: str) -> str | None:
+    """The path of a picture an evaluation stored beside model `name`'s weights (for a gr.Image), None when the
+    weights or the picture are missing."""
+    try:
+        path = hub.resolve(name) / filename
+    except ganapp.WeightsUnavailable:
+        return None
+    return str(path) if path.is_file() else None
+
+
 def how_it_works(text: str) -> None:
     with gr.Accordion(t("common.how_it_works"), open=False):
         gr.Markdown(text)

@@ -9,7 +9,7 @@ import gradio as gr
 import ganapp
 
 from ...checks import MAX_SEED
-from ...hub import beside_weights, resolve
+from ...hub import beside_weights
 from ...messages import Text, say
 from ...ui.common import (
     POOL,
@@ -22,6 +22,7 @@ from ...ui.common import (
     quality_note,
     seed_control,
     share_link,
+    stored_figure,
 )
 from ...ui.i18n import t
 from . import inference
@@ -44,15 +45,6 @@ def denoise_scores(noise, seed) -> Text:
 @handler(models=POOL)
 def compressed(size):
     return inference.compressed(size)
-
-
-def _figure(name: str, filename: str) -> str | None:
-    """A picture the evaluation stored beside model `name`'s weights, None when there is none."""
-    try:
-        path = resolve(name) / filename
-    except ganapp.WeightsUnavailable:
-        return None
-    return str(path) if path.is_file() else None
 
 
 def _knn_line():
@@ -88,14 +80,14 @@ def build(demo: gr.Blocks) -> dict:
             size = gr.Radio(SIZES, value="8", label=t("ae.size"), info=t("ae.size_info"))
             reconstructions = gr.Image(label=t("ae.reconstructions"), type="pil", format="png", interactive=False,
                                        elem_id="ae-reconstructions", elem_classes="pixelated")
-        gr.Image(value=_figure("pca", "mse_by_size.png"), label=t("ae.mse_plot"), show_label=False, type="filepath",
+        gr.Image(value=stored_figure("pca", "mse_by_size.png"), label=t("ae.mse_plot"), show_label=False, type="filepath",
                  interactive=False, scale=2)   # the plot carries its own title
     gr.on([demo.load, size.change], compressed, inputs=size, outputs=reconstructions, api_name="ae_compressed",
           api_visibility="private", trigger_mode="always_last", show_progress="hidden")
 
     gr.Markdown(t("ae.maps_heading"))
     gr.Markdown(_knn_line())
-    gr.Image(value=_figure("pca", "maps_2d.png"), label=t("ae.maps"), show_label=False, type="filepath", interactive=False)
+    gr.Image(value=stored_figure("pca", "maps_2d.png"), label=t("ae.maps"), show_label=False, type="filepath", interactive=False)
     how_it_works(t("ae.explanation"))
     return share_link("autoencoders", {"noise": float_param(noise, 0, 1, "noise"),
                                        "seed": int_param(seed, 0, MAX_SEED, "seed"),

@@ -8,7 +8,7 @@ from PIL import ImageDraw
 import ganapp
 
 from ...checks import MAX_SEED, check_float, check_int
-from ...hub import beside_weights, resolve
+from ...hub import beside_weights
 from ...images import grid, to_pil
 from ...messages import Text, say
 from ...sampling import DIGIT_SCALE
@@ -27,6 +27,7 @@ from ...ui.common import (
     same,
     seed_control,
     share_link,
+    stored_figure,
 )
 from ...ui.exports import png_file, save_gif
 from ...ui.i18n import t
@@ -108,7 +109,7 @@ def _map_panel(demo: gr.Blocks, name: str) -> None:
         with gr.Row():
             map_image = gr.Image(label=t("vae.map"), type="pil", format="png",
                                  interactive=False, height=360, elem_classes="pixelated", elem_id=f"{name}-map")
-            gr.Image(value=_scatter_path(name), label=t("vae.scatter"), type="filepath",
+            gr.Image(value=stored_figure(name, "latent_scatter.png"), label=t("vae.scatter"), type="filepath",
                      interactive=False, height=360)
         with gr.Row():
             clicked = gr.Image(label=t("vae.decoded_click"), type="pil", format="png", height=180,
@@ -148,14 +149,6 @@ def _map_figures(name: str) -> Text:
     if "confident_share" not in m:
         return say("vae.map_unmeasured")
     return say("vae.map_figures", confident=100 * m["confident_share"], grid=m["grid"], reach=100 * m["reach_share"])
-
-
-def _scatter_path(name: str) -> str | None:
-    try:
-        path = resolve(name) / "latent_scatter.png"
-    except ganapp.WeightsUnavailable:
-        return None
-    return str(path) if path.is_file() else None
 
 
 def _editor(label) -> DrawingEditor:
