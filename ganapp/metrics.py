@@ -249,3 +249,16 @@ def luminance_detail(images: torch.Tensor, cutoff: float = 0.125) -> torch.Tenso
     blur of σ = 1 px keeps 0.18× that of the 256-pixel photos it blurs), a sharp photo or a brushy painting more;
     compare with real images of the target kind and size (a ratio near 1: as detailed as real ones)."""
     return high_frequency_share(images, cutoff)[:, 0]
+
+
+def digit_sharpness(images01: torch.Tensor, cutoff: float = 0.25) -> torch.Tensor:
+    """The sharpness figure for grey digits, (B, 1, H, W) in [0, 1] -> (B,): the share of each image's power
+    spectrum above `cutoff` cycles per pixel (periods under 4 pixels), mean removed, Hann-windowed
+    (`high_frequency_share` on the grey level).
+
+    Why this figure: a stroke's edges are where its fine-scale power lives, and a blur (what a reconstruction loss
+    regresses to: the mean of the digits it cannot tell apart) takes exactly that away; of the real test digits, a σ = 0.5 px
+    blur keeps 57% of theirs and a σ = 1 px blur 7%. The total-variation kind of figure (mean gradient magnitude) would
+    not do: blurring a step spreads its gradient but keeps its sum, so a blurred stroke scores almost as high."""
+    grey = images01.expand(-1, 3, -1, -1) * 2 - 1     # RGB with R = G = B: Y is the grey level
+    return high_frequency_share(grey, cutoff)[:, 0]

@@ -140,6 +140,15 @@ for _family in [
                       tiny=dict(n_components=4))),
            tab_title="Autoencoders", recipe="recipe:AutoencoderRecipe", evaluation="evaluate:evaluate_autoencoders",
            tiny_training=("latent_dim=3", "width=4", "hidden=16", "batch_size=8", "validation_size=16")),
+    Family("claims",  # the survey's two claims, tested: GAN digits as extra training data; GANs sharper than VAEs
+           tuple(ModelSpec(f"claims_{kind}_n{n}", "model:CGANGenerator",
+                           f"{'conditional ' if kind == 'cgan' else ''}DCGAN generator trained on only {n} MNIST digits",
+                           tiny=dict(z_dim=8, embed_dim=4, g_width=8, d_width=8, n_classes=10 if kind == "cgan" else 1),
+                           training=(f"n_labelled={n}", f"conditional={kind == 'cgan'}".lower(),
+                                     f"n_classes={10 if kind == 'cgan' else 1}", f"export_name=claims_{kind}_n{n}"))
+                 for n in (100, 500, 2000) for kind in ("gan", "cgan")),
+           recipe="recipe:SmallGANRecipe",
+           tiny_training=("z_dim=8", "g_width=8", "d_width=8", "batch_size=8")),
     Family("text2digit",
            (ModelSpec("text2digit", "model:Text2DigitGenerator", "text-conditioned DCGAN (GAN-CLS), MNIST, English and Chinese",
                       tiny=dict(token_dim=4, text_dim=8, z_dim=8, g_width=8, d_width=8)),),

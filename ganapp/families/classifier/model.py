@@ -19,6 +19,7 @@ class ClassifierConfig:
     width: int = 32          # filters of the first conv block; doubled in the second
     features: int = 128      # size of the penultimate layer (the Fréchet-distance feature space)
     dropout: float = 0.3     # before the last layer, training only
+    classes: int = 10        # outputs: the ten digits (11 where a "generated" class is added, claims/augment.py)
 
 
 class MNISTClassifier(HubModel):
@@ -44,10 +45,10 @@ class MNISTClassifier(HubModel):
 
         self.trunk = nn.Sequential(block(1, w), block(w, 2 * w), nn.Flatten())   # (B, 2w*7*7)
         self.embed = nn.Sequential(nn.Linear(2 * w * 7 * 7, config.features), nn.ReLU(inplace=True))
-        self.head = nn.Sequential(nn.Dropout(config.dropout), nn.Linear(config.features, 10))
+        self.head = nn.Sequential(nn.Dropout(config.dropout), nn.Linear(config.features, config.classes))
 
     def features(self, x: torch.Tensor) -> torch.Tensor:
         return self.embed(self.trunk((x - 0.1307) / 0.3081))  # (B, features); MNIST mean/std
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.head(self.features(x))  # (B, 10) logits
+        return self.head(self.features(x))  # (B, classes) logits
