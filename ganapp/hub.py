@@ -47,7 +47,9 @@ GENERATION_FILE = "generation_config.json"
 # The model's measured quality in one line, and what misses its target: written by `python -m ganapp.reports`
 # from the evaluation's metrics, shown by its tab; optional.
 QUALITY_FILE = "quality.json"
-OPTIONAL_FILES = (GENERATION_FILE, QUALITY_FILE, "metrics.json", "latent_scatter.png")  # the last two: shown by tabs
+OPTIONAL_FILES = (GENERATION_FILE, QUALITY_FILE, "metrics.json",   # and what tabs show beside a model:
+                  "latent_scatter.png", "mse_by_size.png", "maps_2d.png", "claims.json", "augmentation.png",
+                  "sharpness_strip.png")
 
 
 class HubModel(nn.Module, PyTorchModelHubMixin):

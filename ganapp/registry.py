@@ -147,7 +147,7 @@ for _family in [
                            training=(f"n_labelled={n}", f"conditional={kind == 'cgan'}".lower(),
                                      f"n_classes={10 if kind == 'cgan' else 1}", f"export_name=claims_{kind}_n{n}"))
                  for n in (100, 500, 2000) for kind in ("gan", "cgan")),
-           recipe="recipe:SmallGANRecipe",
+           tab_title="Claims tested", recipe="recipe:SmallGANRecipe", evaluation="evaluate:evaluate_claims",
            tiny_training=("z_dim=8", "g_width=8", "d_width=8", "batch_size=8")),
     Family("text2digit",
            (ModelSpec("text2digit", "model:Text2DigitGenerator", "text-conditioned DCGAN (GAN-CLS), MNIST, English and Chinese",

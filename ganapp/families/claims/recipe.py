@@ -17,7 +17,7 @@ import torch.nn.functional as F
 from torchvision.utils import make_grid
 
 from ..cgan.model import CGANConfig, CGANDiscriminator, CGANGenerator
-from .data import labelled_subset
+from .digits import labelled_subset
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ class SmallGANRecipe:
             raise SystemExit(f"conditional={train.conditional} needs n_classes={10 if train.conditional else 1}")
         model = CGANConfig(**dataclasses.asdict(model))  # what CGANGenerator saves and rebuilds from config.json
         self.cfg, self.model_cfg, self.device = train, model, torch.device(device)
-        images, labels = labelled_subset(train.n_labelled, data_root, device)
+        images, labels = (t.to(device) for t in labelled_subset(train.n_labelled))
         self.images = images * 2 - 1                                         # (N, 1, 28, 28) in [-1, 1]
         self.labels = labels if train.conditional else torch.zeros_like(labels)
         self.g, self.d = CGANGenerator(model).to(device), CGANDiscriminator(model).to(device)

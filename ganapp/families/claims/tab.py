@@ -1,0 +1,85 @@
+"""The "Claims tested" tab: two things the GAN survey says, measured here. Do GAN-drawn digits help a classifier
+that has few labels (the stored table, and one cell trained live)? Are GAN samples sharper than VAE ones?"""
+from __future__ import annotations
+
+import gradio as gr
+
+from ...checks import MAX_SEED
+from ...messages import Text, say
+from ...ui.common import (
+    TRAINING,
+    availability_note,
+    choice_param,
+    handler,
+    how_it_works,
+    int_param,
+    quality_note,
+    seed_control,
+    share_link,
+    stored_figure,
+)
+from ...ui.i18n import t
+from . import inference
+from .augment import ARMS
+from .digits import SIZES
+from .tables import ARM_TITLES, augmentation_table, sharpness_table
+
+SIZE_CHOICES = [str(n) for n in SIZES]
+
+
+@handler(models=TRAINING)
+def augment_run(n_labelled, arm, seed, progress=gr.Progress()):
+    """The public endpoint: one cell trained live, its test accuracy and time as JSON."""
+    report = lambda step, steps: progress(step / steps, desc=t("claims.training_progress"))  # noqa: E731
+    return inference.augment_run(int(n_labelled), arm, seed, progress=report)
+
+
+@handler(models=None)
+def run_summary(result, n_labelled, arm, seed) -> Text:
+    """Under the result: the live figure beside the stored mean of that cell and of "real digits only"."""
+    if not result:
+        return say("claims.run_none")
+    n, arm, _ = inference.check_cell(int(n_labelled), arm, seed)
+    cells = inference.stored_results().get("augmentation", {}).get("by_n", {}).get(str(n), {}).get("cells", {})
+    stored, baseline = cells.get(f"{arm}/x1"), cells.get("none/x1")
+    live = 100 * result["test_accuracy"]
+    if not stored or not baseline:
+        return say("claims.run_alone", accuracy=live, seconds=result["seconds"])
+    return say("claims.run_beside", accuracy=live, seconds=result["seconds"], mean=100 * stored["mean"],
+               sd=100 * stored["sd"], seeds=len(stored["accuracies"]), baseline=100 * baseline["mean"])
+
+
+def build(demo: gr.Blocks) -> dict:
+    availability_note(*(f"claims_{kind}_n{n}" for n in SIZES for kind in ("gan", "cgan")))
+    quality_note(inference.RESULTS)
+    results = inference.stored_results()
+
+    gr.Markdown(t("claims.augment_heading"))
+    with gr.Accordion(t("claims.arms_title"), open=False):
+        gr.Markdown(t("claims.arms"))
+    with gr.Row():
+        gr.Image(value=stored_figure(inference.RESULTS, "augmentation.png"), label=t("claims.augment_plot"),
+                 show_label=False, type="filepath", interactive=False, scale=2)
+        gr.Markdown(augmentation_table(results["augmentation"]) if "augmentation" in results else t("claims.unmeasured_note"))
+
+    gr.Markdown(t("claims.live_heading"))
+    with gr.Row():
+        n_labelled = gr.Radio(SIZE_CHOICES, value="100", label=t("claims.n"), info=t("claims.n_info"))
+        arm = gr.Dropdown([(ARM_TITLES[a], a) for a in ARMS], value="conditional", label=t("claims.arm"))
+        seed = seed_control("claims")
+    run = gr.Button(t("claims.run"), variant="primary")
+    result = gr.JSON(label=t("claims.result"), elem_id="claims-result")
+    summary = gr.Markdown(elem_id="claims-summary")
+    run.click(augment_run, inputs=[n_labelled, arm, seed], outputs=result, api_name="augment_run",
+              concurrency_limit=None).success(run_summary, inputs=[result, n_labelled, arm, seed], outputs=summary,
+                                              api_name="augment_summary", api_visibility="private", show_progress="hidden")
+
+    gr.Markdown(t("claims.sharpness_heading"))
+    if "sharpness" in results:
+        gr.Markdown(sharpness_table(results["sharpness"]))
+    gr.Image(value=stored_figure(inference.RESULTS, "sharpness_strip.png"), label=t("claims.strip"), show_label=False,
+             type="filepath", interactive=False)
+    how_it_works(t("claims.explanation"))
+    return share_link("claims", {"n": choice_param(n_labelled, SIZE_CHOICES, "n"),
+                                 "arm": choice_param(arm, list(ARMS), "arm"),
+                                 "seed": int_param(seed, 0, MAX_SEED, "seed")})
