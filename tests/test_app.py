@@ -81,6 +81,11 @@ def test_gan2d_endpoint_returns_the_last_frame_and_its_figures(client):
     assert set(figures) == {"modes_covered", "modes_total", "high_quality_share", "jsd"}
 
 
+def test_augment_run_trains_one_cell_and_returns_its_figures(client):
+    result = client.predict(100, "none", 0, api_name="/augment_run")
+    assert set(result) == {"test_accuracy", "seconds"} and 0 <= result["test_accuracy"] <= 1 and result["seconds"] > 0
+
+
 def test_vae_endpoint_gives_a_row_of_square_tiles(client):
     from PIL import Image
 
@@ -104,6 +109,7 @@ def test_cyclegan_endpoint_translates_a_file(client):
     ("/text_to_digit", ("a purple cat", 4, 0)), ("/text_to_digit", ("7" * 201, 4, 0)), ("/text_to_digit", ("a 7", 65, 0)),
     ("/denoise", (1.5, 0)), ("/denoise", (0.5, -3)),
     ("/gan2d_train", ("circle", "lsgan", 10, 0)), ("/gan2d_train", ("ring8", "lsgan", 30000, 0)),
+    ("/augment_run", (200, "none", 0)), ("/augment_run", (100, "gan", 0)), ("/augment_run", (100, "none", -2)),
 ])
 def test_bad_inputs_get_a_validation_error_and_the_server_keeps_serving(client, endpoint, args):
     # A validation message — ours ("count must be an integer from 1 to 64") or Gradio's own for a

@@ -191,8 +191,17 @@ def test_the_autoencoders_tab_denoises_and_compresses(page):
     finish(page, "autoencoders")
 
 
+def test_the_claims_tab_trains_one_cell_and_reports_its_accuracy(page):
+    panel = open_tab(page, "Claims tested")
+    panel.get_by_role("radio", name="500", exact=True).check()   # its tiny GANs are as good as any here
+    panel.get_by_role("button", name="Train and measure").click()
+    page.locator("#claims-summary").get_by_text("Test accuracy").wait_for(timeout=90000)
+    assert "test_accuracy" in page.locator("#claims-result").inner_text()
+    finish(page, "claims")
+
+
 @pytest.mark.parametrize("tab", ["InfoGAN", "Conditional GAN", "CycleGAN", "VAE", "Autoencoders", "Text to digit",
-                                 "StyleGAN", "GAN in 2-D", "Train a GAN"])
+                                 "StyleGAN", "GAN in 2-D", "Train a GAN", "Claims tested"])
 def test_every_tab_fits_a_phone(page, tab):
     panel = open_tab(page, tab)  # at desktop width, where every tab's button shows; then a phone's width
     assert "translation_metadata" not in panel.inner_text(), f"{tab}: a key shown untranslated"

@@ -5,9 +5,10 @@ from __future__ import annotations
 import gradio as gr
 
 from ...checks import MAX_SEED
-from ...messages import Text, say
+from ...messages import LANGUAGE, Text, render, say
 from ...ui.common import (
     TRAINING,
+    LinkParam,
     availability_note,
     choice_param,
     handler,
@@ -24,14 +25,13 @@ from .augment import ARMS
 from .digits import SIZES
 from .tables import ARM_TITLES, augmentation_table, sharpness_table
 
-SIZE_CHOICES = [str(n) for n in SIZES]
-
 
 @handler(models=TRAINING)
 def augment_run(n_labelled, arm, seed, progress=gr.Progress()):
     """The public endpoint: one cell trained live, its test accuracy and time as JSON."""
-    report = lambda step, steps: progress(step / steps, desc=t("claims.training_progress"))  # noqa: E731
-    return inference.augment_run(int(n_labelled), arm, seed, progress=report)
+    desc = render("claims.training_progress", LANGUAGE.get())   # the visitor's language, set by `handler`
+    report = lambda step, steps: progress(step / steps, desc=desc)  # noqa: E731
+    return inference.augment_run(n_labelled, arm, seed, progress=report)
 
 
 @handler(models=None)
@@ -39,7 +39,7 @@ def run_summary(result, n_labelled, arm, seed) -> Text:
     """Under the result: the live figure beside the stored mean of that cell and of "real digits only"."""
     if not result:
         return say("claims.run_none")
-    n, arm, _ = inference.check_cell(int(n_labelled), arm, seed)
+    n, arm, _ = inference.check_cell(n_labelled, arm, seed)
     cells = inference.stored_results().get("augmentation", {}).get("by_n", {}).get(str(n), {}).get("cells", {})
     stored, baseline = cells.get(f"{arm}/x1"), cells.get("none/x1")
     live = 100 * result["test_accuracy"]
@@ -58,15 +58,16 @@ def build(demo: gr.Blocks) -> dict:
     with gr.Accordion(t("claims.arms_title"), open=False):
         gr.Markdown(t("claims.arms"))
     with gr.Row():
-        gr.Image(value=stored_figure(inference.RESULTS, "augmentation.png"), label=t("claims.augment_plot"),
-                 show_label=False, type="filepath", interactive=False, scale=2)
+        plot = stored_figure(inference.RESULTS, "augmentation.png")
+        gr.Image(value=plot, label=t("claims.augment_plot"), show_label=False, type="filepath", interactive=False,
+                 scale=2, visible=plot is not None)
         gr.Markdown(augmentation_table(results["augmentation"]) if "augmentation" in results else t("claims.unmeasured_note"))
 
     gr.Markdown(t("claims.live_heading"))
     with gr.Row():
-        n_labelled = gr.Radio(SIZE_CHOICES, value="100", label=t("claims.n"), info=t("claims.n_info"))
+        n_labelled = gr.Radio(list(SIZES), value=100, label=t("claims.n"), info=t("claims.n_info"))
         arm = gr.Dropdown([(ARM_TITLES[a], a) for a in ARMS], value="conditional", label=t("claims.arm"))
-        seed = seed_control("claims")
+        seed = seed_control("claims", button=t("claims.new_seed"))
     run = gr.Button(t("claims.run"), variant="primary")
     result = gr.JSON(label=t("claims.result"), elem_id="claims-result")
     summary = gr.Markdown(elem_id="claims-summary")
@@ -77,9 +78,11 @@ def build(demo: gr.Blocks) -> dict:
     gr.Markdown(t("claims.sharpness_heading"))
     if "sharpness" in results:
         gr.Markdown(sharpness_table(results["sharpness"]))
-    gr.Image(value=stored_figure(inference.RESULTS, "sharpness_strip.png"), label=t("claims.strip"), show_label=False,
-             type="filepath", interactive=False)
+    strip = stored_figure(inference.RESULTS, "sharpness_strip.png")
+    gr.Image(value=strip, label=t("claims.strip"), show_label=False, type="filepath", interactive=False,
+             visible=strip is not None)
     how_it_works(t("claims.explanation"))
-    return share_link("claims", {"n": choice_param(n_labelled, SIZE_CHOICES, "n"),
+    size = LinkParam(n_labelled, lambda raw: inference.check_cell(raw, ARMS[0], 0)[0])   # 100, 500 or 2000
+    return share_link("claims", {"n": size,
                                  "arm": choice_param(arm, list(ARMS), "arm"),
                                  "seed": int_param(seed, 0, MAX_SEED, "seed")})
