@@ -58,6 +58,7 @@ def test_the_public_api_is_exactly_the_documented_endpoints(client):
     ("/infogan_generate", (7, 0.5, -1.25, 5)),
     ("/vae_interpolate", (3, 8, 10, 0, "slerp")),
     ("/vae_interpolate", (1, 1, 2, 9, "lerp")),
+    ("/vae_interpolate", (3, 8, 7, 2, "even")),
     ("/stylegan_mix", (1, 2, "coarse", 0.7)),
     ("/objective_samples", ("hinge", 3)),
     ("/text_to_digit", ("一个向右倾斜的粗体7", 9, 2)),

@@ -214,3 +214,16 @@ def test_latent_decode_maps_u_v_onto_each_models_square(tiny):
     for bad in [("vae", 0.5, 0.5), ("ae2d", 1.5, 0.5), ("ae2d", 0.5, None)]:
         with pytest.raises(InvalidInput):
             latent_decode(*bad)
+
+
+def test_even_positions_step_where_the_picture_changes():
+    from ganapp.families.vae.inference import even_positions, evenness
+
+    t = torch.linspace(0, 1, 201)
+    frames = (t**4).view(-1, 1) * torch.ones(1, 4)           # a path whose picture changes late: f(t) = t^4
+    positions = even_positions(frames, torch.tensor([0.0, 0.5, 1.0]))
+    assert positions.tolist() == pytest.approx([0.0, 0.5**0.25, 1.0], abs=2e-3)
+    uneven = frames[torch.linspace(0, 200, 10).round().long()]
+    even = (even_positions(frames, torch.linspace(0, 1, 10))**4).view(-1, 1) * torch.ones(1, 4)
+    assert evenness(uneven) > 2 and evenness(even) == pytest.approx(1.0, abs=0.01)
+    assert torch.equal(even_positions(torch.zeros(5, 3), torch.tensor([0.3])), torch.tensor([0.3]))  # no change at all

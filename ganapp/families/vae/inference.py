@@ -15,7 +15,8 @@ from ...images import grid, open_user_image, tile_sheet, to_mnist, to_pil
 from ...sampling import DIGIT_SCALE, device_of, grid_points
 
 EXAMPLE_DIGITS = Path(__file__).resolve().parents[2] / "assets" / "mnist_test_digits.png"  # 10 rows (0-9) x 10
-METHODS = ("lerp", "slerp")
+METHODS = ("lerp", "slerp", "even")   # "even": the lerp path, re-spaced so that frames change evenly
+EVEN_SAMPLES = 129                        # points of the lerp path decoded to measure where the picture changes
 
 
 @lru_cache(maxsize=1)
@@ -46,15 +47,40 @@ def _slerp(a: torch.Tensor, b: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
     return (torch.sin((1 - t) * omega) / so) * a + (torch.sin(t * omega) / so) * b
 
 
+def even_positions(frames: torch.Tensor, ts: torch.Tensor) -> torch.Tensor:
+    """Where along a path to look so that the picture changes evenly: `frames` (K, ...) decoded at the path's
+    fractions 0, 1/(K-1), ..., 1; returns, for each fraction in `ts` of the path's *pixel* length (the sum of the
+    distances between consecutive frames), the path fraction reaching it, (len(ts),), by linear interpolation."""
+    steps = (frames[1:] - frames[:-1]).flatten(1).norm(dim=1)               # (K-1,) pixel distance per step
+    length = torch.cat([torch.zeros(1), steps.cumsum(0)])                   # (K,) pixel length so far
+    if float(length[-1]) == 0:                                              # both ends decode alike
+        return ts.clone()
+    target = ts.clamp(0, 1) * length[-1]
+    i = torch.searchsorted(length, target).clamp(1, len(length) - 1)       # the step holding each target
+    lo, hi = length[i - 1], length[i]
+    inside = torch.where(hi > lo, (target - lo) / (hi - lo), torch.zeros_like(target))
+    return ((i - 1) + inside) / (len(length) - 1)
+
+
+def evenness(frames: torch.Tensor) -> float:
+    """The largest change between consecutive frames over the mean change (1: perfectly even)."""
+    steps = (frames[1:] - frames[:-1]).flatten(1).norm(dim=1)
+    return float(steps.max() / steps.mean().clamp_min(1e-12))
+
+
 @torch.inference_mode()
 def vae_frames(x_a: torch.Tensor, x_b: torch.Tensor, ts: torch.Tensor, method: str = "lerp") -> torch.Tensor:
-    """Decode the path from x_a's latent mean to x_b's at fractions `ts`: (len(ts), 1, 28, 28)."""
+    """Decode the path from x_a's latent mean to x_b's at fractions `ts`: (len(ts), 1, 28, 28). With "even", `ts`
+    are fractions of the way the *picture* travels along the lerp path (`even_positions`), not of the latent path."""
     method = check_choice("method", method, METHODS)
     vae = load("vae")
     device = device_of(vae)
     mu, _ = vae.encode(torch.stack([x_a, x_b]).to(device))          # (2, latent)
     t = ts.to(device).view(-1, 1)                                     # (T, 1)
-    z = torch.lerp(mu[:1], mu[1:], t) if method == "lerp" else _slerp(mu[:1], mu[1:], t)
+    if method == "even":
+        dense = vae.decode(torch.lerp(mu[:1], mu[1:], torch.linspace(0, 1, EVEN_SAMPLES, device=device).view(-1, 1)))
+        t = even_positions(dense.cpu(), ts.float()).to(device).view(-1, 1)
+    z = _slerp(mu[:1], mu[1:], t) if method == "slerp" else torch.lerp(mu[:1], mu[1:], t)
     return vae.decode(z).cpu()
 
 
