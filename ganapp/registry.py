@@ -116,7 +116,7 @@ for _family in [
            tab_title="CycleGAN", recipe="recipe:CycleGANRecipe", evaluation="evaluate:evaluate_cyclegan",
            tiny_training=("base_filters=4", "n_blocks=1", "disc_filters=4", "crop=32", "pool_size=2")),
     Family("vae",
-           (ModelSpec("vae", "model:VAE", "convolutional VAE, 16-d latent, MNIST",
+           (ModelSpec("vae", "model:VAE", "convolutional VAE, 16-d latent, MNIST", in_page=True, page_weights="fp16",
                       tiny=dict(latent_dim=4, width=4, hidden=16)),
             ModelSpec("vae2d", "model:VAE", "convolutional VAE, 2-d latent, MNIST", in_page=True,
                       tiny=dict(latent_dim=2, width=4, hidden=16),

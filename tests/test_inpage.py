@@ -179,3 +179,39 @@ def test_without_webassembly_the_server_draws_and_says_so(served, browser, tmp_p
     else:
         raise AssertionError("the server's picture did not follow the slider")
     page.context.close()
+
+
+@pytest.mark.browser
+def test_the_vae_morphs_frame_at_t_is_decoded_in_the_page_and_matches_the_server(served, browser):
+    import torch
+
+    from ganapp.families.vae import inference
+    from ganapp.images import to_pil
+
+    url, _ = served
+    page = open_page(browser, f"{url}?tab=vae")
+    page.wait_for_selector("#vae-morph-page .inpage-ready canvas", timeout=30000)
+    page.wait_for_function("() => document.querySelector('#vae-morph-page canvas').dataset.drawn")
+    assert not page.locator("#vae-at-t").is_visible()   # the server's picture stepped aside
+    page.wait_for_timeout(500)
+    before, drawn = len(page.requests), set()
+    slider = page.locator(".tabitem:visible input[type=range]").nth(1)   # steps, then t
+    for value in np.linspace(0, 1, 17):
+        slider.fill(f"{value:.2f}")
+        page.wait_for_timeout(20)
+        drawn.add(page.locator("#vae-morph-page canvas").get_attribute("data-drawn"))
+    page.wait_for_timeout(300)
+    asked = [r for r in page.requests[before:] if "/gradio_api/" in r and "file=" not in r]
+    assert asked == [] and len(drawn) > 5, asked
+    ends = inference.latent_means(inference.example_digit(3, 0), inference.example_digit(8, 0))
+    for method, t in (("lerp", 0.37), ("slerp", 0.8), ("even", 0.5), ("lerp", 1.0)):
+        shown = json.dumps([ends.tolist(), method, t])
+        page.evaluate(f"() => window.ganappInPage.request('vae-morph', {shown})")
+        page.wait_for_function(f"() => document.querySelector('#vae-morph-page canvas').dataset.drawn === "
+                               f"JSON.stringify({shown})")
+        expected = np.array(to_pil(inference.frames_between(ends, torch.tensor([t]), method)[0]).convert("L"))
+        off = np.abs(canvas_grey(page, "vae-morph-page").astype(int) - expected)
+        # fp16 weights in the page: at most one grey level off, on at most 2% of the pixels
+        assert off.max() <= 1 and (off > 0).mean() <= 0.02, f"{method} {t}: {(off > 0).sum()} off, at most {off.max()}"
+    assert not page.errors, page.errors
+    page.context.close()

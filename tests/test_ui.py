@@ -15,13 +15,26 @@ def drawing() -> dict:
 
 def test_vae_uses_a_drawing_when_it_has_ink_and_the_example_otherwise(tiny):
     blank = {"background": None, "layers": [], "composite": Image.new("RGBA", (280, 280), (0, 0, 0, 0))}
-    from_examples = vae_tab.interpolate_ui(3, 8, blank, blank, 0, 5, "lerp", 0.5)
-    from_drawing = vae_tab.interpolate_ui(3, 8, drawing(), blank, 0, 5, "lerp", 0.5)
+    from_examples = vae_tab.interpolate_ui(3, 8, blank, blank, 0, 5, "lerp")
+    from_drawing = vae_tab.interpolate_ui(3, 8, drawing(), blank, 0, 5, "lerp")
     strip_examples = Image.open(from_examples[0])
     strip_drawing = Image.open(from_drawing[0])
     assert strip_examples.size == strip_drawing.size == (5 * 112, 112)
     assert strip_examples.crop((0, 0, 112, 112)).tobytes() != strip_drawing.crop((0, 0, 112, 112)).tobytes()
-    assert open(from_drawing[2], "rb").read(6) == b"GIF89a"
+    assert open(from_drawing[1], "rb").read(6) == b"GIF89a"
+    assert from_examples[4] != from_drawing[4] and len(from_drawing[4]) == 2   # the ends the page decodes between
+
+
+def test_the_vae_frame_at_t_refuses_ends_that_are_not_two_latent_points(tiny):
+    import pytest
+
+    from ganapp.families.vae import inference
+
+    ends = inference.latent_means(inference.example_digit(3, 0), inference.example_digit(8, 0)).tolist()
+    assert open(vae_tab.frame_at(ends, "even", 0.5), "rb").read(4) == b"\x89PNG"
+    for bad in (None, [[1.0, 2.0]], "x", [ends[0], [float("nan")] * len(ends[0])]):
+        with pytest.raises(Exception, match="two lists"):
+            vae_tab.frame_at(bad, "lerp", 0.5)
 
 
 def test_infogan_sweep_gives_a_grid_and_a_gif(tiny):

@@ -69,19 +69,33 @@ def evenness(frames: torch.Tensor) -> float:
 
 
 @torch.inference_mode()
-def vae_frames(x_a: torch.Tensor, x_b: torch.Tensor, ts: torch.Tensor, method: str = "lerp") -> torch.Tensor:
-    """Decode the path from x_a's latent mean to x_b's at fractions `ts`: (len(ts), 1, 28, 28). With "even", `ts`
-    are fractions of the way the *picture* travels along the lerp path (`even_positions`), not of the latent path."""
+def latent_means(x_a: torch.Tensor, x_b: torch.Tensor) -> torch.Tensor:
+    """The VAE's latent means of two digits (1, 28, 28) each: (2, latent), the ends of a morph."""
+    vae = load("vae")
+    mu, _ = vae.encode(torch.stack([x_a, x_b]).to(device_of(vae)))
+    return mu.cpu()
+
+
+@torch.inference_mode()
+def frames_between(ends: torch.Tensor, ts: torch.Tensor, method: str = "lerp") -> torch.Tensor:
+    """Decode the path between two latent points `ends` (2, latent) at fractions `ts`: (len(ts), 1, 28, 28). With
+    "even", `ts` are fractions of the way the *picture* travels along the lerp path (`even_positions`), not of the
+    latent path. The page (page.js, `morph`) draws the same frames from the same ends."""
     method = check_choice("method", method, METHODS)
     vae = load("vae")
     device = device_of(vae)
-    mu, _ = vae.encode(torch.stack([x_a, x_b]).to(device))          # (2, latent)
+    a, b = ends[:1].to(device), ends[1:].to(device)                   # (1, latent) each
     t = ts.to(device).view(-1, 1)                                     # (T, 1)
     if method == "even":
-        dense = vae.decode(torch.lerp(mu[:1], mu[1:], torch.linspace(0, 1, EVEN_SAMPLES, device=device).view(-1, 1)))
+        dense = vae.decode(torch.lerp(a, b, torch.linspace(0, 1, EVEN_SAMPLES, device=device).view(-1, 1)))
         t = even_positions(dense.cpu(), ts.float()).to(device).view(-1, 1)
-    z = _slerp(mu[:1], mu[1:], t) if method == "slerp" else torch.lerp(mu[:1], mu[1:], t)
+    z = _slerp(a, b, t) if method == "slerp" else torch.lerp(a, b, t)
     return vae.decode(z).cpu()
+
+
+def vae_frames(x_a: torch.Tensor, x_b: torch.Tensor, ts: torch.Tensor, method: str = "lerp") -> torch.Tensor:
+    """Decode the path from x_a's latent mean to x_b's at fractions `ts` (see `frames_between`)."""
+    return frames_between(latent_means(x_a, x_b), ts, method)
 
 
 def vae_interpolate(start_digit, end_digit, steps, seed, method) -> Image.Image:

@@ -1,8 +1,60 @@
-// The 2-D latent maps in the page: the map is decoded here (16 x 16 points at once), and moving the pointer over it
-// (or touching it) decodes that very point, live, with no request to the server.
-import { drawGrid, hideById, latestOnly, open, ready, say, useServer, whenShown } from "../../ui/static/inpage.js";
+// The VAE tab in the page. The morph's frame at t: the server sends the two latent means once per strip (a hidden
+// JSON beside it), and moving the slider decodes the point between them here. The 2-D latent maps: the map is
+// decoded here (16 x 16 points at once), and moving the pointer over it (or touching it) decodes that very point,
+// live, with no request to the server.
+import { drawGrid, hideById, open, ready, say, startTab, useServer, whenShown } from "../../ui/static/inpage.js";
 
 export function start(element, props) {
+  if (props.kind === "morph") return morph(element, props);
+  return latentMap(element, props);
+}
+
+// The point at fraction t between a and b, as inference.frames_between computes it: straight ("lerp", "even") or
+// along a great circle ("slerp", Shoemake 1985; lerp where a and b are (anti)parallel).
+function between(a, b, t, method) {
+  if (method === "slerp") {
+    const norm = (v) => Math.hypot(...v);
+    const cos = a.reduce((s, x, i) => s + (x / norm(a)) * (b[i] / norm(b)), 0);
+    const omega = Math.acos(Math.min(Math.max(cos, -1 + 1e-7), 1 - 1e-7)), so = Math.sin(omega);
+    if (Math.abs(so) >= 1e-6) {
+      const wa = Math.sin((1 - t) * omega) / so, wb = Math.sin(t * omega) / so;
+      return Float32Array.from(a, (x, i) => wa * x + wb * b[i]);
+    }
+  }
+  return Float32Array.from(a, (x, i) => x + t * (b[i] - x));
+}
+
+// "even": where along the straight line the picture has changed by the fraction t of its whole change, measured on
+// `samples` decoded points (inference.even_positions).
+async function evenPosition(decoder, a, b, t, samples) {
+  const d = a.length, z = new Float32Array(samples * d);
+  for (let k = 0; k < samples; k++) z.set(between(a, b, k / (samples - 1), "lerp"), k * d);
+  const pixels = (await decoder.run({ z: [z, [samples, d]] })).data, size = pixels.length / samples;
+  const length = [0];
+  for (let k = 1; k < samples; k++) {
+    let sum = 0;
+    for (let p = 0; p < size; p++) sum += (pixels[k * size + p] - pixels[(k - 1) * size + p]) ** 2;
+    length.push(length[k - 1] + Math.sqrt(sum));
+  }
+  const total = length[samples - 1];
+  if (total === 0) return t;
+  const target = Math.min(Math.max(t, 0), 1) * total;
+  let i = length.findIndex((s) => s >= target);
+  i = Math.min(Math.max(i, 1), samples - 1);
+  const lo = length[i - 1], hi = length[i];
+  return (i - 1 + (hi > lo ? (target - lo) / (hi - lo) : 0)) / (samples - 1);
+}
+
+function morph(element, props) {
+  startTab(element, props, async ({ decoder }, canvas, ends, method, t) => {
+    if (!Array.isArray(ends) || ends.length !== 2) return;   // the strip has not been drawn yet
+    const [a, b] = ends, d = a.length;
+    const at = method === "even" ? await evenPosition(decoder, a, b, t, props.even_samples) : t;
+    drawGrid(canvas, await decoder.run({ z: [between(a, b, at, method), [1, d]] }), props.value_range);
+  });
+}
+
+function latentMap(element, props) {
   const box = element.querySelector(".inpage-box");
   const [point, map] = element.querySelectorAll("canvas");   // the decoded point first: what /latent_decode draws
   const note = element.querySelector(".inpage-note");

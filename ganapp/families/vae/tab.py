@@ -7,7 +7,7 @@ from PIL import ImageDraw
 
 import ganapp
 
-from ...checks import MAX_SEED, check_float, check_int
+from ...checks import MAX_SEED, InvalidInput, check_float, check_int
 from ...hub import beside_weights
 from ...images import grid, to_pil
 from ...messages import Text, say
@@ -54,9 +54,16 @@ def _ends(start_digit, end_digit, start_editor, end_editor, seed) -> tuple[torch
     return _endpoint(start_editor, start_digit, seed), _endpoint(end_editor, end_digit, seed)
 
 
-def _decoded_at(a: torch.Tensor, b: torch.Tensor, t, method):
-    t = check_float("t", t, 0, 1)
-    return to_pil(inference.vae_frames(a, b, torch.tensor([t]), method)[0], scale=8)
+def _check_ends(ends) -> torch.Tensor:
+    """The morph's two latent means as the page holds them (a JSON list of two lists): (2, latent)."""
+    latent = ganapp.load("vae").config.latent_dim
+    try:
+        z = torch.tensor(ends, dtype=torch.float32)
+    except (TypeError, ValueError):
+        z = None
+    if z is None or z.shape != (2, latent) or not torch.isfinite(z).all():
+        raise InvalidInput("vae.bad_ends", latent=latent)
+    return z
 
 
 @handler(models=POOL)
@@ -65,20 +72,24 @@ def interpolate_api(start_digit, end_digit, steps, seed, method):
 
 
 @handler(models=POOL)
-def interpolate_ui(start_digit, end_digit, start_editor, end_editor, seed, steps, method, t):
-    """The strip (drawings included), the frame at t, the forth-and-back GIF, and the start and end digits."""
+def interpolate_ui(start_digit, end_digit, start_editor, end_editor, seed, steps, method):
+    """The strip (drawings included), the forth-and-back GIF, the start and end digits, and the two latent means
+    (for the frame at t, which the page decodes itself where it can: `frame_at`)."""
     steps = check_int("steps", steps, 2, 32)
     a, b = _ends(start_digit, end_digit, start_editor, end_editor, seed)
-    frames = inference.vae_frames(a, b, torch.linspace(0, 1, steps), method)
+    ends = inference.latent_means(a, b)
+    frames = inference.frames_between(ends, torch.linspace(0, 1, steps), method)
     strip = grid(frames, nrow=steps, scale=DIGIT_SCALE, padding=0)
     tiles = [to_pil(f, scale=DIGIT_SCALE) for f in frames]
-    return (strip, _decoded_at(a, b, t, method), str(save_gif(tiles, "vae_morph", 100)),
-            to_pil(a, scale=DIGIT_SCALE), to_pil(b, scale=DIGIT_SCALE))  # ..., and the two real digits used
+    return (strip, str(save_gif(tiles, "vae_morph", 100)), to_pil(a, scale=DIGIT_SCALE), to_pil(b, scale=DIGIT_SCALE),
+            ends.tolist())
 
 
 @handler(models=POOL)
-def frame_at(start_digit, end_digit, start_editor, end_editor, seed, method, t):
-    return _decoded_at(*_ends(start_digit, end_digit, start_editor, end_editor, seed), t, method)
+def frame_at(ends, method, t):
+    """The frame at fraction t of the morph between the latent means `ends`: what the page draws, on the server."""
+    t = check_float("t", t, 0, 1)
+    return to_pil(inference.frames_between(_check_ends(ends), torch.tensor([t]), method)[0], scale=8)
 
 
 @handler(models=POOL)
@@ -180,13 +191,18 @@ def build(demo: gr.Blocks) -> dict:
                             min_width=120, scale=0, elem_classes="pixelated")
     with gr.Row():
         position = gr.Slider(0, 1, value=0.5, step=0.01, label=t("vae.t"))
-        at_t = gr.Image(label=t("vae.at_t"), type="pil", format="png", height=240, interactive=False,
-                        elem_classes="pixelated")
+        with gr.Column():
+            at_t = gr.Image(label=t("vae.at_t"), type="pil", format="png", height=240, interactive=False,
+                            elem_classes="pixelated", elem_id="vae-at-t")
+            morph_page = inpage.view("vae-morph", "vae", {"decoder": "vae"}, [], kind="morph", label=inpage.texts("vae.at_t"),
+                                     server_image="vae-at-t", value_range=[0, 1], even_samples=inference.EVEN_SAMPLES,
+                                     fallback_note=inpage.texts("common.drawn_by_server"))
         animation = gr.Image(label=t("vae.animated"), type="filepath", interactive=False,
                              height=240, elem_id="vae-gif", elem_classes="pixelated")
     gif = gr.File(label=t("common.download_gif"), interactive=False)
-    ui_inputs = [start_digit, end_digit, start_editor, end_editor, seed, steps, method, position]
-    ui_outputs = [strip, at_t, animation, start_used, end_used]
+    ends = gr.JSON(visible=False, label="ends")   # the two latent means the frame at t lies between
+    ui_inputs = [start_digit, end_digit, start_editor, end_editor, seed, steps, method]
+    ui_outputs = [strip, animation, start_used, end_used, ends]
     # The public endpoint: example digits only, exactly the documented inputs. The UI then
     # redoes the strip with any drawing, and adds the real digits used, the frame at t and the GIF.
     # Live, like every tab: any control redraws.
@@ -199,8 +215,9 @@ def build(demo: gr.Blocks) -> dict:
         event.success(interpolate_ui, inputs=ui_inputs, outputs=ui_outputs, api_visibility="private",
                       show_progress="hidden").success(same, inputs=animation, outputs=gif,
                                                       api_visibility="private", show_progress="hidden")
-    position.change(frame_at, inputs=[start_digit, end_digit, start_editor, end_editor, seed, method, position], outputs=at_t,
-             api_name="vae_frame_at", api_visibility="private", trigger_mode="always_last", show_progress="hidden")
+    # The frame at t: decoded in the page while the slider moves (from the means the strip's event left), else here.
+    inpage.wire("vae-morph", morph_page, [position.change, ends.change], frame_at, [ends, method, position], at_t, None,
+                show_progress="hidden")
 
     gr.Markdown(t("vae.maps"))
     with gr.Row():
