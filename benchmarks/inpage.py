@@ -39,7 +39,33 @@ PARTS = {
              lambda r, seed: [r.randrange(10), r.randrange(1, 65), r.randrange(1000) if seed is None else seed]),
     "vae2d": ("vae", "/latent_decode", lambda r, seed: [round(r.random(), 3), round(r.random(), 3)]),
     "ae2d": ("vae", "/latent_decode", lambda r, seed: [round(r.random(), 3), round(r.random(), 3)]),
+    # the VAE morph's frame at t: /vae_interpolate's inputs and the index of the tile the page's frame should equal
+    "vae-morph": ("vae", "/vae_interpolate", lambda r, seed: [r.randrange(10), r.randrange(10), MORPH_TILES,
+                                                              r.randrange(1000) if seed is None else seed,
+                                                              r.choice(["lerp", "slerp", "even"]), r.randrange(MORPH_TILES)]),
 }
+MORPH_TILES = 11
+
+
+def page_values(part: str, v: list) -> list:
+    """What the page's script of `part` is handed for the endpoint inputs `v`: the same, except for the morph,
+    whose page gets the two latent means (as the server sends them), the method and t."""
+    if part != "vae-morph":
+        return v
+    from ganapp.families.vae.inference import example_digit, latent_means
+
+    start, end, tiles, seed, method, k = v
+    ends = latent_means(example_digit(start, seed), example_digit(end, seed)).tolist()
+    return [ends, method, k / (tiles - 1)]
+
+
+def endpoint_picture(part: str, png, v: list) -> np.ndarray:
+    """The endpoint's picture as the page draws it: grey levels, one per model pixel (the morph: its tile k)."""
+    grey = np.array(Image.open(png).convert("L"))
+    if part == "vae-morph":
+        k = v[-1]
+        grey = grey[:, k * 28 * SCALE:(k + 1) * 28 * SCALE]
+    return grey[::SCALE, ::SCALE].astype(int)
 SCALE = 4  # sampling.DIGIT_SCALE
 
 
@@ -89,7 +115,7 @@ def main(argv=None) -> None:
                     .reduce((n, e) => n + e.encodedBodySize, 0)""")
                 model_bytes = page.evaluate("""() => performance.getEntriesByType('resource')
                     .filter(e => e.name.endsWith('.onnx')).reduce((n, e) => n + e.encodedBodySize, 0)""")
-                inputs = [draw_inputs(rng, 7) for _ in range(args.draws)]   # one seed, as while a control is dragged:
+                inputs = [page_values(part, draw_inputs(rng, 7)) for _ in range(args.draws)]   # one seed, as dragged:
                 page.evaluate(f"(v) => window.ganappInPage.request({json.dumps(part)}, v)", inputs[0])  # its noise, once
                 page.wait_for_timeout(500)
                 before = page.evaluate("() => performance.getEntriesByType('resource').length")
@@ -102,17 +128,18 @@ def main(argv=None) -> None:
                 off_pixels, total_pixels, worst = 0, 0, 0
                 server_ms = []
                 for v in (draw_inputs(rng, None) for _ in range(args.parity)):
-                    page.evaluate(f"(v) => window.ganappInPage.request({json.dumps(part)}, v)", v)
+                    shown = page_values(part, v)
+                    page.evaluate(f"(v) => window.ganappInPage.request({json.dumps(part)}, v)", shown)
                     page.wait_for_function(f"(v) => document.querySelector('#{part}-page canvas').dataset.drawn === "
-                                           "JSON.stringify(v)", arg=v)
+                                           "JSON.stringify(v)", arg=shown)
                     width, data = page.evaluate(f"""() => {{ const c = document.querySelector('#{part}-page canvas');
                         return [c.width, Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data)]; }}""")
                     grey = np.array(data, dtype=np.uint8).reshape(-1, width, 4)[..., 0].astype(int)
-                    call = ([part] if api == "/latent_decode" else []) + v
+                    call = ([part] if api == "/latent_decode" else []) + (v[:5] if part == "vae-morph" else v)
                     start = time.perf_counter()
                     png = client.predict(*call, api_name=api)
                     server_ms.append(1000 * (time.perf_counter() - start))
-                    expected = np.array(Image.open(png).convert("L"))[::SCALE, ::SCALE].astype(int)
+                    expected = endpoint_picture(part, png, v)
                     off = np.abs(grey - expected)
                     off_pixels, total_pixels, worst = off_pixels + int((off > 0).sum()), total_pixels + off.size, max(worst, int(off.max()))
                 rows.append({"part": part, "tab": tab, "api": api, "first_open_bytes": fetched, "model_bytes": model_bytes,

@@ -25,8 +25,12 @@ function between(a, b, t, method) {
 }
 
 // "even": where along the straight line the picture has changed by the fraction t of its whole change, measured on
-// `samples` decoded points (inference.even_positions).
-async function evenPosition(decoder, a, b, t, samples) {
+// `samples` decoded points (inference.even_positions). The pixel lengths are computed once per pair of ends.
+let measured = { key: null, length: null };
+
+async function pixelLengths(decoder, a, b, samples) {
+  const key = JSON.stringify([a, b]);
+  if (measured.key === key) return measured.length;
   const d = a.length, z = new Float32Array(samples * d);
   for (let k = 0; k < samples; k++) z.set(between(a, b, k / (samples - 1), "lerp"), k * d);
   const pixels = (await decoder.run({ z: [z, [samples, d]] })).data, size = pixels.length / samples;
@@ -36,7 +40,12 @@ async function evenPosition(decoder, a, b, t, samples) {
     for (let p = 0; p < size; p++) sum += (pixels[k * size + p] - pixels[(k - 1) * size + p]) ** 2;
     length.push(length[k - 1] + Math.sqrt(sum));
   }
-  const total = length[samples - 1];
+  measured = { key, length };
+  return length;
+}
+
+async function evenPosition(decoder, a, b, t, samples) {
+  const length = await pixelLengths(decoder, a, b, samples), total = length[samples - 1];
   if (total === 0) return t;
   const target = Math.min(Math.max(t, 0), 1) * total;
   let i = length.findIndex((s) => s >= target);
