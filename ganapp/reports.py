@@ -74,14 +74,14 @@ def judgements(name: str) -> dict | None:
     main = local_folder(family.models[0].name) / "metrics.json"
     if name != family.models[0].name and (not main.is_file() or json.loads(main.read_text()) != metrics):
         return None  # the judges read the family's main figures (vae2d has others)
-    below = getattr(module, "below_target", lambda m: [])(metrics)  # messages.Text (or plain English strings)
-    judged = {"line": module.quality_line(metrics), "below_target": [str(b) for b in below]}
-    if hasattr(module, "plain_words"):  # the tab's first line, in words a learner knows, in every language
+    below = getattr(module, "below_target", lambda m: [])(metrics)  # messages.Text each
+    line = module.quality_line(metrics)
+    # Every text in every language, from the locale files (messages.py): the tab shows the visitor's.
+    judged = {"line": {lang: line.render(lang) for lang in LANGUAGES},
+              "below_target": {lang: [b.render(lang) for b in below] for lang in LANGUAGES}}
+    if hasattr(module, "plain_words"):  # the tab's first line, in words a learner knows
         plain = module.plain_words(metrics)
         judged["plain"] = {lang: plain.render(lang) for lang in LANGUAGES}
-    if hasattr(module, "quality_line_zh"):  # the tab shows it to Chinese browsers
-        judged["line_zh"] = module.quality_line_zh(metrics)
-        judged["below_target_zh"] = [b.render("zh-CN") if isinstance(b, Text) else str(b) for b in below]
     return judged
 
 
@@ -195,7 +195,7 @@ def update_readme(readme: Path = README) -> None:
     shortfalls = []
     for family in FAMILIES.values():
         judged = judgements(family.models[0].name) if family.evaluation else None
-        shortfalls += judged["below_target"] if judged else []
+        shortfalls += judged["below_target"]["en"] if judged else []
     summary = ("**Below target in this release** (from the stored metrics): " + "; ".join(shortfalls) + "."
                if shortfalls else "Every model meets its targets (from the stored metrics).")
     splice_readme("results", "\n".join([summary, ""] + parts), readme)

@@ -125,3 +125,18 @@ def test_a_cell_gives_the_same_figure_for_the_same_seed(tiny):
 def test_augment_run_refuses_bad_inputs_with_a_short_message(tiny, n, arm, seed):
     with pytest.raises(InvalidInput):
         inference.augment_run(n, arm, seed)
+
+
+def test_the_stored_tables_read_in_both_languages():
+    from ganapp.families.claims.augment import ARMS, GAN_ARMS
+    from ganapp.families.claims.tables import augmentation_table, sharpness_table
+
+    cell = {"mean": 0.9, "sd": 0.01, "accuracies": [0.9] * 5, "seconds": 10.0}
+    cells = {f"{a}/x1": cell for a in ARMS} | {f"{a}/x4": cell for a in GAN_ARMS}
+    figures = {"sizes": [100, 500], "by_n": {n: {"cells": cells, "choice": {"best": "conditional"}} for n in ("100", "500")}}
+    en, zh = augmentation_table(figures), augmentation_table(figures, "zh-CN")
+    assert "real digits only" in en and "×4 generated" in en and "90.00 ± 1.00%" in en
+    assert "只用真实数字" in zh and "real digits" not in zh
+    rows = {"real test digits": {"sharpness": 0.11, "sharpness_vs_real": 1.0, "confidence": 0.99, "read_right": 0.99},
+            "GAN, hinge: samples": {"sharpness": 0.1, "sharpness_vs_real": 0.9, "confidence": 0.8, "read_right": None}}
+    assert "GAN，hinge：样本" in sharpness_table(rows, "zh-CN") and "real test digits" in sharpness_table(rows)

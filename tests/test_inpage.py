@@ -107,6 +107,7 @@ def test_sliders_redraw_in_the_page_with_no_request_and_match_the_api(served, br
                                                                         server_image, slider_index, draws):
     url, _ = served
     page = open_page(browser, f"{url}?tab={family}", width)  # a link opens the tab (on a phone its button is in a menu)
+    page.locator(f"#{tab}-page").scroll_into_view_if_needed()   # each part loads its model when it comes into view
     page.wait_for_selector(f"#{tab}-page .inpage-ready canvas", timeout=30000)
     canvas = page.locator(f"#{tab}-page canvas").first   # the picture the endpoint draws
     page.wait_for_function(f"() => document.querySelector('#{tab}-page canvas').dataset.drawn")
@@ -161,6 +162,21 @@ def test_sliders_redraw_in_the_page_with_no_request_and_match_the_api(served, br
 
 
 @pytest.mark.browser
+def test_a_part_below_the_fold_loads_its_model_only_when_scrolled_to(served, browser):
+    url, _ = served
+    page = open_page(browser, f"{url}?tab=vae", 1280)
+    page.set_viewport_size({"width": 1280, "height": 500})   # the maps sit well below the fold
+    page.evaluate("window.scrollTo(0, 0)")
+    page.wait_for_timeout(3000)
+    onnx = lambda: [r for r in page.requests if r.endswith("model.onnx")]  # noqa: E731
+    assert not any("/vae2d/" in r or "/ae2d/" in r for r in onnx()), onnx()
+    page.locator("#vae2d-page").scroll_into_view_if_needed()
+    page.wait_for_selector("#vae2d-page .inpage-ready canvas", timeout=30000)
+    assert any("/vae2d/" in r for r in onnx())
+    page.context.close()
+
+
+@pytest.mark.browser
 def test_without_webassembly_the_server_draws_and_says_so(served, browser, tmp_path):
     url, _ = served
     page = open_page(browser, url)
@@ -190,6 +206,7 @@ def test_the_vae_morphs_frame_at_t_is_decoded_in_the_page_and_matches_the_server
 
     url, _ = served
     page = open_page(browser, f"{url}?tab=vae")
+    page.locator("#vae-morph-page").scroll_into_view_if_needed()
     page.wait_for_selector("#vae-morph-page .inpage-ready canvas", timeout=30000)
     page.wait_for_function("() => document.querySelector('#vae-morph-page canvas').dataset.drawn")
     assert not page.locator("#vae-at-t").is_visible()   # the server's picture stepped aside

@@ -56,8 +56,8 @@ def test_a_tab_states_its_measured_quality_and_says_when_below_target(tiny_check
     from ganapp.ui.i18n import I18N
 
     (tmp_path / "ck" / "cgan" / "quality.json").write_text(json.dumps(
-        {"line": "reads 97.0% right", "line_zh": "读对 97.0%", "below_target": ["label accuracy 97.0% (target ≥ 99%)"],
-         "below_target_zh": ["标签准确率 97.0%（目标 ≥ 99%）"]}))
+        {"line": {"en": "reads 97.0% right", "zh-CN": "读对 97.0%"},
+         "below_target": {"en": ["label accuracy 97.0% (target ≥ 99%)"], "zh-CN": ["标签准确率 97.0%（目标 ≥ 99%）"]}}))
     with gr.Blocks() as demo:
         quality_note("cgan")
         quality_note("vae")  # nothing measured: no note

@@ -248,13 +248,12 @@ def quality_note(name: str) -> None:
     if "plain" in judged:
         gr.Markdown(translatable(f"plain.{name}", judged["plain"]), elem_classes="plain-quality")
     card = f"https://huggingface.co/{spec(name).repo_id}"
-    below = "; ".join(judged["below_target"])
-    text = {"en": f"**Measured:** {judged['line']} ([model card]({card}))"
-                  + (f"  \n**Below target:** {below}." if below else "")}
-    if "line_zh" in judged:
-        below_zh = "；".join(judged.get("below_target_zh", judged["below_target"]))
-        text["zh-CN"] = (f"**实测**：{judged['line_zh']}（[模型卡]({card})）"
-                         + (f"  \n**未达目标**：{below_zh}。" if below_zh else ""))
+    text = {}
+    for lang, line in judged["line"].items():
+        below = render("common.list_separator", lang).join(judged["below_target"].get(lang, []))
+        text[lang] = render("common.measured_line", lang, line=line, card=card) + (
+            "  \n" + render("common.below_line", lang, below=below) if below else "")
+    below = judged["below_target"].get("en")
     title = "common.measured_quality" if below else "common.measured"
     with gr.Accordion(t(title), open=False, elem_classes="quality-note"):
         gr.Markdown(translatable(f"quality.{name}", text))

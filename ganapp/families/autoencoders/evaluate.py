@@ -244,18 +244,7 @@ def plain_words(m: dict) -> Text:
                margin=_margin(m))
 
 
-def quality_line(m: dict) -> str:
+def quality_line(m: dict) -> Text:
     f, c = m["denoising"]["0.5"], m["compression_mse"]
-    return (f"At noise σ 0.5: DAE {f['dae']['psnr']:.1f} dB, median filter {f['median']['psnr']:.1f} dB, blur "
-            f"{f['blur']['psnr']:.1f} dB (noisy {f['noisy']['psnr']:.1f} dB); the evaluator reads "
-            f"{100 * f['dae']['read_right']:.1f}% of the DAE's outputs right. Test MSE with a code of 8: autoencoder "
-            f"{c['8']['ae']:.4f}, PCA {c['8']['pca']:.4f}.")
-
-
-def quality_line_zh(m: dict) -> str:
-    f, c = m["denoising"]["0.5"], m["compression_mse"]
-    return (f"噪声 σ 0.5 时：去噪自编码器 {f['dae']['psnr']:.1f} dB，中值滤波 {f['median']['psnr']:.1f} dB，高斯模糊 "
-            f"{f['blur']['psnr']:.1f} dB（含噪输入 {f['noisy']['psnr']:.1f} dB）；评估器正确识别 "
-            f"{100 * f['dae']['read_right']:.1f}% 的去噪结果。编码长度为 8 时的测试 MSE：自编码器 {c['8']['ae']:.4f}，"
-            f"PCA {c['8']['pca']:.4f}。")
-
+    return say("quality_line.autoencoders", dae=f["dae"]["psnr"], median=f["median"]["psnr"], blur=f["blur"]["psnr"],
+               noisy=f["noisy"]["psnr"], read=100 * f["dae"]["read_right"], ae=c["8"]["ae"], pca=c["8"]["pca"])

@@ -86,12 +86,6 @@ def plain_words(metrics: dict) -> Text:
     return say("plain.cgan", percent=round(100 * metrics["label_accuracy"]))
 
 
-def quality_line(metrics: dict) -> str:
-    return (f"The evaluator reads {100 * metrics['label_accuracy']:.1f}% of the samples as the asked-for digit "
-            f"({metrics['n']:,} samples, noise scale {metrics['noise_scale']}), with a variety ratio of at least "
-            f"{min(metrics['variety_ratio_per_digit']):.2f} against real digits.")
-
-
-def quality_line_zh(metrics: dict) -> str:
-    return (f"评估器把 {100 * metrics['label_accuracy']:.1f}% 的样本读作所要求的数字（{metrics['n']:,} 个样本，噪声尺度 "
-            f"{metrics['noise_scale']}），与真实数字相比的多样性比值至少为 {min(metrics['variety_ratio_per_digit']):.2f}。")
+def quality_line(metrics: dict) -> Text:
+    return say("quality_line.cgan", accuracy=100 * metrics["label_accuracy"], n=metrics["n"], scale=metrics["noise_scale"],
+               variety=min(metrics["variety_ratio_per_digit"]))

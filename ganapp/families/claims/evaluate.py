@@ -24,7 +24,7 @@ import torch
 from ... import generation_config, load
 from ...files import atomic_write
 from ...hub import local_folder
-from ...messages import Text, say
+from ...messages import Text, render, say
 from ...metrics import digit_sharpness
 from ...registry import family
 from ...reports import write_metrics
@@ -273,6 +273,7 @@ def plain_words(m: dict) -> Text:
     helped = [k for k in SIZES if gan_helped(m, k)]
     key = "plain.claims_gan_n100.helped" if helped else "plain.claims_gan_n100.not_helped"
     return say(key, n=n, none=g["none"], gan=g["gan"], arm=ARM_TITLES[g["best"]], classic=g["classic"],
+               arm_zh=render(f"claims.arm.{g['best']}", "zh-CN"),   # the arm's name in each text's language
                both=g["both"], sizes=", ".join(map(str, helped)) or "—", gan_sharp=gan_sharp, vae_sharp=vae_sharp)
 
 
@@ -280,23 +281,9 @@ def below_target(m: dict) -> list[Text]:
     return []   # an experiment, not a model with bars: what it finds is the finding
 
 
-def quality_line(m: dict) -> str:
-    parts = []
-    for n in SIZES:
-        g = _gains(m, n)
-        parts.append(f"N {n}: real only {g['none']:.1f}%, best GAN arm ({g['best']}) {g['gan']:.1f}%, "
-                     f"classic {g['classic']:.1f}%, classic + GAN {g['both']:.1f}%")
-    s = m["sharpness"]
-    return ("Test accuracy, mean over seeds — " + "; ".join(parts) + f". Sharpness ÷ real digits: VAE samples "
-            f"{s['VAE 16-d: samples']['sharpness_vs_real']:.2f}×, cGAN samples {s['conditional GAN: samples']['sharpness_vs_real']:.2f}×.")
-
-
-def quality_line_zh(m: dict) -> str:
-    parts = []
-    for n in SIZES:
-        g = _gains(m, n)
-        parts.append(f"N {n}：只用真实数字 {g['none']:.1f}%，最好的 GAN 方式（{g['best']}）{g['gan']:.1f}%，"
-                     f"经典增广 {g['classic']:.1f}%，经典增广 + GAN {g['both']:.1f}%")
-    s = m["sharpness"]
-    return ("测试准确率（多个种子的平均）——" + "；".join(parts) + f"。清晰度 ÷ 真实数字：VAE 样本 "
-            f"{s['VAE 16-d: samples']['sharpness_vs_real']:.2f}×，条件 GAN 样本 {s['conditional GAN: samples']['sharpness_vs_real']:.2f}×。")
+def quality_line(m: dict) -> Text:
+    small, large, s = _gains(m, min(SIZES)), _gains(m, max(SIZES)), m["sharpness"]
+    return say("quality_line.claims", n=min(SIZES), none=small["none"], arm=small["best"], gan=small["gan"],
+               classic=small["classic"], both=small["both"], n_large=max(SIZES), none_large=large["none"],
+               gan_large=large["gan"], vae=s["VAE 16-d: samples"]["sharpness_vs_real"],
+               cgan=s["conditional GAN: samples"]["sharpness_vs_real"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gradio as gr
 
 from ...checks import MAX_SEED
-from ...messages import LANGUAGE, Text, render, say
+from ...messages import LANGUAGE, LANGUAGES, Text, render, say
 from ...ui.common import (
     TRAINING,
     LinkParam,
@@ -19,11 +19,11 @@ from ...ui.common import (
     share_link,
     stored_figure,
 )
-from ...ui.i18n import t
+from ...ui.i18n import t, translatable
 from . import inference
 from .augment import ARMS
 from .digits import SIZES
-from .tables import ARM_TITLES, augmentation_table, sharpness_table
+from .tables import augmentation_table, sharpness_table
 
 
 @handler(models=TRAINING)
@@ -37,8 +37,6 @@ def augment_run(n_labelled, arm, seed, progress=gr.Progress()):
 @handler(models=None)
 def run_summary(result, n_labelled, arm, seed) -> Text:
     """Under the result: the live figure beside the stored mean of that cell and of "real digits only"."""
-    if not result:
-        return say("claims.run_none")
     n, arm, _ = inference.check_cell(n_labelled, arm, seed)
     cells = inference.stored_results().get("augmentation", {}).get("by_n", {}).get(str(n), {}).get("cells", {})
     stored, baseline = cells.get(f"{arm}/x1"), cells.get("none/x1")
@@ -47,6 +45,11 @@ def run_summary(result, n_labelled, arm, seed) -> Text:
         return say("claims.run_alone", accuracy=live, seconds=result["seconds"])
     return say("claims.run_beside", accuracy=live, seconds=result["seconds"], mean=100 * stored["mean"],
                sd=100 * stored["sd"], seeds=len(stored["accuracies"]), baseline=100 * baseline["mean"])
+
+
+def _in_every_language(key: str, table, figures: dict):
+    """A stored table, shown in the visitor's language."""
+    return translatable(key, {lang: table(figures, lang) for lang in LANGUAGES})
 
 
 def build(demo: gr.Blocks) -> dict:
@@ -61,12 +64,13 @@ def build(demo: gr.Blocks) -> dict:
         plot = stored_figure(inference.RESULTS, "augmentation.png")
         gr.Image(value=plot, label=t("claims.augment_plot"), show_label=False, type="filepath", interactive=False,
                  scale=2, visible=plot is not None)
-        gr.Markdown(augmentation_table(results["augmentation"]) if "augmentation" in results else t("claims.unmeasured_note"))
+        gr.Markdown(_in_every_language("claims.augmentation_table", augmentation_table, results["augmentation"])
+                    if "augmentation" in results else t("claims.unmeasured_note"))
 
     gr.Markdown(t("claims.live_heading"))
     with gr.Row():
         n_labelled = gr.Radio(list(SIZES), value=100, label=t("claims.n"), info=t("claims.n_info"))
-        arm = gr.Dropdown([(ARM_TITLES[a], a) for a in ARMS], value="conditional", label=t("claims.arm"))
+        arm = gr.Dropdown([(t(f"claims.arm.{a}"), a) for a in ARMS], value="conditional", label=t("claims.arm"))
         seed = seed_control("claims", button=t("claims.new_seed"))
     run = gr.Button(t("claims.run"), variant="primary")
     result = gr.JSON(label=t("claims.result"), elem_id="claims-result")
@@ -77,7 +81,7 @@ def build(demo: gr.Blocks) -> dict:
 
     gr.Markdown(t("claims.sharpness_heading"))
     if "sharpness" in results:
-        gr.Markdown(sharpness_table(results["sharpness"]))
+        gr.Markdown(_in_every_language("claims.sharpness_table", sharpness_table, results["sharpness"]))
     strip = stored_figure(inference.RESULTS, "sharpness_strip.png")
     gr.Image(value=strip, label=t("claims.strip"), show_label=False, type="filepath", interactive=False,
              visible=strip is not None)

@@ -1,16 +1,27 @@
-"""The claims experiment's figures as tables, and the arms' names: written into metrics.md by the evaluation and
-shown by the tab. Light: the app imports it."""
+"""The claims experiment's figures as tables, in either language, and the arms' names: written into metrics.md by the
+evaluation (English) and shown by the tab in the visitor's language. Light: the app imports it."""
 from __future__ import annotations
 
-from ...messages import markdown_table
+from ...messages import markdown_table, render
 from .augment import ARMS, GAN_ARMS
 
-ARM_TITLES = {"none": "real digits only", "extra_class": "(a) GAN, extra class", "pseudo_label": "(b) GAN, pseudo-label",
-              "uniform": "(c) GAN, uniform 1/K", "conditional": "(d) conditional GAN", "classic": "classic augmentation",
-              "classic+best": "classic + best GAN arm"}
+ARM_TITLES = {arm: render(f"claims.arm.{arm}", "en") for arm in ARMS}   # the plot's legend and metrics.md
+OBJECTIVE_SOURCE = "GAN, {objective}: samples"   # evaluate.sharpness_sources names each objective's row so
 
 
-def augmentation_table(figures: dict) -> str:
+def source_name(name: str, lang: str) -> str:
+    """A row of the sharpness table (named in English by evaluate.sharpness_sources) in `lang`."""
+    if name.startswith("GAN, ") and name.endswith(": samples"):
+        return render("claims.source.objective", lang, objective=name[len("GAN, "):-len(": samples")])
+    return render(f"claims.source.{SOURCES[name]}", lang)
+
+
+SOURCES = {"real test digits": "real", "real, blurred (σ 1 px)": "blurred", "VAE 16-d: reconstructions": "vae_recon",
+           "VAE 16-d: samples": "vae_samples", "VAE 2-d: samples": "vae2d_samples",
+           "plain AE 2-d: reconstructions": "ae2d_recon", "conditional GAN: samples": "cgan_samples"}
+
+
+def augmentation_table(figures: dict, lang: str = "en") -> str:
     sizes = figures["sizes"]
     rows = []
     for ratio in (1, 4):
@@ -18,16 +29,17 @@ def augmentation_table(figures: dict) -> str:
             key = f"{arm}/x{ratio}"
             if key not in figures["by_n"][str(sizes[0])]["cells"]:
                 continue
-            label = ARM_TITLES[arm] + ("" if ratio == 1 or arm not in GAN_ARMS else f", ×{ratio} generated")
+            label = render(f"claims.arm.{arm}", lang) + ("" if ratio == 1 else render("claims.times_generated", lang, ratio=ratio))
             cells = [figures["by_n"][str(n)]["cells"][key] for n in sizes]
             rows.append([label, *(f"{100 * c['mean']:.2f} ± {100 * c['sd']:.2f}%" for c in cells)])
-    rows.append(["best GAN arm on validation (for classic + best)",
-                 *(figures["by_n"][str(n)]["choice"]["best"] for n in sizes)])
-    return markdown_table(["arm", *(f"N = {n}" for n in sizes)], rows)
+    rows.append([render("claims.best_row", lang),
+                 *(render(f"claims.arm.{figures['by_n'][str(n)]['choice']['best']}", lang) for n in sizes)])
+    return markdown_table([render("claims.column.arm", lang), *(f"N = {n}" for n in sizes)], rows)
 
 
-def sharpness_table(rows: dict) -> str:
+def sharpness_table(rows: dict, lang: str = "en") -> str:
     return markdown_table(
-        ["images", "sharpness", "÷ real", "evaluator's confidence", "read as the digit asked"],
-        [[name, f"{100 * r['sharpness']:.2f}%", f"{r['sharpness_vs_real']:.2f}×", f"{100 * r['confidence']:.1f}%",
-          "—" if r["read_right"] is None else f"{100 * r['read_right']:.1f}%"] for name, r in rows.items()])
+        [render(f"claims.column.{c}", lang) for c in ("images", "sharpness", "ratio", "confidence", "read")],
+        [[source_name(name, lang), f"{100 * r['sharpness']:.2f}%", f"{r['sharpness_vs_real']:.2f}×",
+          f"{100 * r['confidence']:.1f}%", "—" if r["read_right"] is None else f"{100 * r['read_right']:.1f}%"]
+         for name, r in rows.items()])

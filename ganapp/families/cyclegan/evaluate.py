@@ -241,19 +241,10 @@ def plain_words(metrics: dict) -> Text:
                m2p=round(100 * ours["monet2photo_called_photo"]))
 
 
-def quality_line(metrics: dict) -> str:
+def quality_line(metrics: dict) -> Text:
     ours = metrics["CycleGAN (ours)"]
-    return (f"A photo-or-painting judge calls {100 * ours['photo2monet_called_monet']:.0f}% of photo→Monet results "
-            f"paintings and {100 * ours['monet2photo_called_photo']:.0f}% of Monet→photo results photos (test images); "
-            f"colour speckle {ours['speckle_ratio_photo2monet']:.1f}× / {ours['speckle_ratio_monet2photo']:.1f}× that of real images.")
-
-
-def quality_line_zh(metrics: dict) -> str:
-    ours = metrics["CycleGAN (ours)"]
-    return (f"照片/油画判别器把 {100 * ours['photo2monet_called_monet']:.0f}% 的“照片→莫奈”结果判为油画，把 "
-            f"{100 * ours['monet2photo_called_photo']:.0f}% 的“莫奈→照片”结果判为照片（测试图像）；彩色噪点是真实图像的 "
-            f"{ours['speckle_ratio_photo2monet']:.1f} 倍 / {ours['speckle_ratio_monet2photo']:.1f} 倍。")
-
+    return say("quality_line.cyclegan", p2m=100 * ours["photo2monet_called_monet"], m2p=100 * ours["monet2photo_called_photo"],
+               speckle_p2m=ours["speckle_ratio_photo2monet"], speckle_m2p=ours["speckle_ratio_monet2photo"])
 
 
 def below_target(metrics: dict) -> list[Text]:

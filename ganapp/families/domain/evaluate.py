@@ -86,7 +86,6 @@ def below_target(metrics: dict) -> list[Text]:
     return out
 
 
-def quality_line(metrics: dict) -> str:
-    return (f"Test accuracy {100 * metrics['accuracy_photo']:.0f}% on photos and {100 * metrics['accuracy_monet']:.0f}% "
-            f"on paintings; the sharpen/saturate filter passes {100 * metrics['filtered_monet_called_photo']:.0f}% of "
-            f"paintings off as photos, the painterly filter {100 * metrics['filtered_photo_called_monet']:.0f}% of photos as paintings.")
+def quality_line(metrics: dict) -> Text:
+    return say("quality_line.domain", photos=100 * metrics["accuracy_photo"], paintings=100 * metrics["accuracy_monet"],
+               sharpened=100 * metrics["filtered_monet_called_photo"], painterly=100 * metrics["filtered_photo_called_monet"])

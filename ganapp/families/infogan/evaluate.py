@@ -270,24 +270,14 @@ def plain_words(metrics: dict) -> Text:
     return say("plain.infogan", percent=round(100 * metrics["picked_accuracy"]), how=how)
 
 
-def quality_line(metrics: dict) -> str:
+def quality_line(metrics: dict) -> Text:
     if "picked_accuracy" not in metrics:
-        return f"Its categories reach {100 * metrics['category_purity']:.0f}% purity: the digit you pick is often not the one drawn."
+        return say("quality_line.infogan_purity", purity=100 * metrics["category_purity"])
     how = metrics.get("trained_with", "")
-    disclosure = f" Trained {'without labels' if how.startswith('unsupervised') else 'with ' + how}." if how else ""
-    return (f"The digit you pick is drawn {100 * metrics['picked_accuracy']:.1f}% of the time (evaluator, 1,000 samples "
-            f"per digit; worst digit {100 * min(metrics['picked_accuracy_per_digit']):.0f}%).{disclosure}")
-
-
-def quality_line_zh(metrics: dict) -> str:
-    if "picked_accuracy" not in metrics:
-        return f"它的类别纯度只有 {100 * metrics['category_purity']:.0f}%：你选的数字常常不是画出来的那个。"
-    how = metrics.get("trained_with", "")
+    key = "quality_line.infogan_unsupervised" if how.startswith("unsupervised") else ("quality_line.infogan_with" if how else "quality_line.infogan")
     how_zh = re.sub(r"(\d+) labels per digit", r"每个数字 \1 个标签", how).replace(" categories", " 个类别").replace(", ", "，")
-    disclosure = "（无标签训练）" if how.startswith("unsupervised") else (f"（训练用了：{how_zh}）" if how else "")
-    return (f"你选的数字有 {100 * metrics['picked_accuracy']:.1f}% 的时候被画出来（评估器，每个数字 1,000 个样本；"
-            f"最差的数字 {100 * min(metrics['picked_accuracy_per_digit']):.0f}%）{disclosure}。")
-
+    return say(key, picked=100 * metrics["picked_accuracy"], worst=100 * min(metrics["picked_accuracy_per_digit"]),
+               how=how, how_zh=how_zh)   # `how` is recorded in English; how_zh is its Chinese for the Chinese text
 
 
 def plot_runs(run_dirs: list[Path], picture: Path) -> None:

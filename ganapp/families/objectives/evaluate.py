@@ -94,18 +94,8 @@ def plain_words(metrics: dict) -> Text:
     return say("plain.objectives", steps=f"{metrics['steps']:,}", best=metrics["best"])
 
 
-def quality_line(metrics: dict) -> str:
-    f = metrics["objectives"]
-    best = metrics["best"]
-    return (f"After {metrics['steps']:,} generator updates each, {best} comes closest to real digits (Fréchet distance "
-            f"{f[best]['frechet']:.2f}, real-vs-real {metrics['frechet_real_train_vs_test']:.2f}); "
-            f"{sum(1 for v in f.values() if v['confidence'] >= CONFIDENCE_BAR and v['rarest_share'] >= RAREST_BAR)} "
-            f"of {len(f)} objectives meet the confidence and coverage bars.")
-
-
-def quality_line_zh(metrics: dict) -> str:
-    f = metrics["objectives"]
-    best = metrics["best"]
+def quality_line(metrics: dict) -> Text:
+    f, best = metrics["objectives"], metrics["best"]
     met = sum(1 for v in f.values() if v["confidence"] >= CONFIDENCE_BAR and v["rarest_share"] >= RAREST_BAR)
-    return (f"各自经过 {metrics['steps']:,} 次生成器更新后，{best} 最接近真实数字（Fréchet 距离 {f[best]['frechet']:.2f}，"
-            f"真实对真实 {metrics['frechet_real_train_vs_test']:.2f}）；{len(f)} 个目标函数中有 {met} 个达到置信度和覆盖率的标准。")
+    return say("quality_line.objectives", steps=metrics["steps"], best=best, frechet=f[best]["frechet"],
+               floor=metrics["frechet_real_train_vs_test"], met=met, total=len(f))

@@ -99,13 +99,7 @@ def plain_words(metrics: dict) -> Text:
                share=round(1000 * metrics["rarest_share"]))
 
 
-def quality_line(metrics: dict) -> str:
-    return (f"Samples: Fréchet distance {metrics['frechet']:.2f} (real-vs-real {metrics['frechet_real_train_vs_test']:.2f}), "
-            f"mean confidence {metrics['confidence']:.2f}; B's coarse styles make B's digit in "
-            f"{100 * metrics['coarse_mix_takes_b']:.0f}% of pairs, B's fine styles keep A's in {100 * metrics['fine_mix_keeps_a']:.0f}%.")
-
-
-def quality_line_zh(metrics: dict) -> str:
-    return (f"样本：Fréchet 距离 {metrics['frechet']:.2f}（真实对真实 {metrics['frechet_real_train_vs_test']:.2f}），"
-            f"平均置信度 {metrics['confidence']:.2f}；B 的粗粒度风格在 {100 * metrics['coarse_mix_takes_b']:.0f}% 的配对中"
-            f"画出 B 的数字，B 的细粒度风格在 {100 * metrics['fine_mix_keeps_a']:.0f}% 的配对中保留 A 的数字。")
+def quality_line(metrics: dict) -> Text:
+    return say("quality_line.stylegan", frechet=metrics["frechet"], floor=metrics["frechet_real_train_vs_test"],
+               confidence=metrics["confidence"], coarse=100 * metrics["coarse_mix_takes_b"],
+               fine=100 * metrics["fine_mix_keeps_a"])

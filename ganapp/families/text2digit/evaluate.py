@@ -223,14 +223,6 @@ def plain_words(metrics: dict) -> Text:
                zh=round(100 * metrics["accuracy_zh_held_out_templates"]))
 
 
-def quality_line(metrics: dict) -> str:
-    return (f"For phrasings it never trained on, the evaluator reads the described digit in "
-            f"{100 * metrics['accuracy_en_held_out_templates']:.1f}% (English) and "
-            f"{100 * metrics['accuracy_zh_held_out_templates']:.1f}% (Chinese) of samples; a shape word moves the "
-            f"measured shape the right way in {_share_range(metrics)} of paired prompts.")
-
-
-def quality_line_zh(metrics: dict) -> str:
-    return (f"对训练中从未见过的说法，评估器在 {100 * metrics['accuracy_en_held_out_templates']:.1f}%（英文）和 "
-            f"{100 * metrics['accuracy_zh_held_out_templates']:.1f}%（中文）的样本中读出所描述的数字；在成对的描述中，"
-            f"形状词让测得的形状朝正确方向变化的比例为 {_share_range(metrics)}。")
+def quality_line(metrics: dict) -> Text:
+    return say("quality_line.text2digit", en=100 * metrics["accuracy_en_held_out_templates"],
+               zh=100 * metrics["accuracy_zh_held_out_templates"], shares=_share_range(metrics))

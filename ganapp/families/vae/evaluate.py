@@ -280,13 +280,6 @@ def plain_words(metrics: dict) -> Text:
     return say("plain.vae", percent=round(100 * metrics["reconstruction_accuracy"]))
 
 
-def quality_line(metrics: dict) -> str:
-    return (f"Test negative ELBO {metrics['test_negative_elbo']:.2f} nats (the MLP baseline: "
-            f"{metrics['baseline_mlp_negative_elbo']:.2f}); {100 * metrics['reconstruction_accuracy']:.1f}% of "
-            f"reconstructions and {100 * metrics['interpolation_end_accuracy']:.1f}% of interpolation ends read right.")
-
-
-def quality_line_zh(metrics: dict) -> str:
-    return (f"测试集负 ELBO 为 {metrics['test_negative_elbo']:.2f} 奈特（MLP 基线：{metrics['baseline_mlp_negative_elbo']:.2f}）；"
-            f"{100 * metrics['reconstruction_accuracy']:.1f}% 的重建和 {100 * metrics['interpolation_end_accuracy']:.1f}% "
-            "的插值端点被正确识别。")
+def quality_line(metrics: dict) -> Text:
+    return say("quality_line.vae", elbo=metrics["test_negative_elbo"], baseline=metrics["baseline_mlp_negative_elbo"],
+               reconstructions=100 * metrics["reconstruction_accuracy"], ends=100 * metrics["interpolation_end_accuracy"])

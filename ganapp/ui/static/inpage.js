@@ -140,11 +140,12 @@ export function latestOnly(draw) {
   };
 }
 
-/** Call `start` once, the first time `element` is shown (its tab opened) and still shown a moment later: a tab's
- * model loads only then (a link to another tab shows the first one for an instant while the page starts). */
+/** Call `start` once, the first time `element` is on screen (its tab opened and scrolled to) and still there a
+ * moment later: a tab's models load only then, each when its part of the tab comes into view (a link to another
+ * tab shows the first one for an instant while the page starts). */
 export function whenShown(element, start) {
-  let started = false;
-  const shown = () => element.offsetParent !== null;
+  let started = false, inView = false;
+  const shown = () => inView && element.offsetParent !== null;
   const check = () => {
     if (started || !shown()) return;
     setTimeout(() => {
@@ -154,9 +155,11 @@ export function whenShown(element, start) {
       start();
     }, 400);
   };
-  const observer = new IntersectionObserver(check);
+  const observer = new IntersectionObserver((entries) => {
+    inView = entries[entries.length - 1].isIntersecting;
+    check();
+  });
   observer.observe(element);
-  check();
 }
 
 /** A tab's whole in-page life, for its page script: when the tab is first shown, load its model (props.models,
