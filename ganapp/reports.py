@@ -159,7 +159,7 @@ def write_card(name: str, run_dir: Path | None = None) -> Path:
         lines += ["![training curves](training_curve.png)", ""]
     lines += ["## Results", "", f"Measured by `{card['evaluate']}`:", "", metrics, ""]
     for image in ("samples.png", "samples_slant.png", "samples_width.png", "samples_fine_mix.png", "samples_truncation.png", "latent_scatter.png", "runs.png", "interpolation.png",
-                  "mse_by_size.png", "maps_2d.png"):
+                  "mse_by_size.png", "maps_2d.png", "augmentation.png", "sharpness_strip.png"):
         if (folder / image).is_file():
             lines += [f"![{image[:-4].replace('_', ' ')}]({image})", ""]
     atomic_write(folder / "README.md", "\n".join(lines))

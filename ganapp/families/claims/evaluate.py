@@ -27,7 +27,7 @@ from ...hub import local_folder
 from ...messages import Text, render, say
 from ...metrics import digit_sharpness
 from ...registry import family
-from ...reports import write_metrics
+from ...reports import splice_readme, write_metrics
 from ...training.data import MNISTSampler
 from .augment import ARMS, GAN_ARMS, CellSettings, run_cell
 from .digits import SIZES, labelled_subset, mnist_test_set
@@ -244,7 +244,34 @@ def evaluate_claims(data_root=None, seed: int = 0, part: str = "all", seeds: int
                                     sharpness_table(metrics["sharpness"]) if "sharpness" in metrics else "") if t)
     for spec in family("claims").models:
         write_metrics(spec.name, metrics, table)
+        samples_grid(spec.name).save(local_folder(spec.name) / "samples.png")
+    if "augmentation" in metrics and "sharpness" in metrics:
+        splice_readme("claims", readme_section(metrics))
     return metrics
+
+
+@torch.inference_mode()
+def samples_grid(name: str):
+    """Ten samples of a claims GAN per row (the conditional one: a row per digit), for its card."""
+    from ...images import grid
+
+    g = load(name)
+    z = torch.randn(100, g.config.z_dim, generator=torch.Generator().manual_seed(0))
+    labels = (torch.arange(100) // 10) % g.config.n_classes
+    return grid(g(z, labels), nrow=10, value_range=(-1, 1), scale=1, padding=2)
+
+
+def readme_section(m: dict) -> str:
+    """The README's "Claims tested" section: what was found, in words, then the tables and pictures."""
+    verdict = plain_words(m).render("en")
+    return "\n".join([
+        f"{verdict}", "",
+        f"![test accuracy against N](checkpoints/{RESULTS}/augmentation.png)", "",
+        augmentation_table(m["augmentation"]), "",
+        f"Each cell: a {CellSettings().width}-filter CNN trained for {CellSettings().steps} batch-{CellSettings().batch_size} "
+        f"steps, {m['augmentation']['seeds']} seeds, measured on the 10,000 test digits; `python -m ganapp.evaluate claims`.", "",
+        sharpness_table(m["sharpness"]), "",
+        f"![the same digits from each model, sharpness under each](checkpoints/{RESULTS}/sharpness_strip.png)"])
 
 
 # --- what the tab and the README say ---------------------------------------------------------------------------------
