@@ -23,6 +23,8 @@ def test_vae_uses_a_drawing_when_it_has_ink_and_the_example_otherwise(tiny):
     assert strip_examples.crop((0, 0, 112, 112)).tobytes() != strip_drawing.crop((0, 0, 112, 112)).tobytes()
     assert open(from_drawing[1], "rb").read(6) == b"GIF89a"
     assert from_examples[4] != from_drawing[4] and len(from_drawing[4]) == 2   # the ends the page decodes between
+    long = Image.open(vae_tab.interpolate_ui(3, 8, blank, blank, 0, 32, "lerp")[0])
+    assert long.size[0] < long.size[1] * 3 and long.size[0] >= 8 * 112   # 32 frames wrap into rows of 8
 
 
 def test_the_vae_frame_at_t_refuses_ends_that_are_not_two_latent_points(tiny):

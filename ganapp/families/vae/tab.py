@@ -34,6 +34,7 @@ from ...ui.i18n import t
 from . import inference
 
 MAP_TILES, MAP_SCALE = 16, 2  # each map: 16x16 tiles over the model's square, each 28 px x 2
+STRIP_COLUMNS = 8             # frames per row of the tab's strip
 # In the page: the point under the pointer decoded (first: what /latent_decode draws), beside the map itself.
 MAP_TEMPLATE = ('<div class="inpage-box inpage-map"><canvas class="inpage-point"></canvas><canvas class="inpage-map"></canvas>'
                 '<div class="inpage-note" role="status"></div></div>')
@@ -79,7 +80,9 @@ def interpolate_ui(start_digit, end_digit, start_editor, end_editor, seed, steps
     a, b = _ends(start_digit, end_digit, start_editor, end_editor, seed)
     ends = inference.latent_means(a, b)
     frames = inference.frames_between(ends, torch.linspace(0, 1, steps), method)
-    strip = grid(frames, nrow=steps, scale=DIGIT_SCALE, padding=0)
+    # In the page the frames wrap into rows of at most STRIP_COLUMNS, so that 32 steps stay legible (the public
+    # endpoint keeps its one row).
+    strip = grid(frames, nrow=min(steps, STRIP_COLUMNS), scale=DIGIT_SCALE, padding=0 if steps <= STRIP_COLUMNS else 2)
     tiles = [to_pil(f, scale=DIGIT_SCALE) for f in frames]
     return (strip, str(save_gif(tiles, "vae_morph", 100)), to_pil(a, scale=DIGIT_SCALE), to_pil(b, scale=DIGIT_SCALE),
             ends.tolist())
