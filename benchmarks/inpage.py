@@ -111,13 +111,12 @@ def main(argv=None) -> None:
             for part, (tab, api, draw_inputs) in PARTS.items():
                 page = browser.new_context(viewport={"width": 1280, "height": 1000}).new_page()
                 page.goto(f"{url}?tab={tab}")       # a fresh browser, straight to the tab
-                page.wait_for_timeout(4000)          # what opening the tab fetches, before any scrolling
-                fetched = page.evaluate("""() => performance.getEntriesByType('resource')
-                    .filter(e => e.name.includes('/gradio_api/file=') && (e.name.includes('.onnx') || e.name.includes('vendor/')))
-                    .reduce((n, e) => n + e.encodedBodySize, 0)""")
                 page.locator(f"#{part}-page").scroll_into_view_if_needed()   # a part further down loads when seen
                 page.wait_for_selector(f"#{part}-page .inpage-ready", timeout=60000)
                 page.wait_for_timeout(1000)
+                fetched = page.evaluate("""() => performance.getEntriesByType('resource')
+                    .filter(e => e.name.includes('/gradio_api/file=') && (e.name.includes('.onnx') || e.name.includes('vendor/')))
+                    .reduce((n, e) => n + e.encodedBodySize, 0)""")   # by the time it draws, in a fresh browser
                 model_bytes = page.evaluate(f"""() => performance.getEntriesByType('resource')
                     .filter(e => e.name.endsWith('/{MODEL_OF.get(part, part)}/model.onnx')).reduce((n, e) => n + e.encodedBodySize, 0)""")
                 inputs = [page_values(part, draw_inputs(rng, 7)) for _ in range(args.draws)]   # one seed, as dragged:
@@ -159,7 +158,7 @@ def main(argv=None) -> None:
 
     lines = [f"Latest run, {date.today().isoformat()}, `python -m benchmarks.inpage --draws {args.draws}` (headless "
              "Chromium, onnxruntime-web WebAssembly with one thread; the same machine serves the page and trains):", "",
-             "| in the page | first open of its tab: fetched (this part's model) | redraw p50 / p95 | requests while drawing | pixels off "
+             "| in the page | fetched until it draws, fresh browser (this part's model) | redraw p50 / p95 | requests while drawing | pixels off "
              "the endpoint's PNG | the endpoint through the server, p50 | bars missed |", "|---|---|---|---|---|---|---|"]
     for r in rows:
         r["missed"] = [what for what, met in (
