@@ -132,10 +132,12 @@ def test_the_stored_tables_read_in_both_languages():
     from ganapp.families.claims.tables import augmentation_table, sharpness_table
 
     cell = {"mean": 0.9, "sd": 0.01, "accuracies": [0.9] * 5, "seconds": 10.0}
-    cells = {f"{a}/x1": cell for a in ARMS} | {f"{a}/x4": cell for a in GAN_ARMS}
-    figures = {"sizes": [100, 500], "by_n": {n: {"cells": cells, "choice": {"best": "conditional"}} for n in ("100", "500")}}
+    cells = {f"{a}/x1": cell for a in ARMS}
+    figures = {"sizes": [100, 500], "by_n": {"100": {"cells": cells | {f"{a}/x4": cell for a in GAN_ARMS},
+                                                     "choice": {"best": "conditional"}},
+                                             "500": {"cells": cells, "choice": {"best": "uniform"}}}}
     en, zh = augmentation_table(figures), augmentation_table(figures, "zh-CN")
-    assert "real digits only" in en and "×4 generated" in en and "90.00 ± 1.00%" in en
+    assert "real digits only" in en and "×4 generated" in en and "90.00 ± 1.00%" in en and "| — |" in en
     assert "只用真实数字" in zh and "real digits" not in zh
     rows = {"real test digits": {"sharpness": 0.11, "sharpness_vs_real": 1.0, "confidence": 0.99, "read_right": 0.99},
             "GAN, hinge: samples": {"sharpness": 0.1, "sharpness_vs_real": 0.9, "confidence": 0.8, "read_right": None}}

@@ -27,11 +27,11 @@ def augmentation_table(figures: dict, lang: str = "en") -> str:
     for ratio in (1, 4):
         for arm in (ARMS if ratio == 1 else GAN_ARMS):
             key = f"{arm}/x{ratio}"
-            if key not in figures["by_n"][str(sizes[0])]["cells"]:
+            cells = [figures["by_n"][str(n)]["cells"].get(key) for n in sizes]
+            if not any(cells):
                 continue
             label = render(f"claims.arm.{arm}", lang) + ("" if ratio == 1 else render("claims.times_generated", lang, ratio=ratio))
-            cells = [figures["by_n"][str(n)]["cells"][key] for n in sizes]
-            rows.append([label, *(f"{100 * c['mean']:.2f} ± {100 * c['sd']:.2f}%" for c in cells)])
+            rows.append([label, *("—" if c is None else f"{100 * c['mean']:.2f} ± {100 * c['sd']:.2f}%" for c in cells)])
     rows.append([render("claims.best_row", lang),
                  *(render(f"claims.arm.{figures['by_n'][str(n)]['choice']['best']}", lang) for n in sizes)])
     return markdown_table([render("claims.column.arm", lang), *(f"N = {n}" for n in sizes)], rows)
