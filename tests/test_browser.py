@@ -233,7 +233,7 @@ def shows_the_api_picture(page, elem_id: str, expected: bytes, timeout_s: float 
 @pytest.mark.parametrize("query,elem_id,api,args", [
     ("tab=cgan&digit=7&count=16&seed=42", "cgan-samples", "/cgan_generate", (7, 16, 42)),
     ("tab=infogan&digit=3&c1=0.5&c2=-1&seed=7", "infogan-sample", "/infogan_generate", (3, 0.5, -1, 7)),
-    ("tab=vae&start=3&end=8&steps=10&method=slerp&seed=5", "vae-strip", "/vae_interpolate", (3, 8, 10, 5, "slerp")),
+    ("tab=vae&start=3&end=8&steps=8&method=slerp&seed=5", "vae-strip", "/vae_interpolate", (3, 8, 8, 5, "slerp")),  # one row: up to 8 steps
     ("tab=stylegan&seed_a=4&seed_b=9&level=middle&psi=0.6", "stylegan-cell", "/stylegan_mix", (4, 9, "middle", 0.6)),
     ("tab=text2digit&text=%E4%B8%80%E4%B8%AA%E7%B2%97%E4%BD%93%E7%9A%847&count=9&seed=4", "text2digit-samples",
      "/text_to_digit", ("一个粗体的7", 9, 4)),

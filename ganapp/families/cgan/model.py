@@ -54,7 +54,7 @@ class CGANGenerator(HubModel):
 
     def example_inputs(self, generator: torch.Generator) -> tuple:
         """Three valid inputs for `forward`, for the tests every model gets."""
-        return torch.randn(3, self.config.z_dim, generator=generator), torch.tensor([0, 5, 9])
+        return torch.randn(3, self.config.z_dim, generator=generator), torch.tensor([0, 5, 9]) % self.config.n_classes
 
     def __init__(self, config: CGANConfig):
         super().__init__()

@@ -36,7 +36,7 @@ class SmallGANTrainConfig:
     conditional: bool = True  # False: one class, unlabelled samples
     shift: float = 0.125     # DiffAugment translation, as a fraction of the side
     cutout: float = 0.25     # side of the blanked square, as a fraction of the side (0: none)
-    export_name: str = "cgan_n100"
+    export_name: str = "claims_cgan_n100"   # the registry name of what it trains (the presets set it)
 
 
 def diff_augment(x: torch.Tensor, shift: float, cutout: float, generator: torch.Generator) -> torch.Tensor:

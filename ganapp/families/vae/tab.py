@@ -1,6 +1,8 @@
 """The VAE tab: one digit morphs into another through the latent space; a map of that space."""
 from __future__ import annotations
 
+import math
+
 import gradio as gr
 import torch
 from PIL import ImageDraw
@@ -82,7 +84,8 @@ def interpolate_ui(start_digit, end_digit, start_editor, end_editor, seed, steps
     frames = inference.frames_between(ends, torch.linspace(0, 1, steps), method)
     # In the page the frames wrap into rows of at most STRIP_COLUMNS, so that 32 steps stay legible (the public
     # endpoint keeps its one row).
-    strip = grid(frames, nrow=min(steps, STRIP_COLUMNS), scale=DIGIT_SCALE, padding=0 if steps <= STRIP_COLUMNS else 2)
+    columns = math.ceil(steps / math.ceil(steps / STRIP_COLUMNS))   # rows of equal length: 10 steps are 2 x 5
+    strip = grid(frames, nrow=columns, scale=DIGIT_SCALE, padding=0 if steps <= STRIP_COLUMNS else 2)
     tiles = [to_pil(f, scale=DIGIT_SCALE) for f in frames]
     return (strip, str(save_gif(tiles, "vae_morph", 100)), to_pil(a, scale=DIGIT_SCALE), to_pil(b, scale=DIGIT_SCALE),
             ends.tolist())
@@ -186,12 +189,13 @@ def build(demo: gr.Blocks) -> dict:
             start_editor, end_editor = _editor(t("vae.start_drawing")), _editor(t("vae.end_drawing"))
         drawing_note()
     with gr.Row(equal_height=True):
+        # The two real digits used: small tiles whose corner buttons would cover their labels (#34 item 5).
         start_used = gr.Image(label=t("vae.start_used"), type="pil", format="png", interactive=False, height=140,
-                              min_width=120, scale=0, elem_classes="pixelated")
+                              min_width=120, scale=0, elem_classes="pixelated", buttons=[])
         strip = gr.Image(label=t("vae.strip"), type="pil", format="png", interactive=False, elem_id="vae-strip",
                          elem_classes="pixelated", scale=4)
         end_used = gr.Image(label=t("vae.end_used"), type="pil", format="png", interactive=False, height=140,
-                            min_width=120, scale=0, elem_classes="pixelated")
+                            min_width=120, scale=0, elem_classes="pixelated", buttons=[])
     with gr.Row():
         position = gr.Slider(0, 1, value=0.5, step=0.01, label=t("vae.t"))
         with gr.Column():
