@@ -37,21 +37,30 @@ class CGANRecipe:
         self.fixed_z = torch.randn(10, model.z_dim, generator=fixed).repeat(10, 1).to(device)
         self.fixed_y = torch.arange(10).repeat_interleave(10).to(device)
 
-    def train_step(self, step: int, generator: torch.Generator) -> dict[str, float]:
+    def real_batch(self, generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+        """A batch of real digits in [-1, 1] and their labels."""
         real, labels = self.data.sample(self.cfg.batch_size, generator)
-        real = real * 2 - 1
+        return real * 2 - 1, labels
+
+    def seen_by_d(self, images: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+        """What the discriminator is shown of a batch (real or generated): here the images themselves."""
+        return images
+
+    def train_step(self, step: int, generator: torch.Generator) -> dict[str, float]:
+        real, labels = self.real_batch(generator)
         n = len(real)
         z = torch.randn(n, self.model_cfg.z_dim, generator=generator).to(self.device)
         fake_labels = torch.randint(self.model_cfg.n_classes, (n,), generator=generator).to(self.device)
         fake = self.g(z, fake_labels)
+        shown = lambda x: self.seen_by_d(x, generator)  # noqa: E731
 
-        d_real, d_fake = self.d(real, labels), self.d(fake.detach(), fake_labels)
+        d_real, d_fake = self.d(shown(real), labels), self.d(shown(fake.detach()), fake_labels)
         loss_d = F.softplus(-d_real).mean() + F.softplus(d_fake).mean()  # = the BCE form above
         self.opt_d.zero_grad(set_to_none=True)
         loss_d.backward()
         self.opt_d.step()
 
-        loss_g = F.softplus(-self.d(fake, fake_labels)).mean()
+        loss_g = F.softplus(-self.d(shown(fake), fake_labels)).mean()   # through what D is shown
         self.opt_g.zero_grad(set_to_none=True)
         loss_g.backward()
         self.opt_g.step()

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
-from torchvision.utils import make_grid
 
 from ..cgan.model import CGANConfig, CGANDiscriminator, CGANGenerator
+from ..cgan.recipe import CGANRecipe
 from .digits import labelled_subset
 
 
@@ -59,7 +59,8 @@ def diff_augment(x: torch.Tensor, shift: float, cutout: float, generator: torch.
     return x
 
 
-class SmallGANRecipe:
+class SmallGANRecipe(CGANRecipe):
+    """The cGAN's recipe (its step, losses and sample grid) on the N labelled digits, D seeing them augmented."""
     model_config_class = SmallGANConfig
     train_config_class = SmallGANTrainConfig
 
@@ -79,28 +80,12 @@ class SmallGANRecipe:
         self.fixed_z = torch.randn(10, model.z_dim, generator=fixed).repeat(10, 1).to(device)
         self.fixed_y = (torch.arange(10).repeat_interleave(10) % model.n_classes).to(device)
 
-    def train_step(self, step: int, generator: torch.Generator) -> dict[str, float]:
-        cfg, n = self.cfg, self.cfg.batch_size
-        idx = torch.randint(len(self.images), (n,), generator=generator).to(self.device)
-        real, labels = self.images[idx], self.labels[idx]
-        z = torch.randn(n, self.model_cfg.z_dim, generator=generator).to(self.device)
-        fake_labels = torch.randint(self.model_cfg.n_classes, (n,), generator=generator).to(self.device)
-        fake = self.g(z, fake_labels)
-        aug = lambda x: diff_augment(x, cfg.shift, cfg.cutout, generator)  # noqa: E731
+    def real_batch(self, generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+        idx = torch.randint(len(self.images), (self.cfg.batch_size,), generator=generator).to(self.device)
+        return self.images[idx], self.labels[idx]
 
-        loss_d = F.softplus(-self.d(aug(real), labels)).mean() + F.softplus(self.d(aug(fake.detach()), fake_labels)).mean()
-        self.opt_d.zero_grad(set_to_none=True)
-        loss_d.backward()
-        self.opt_d.step()
-
-        loss_g = F.softplus(-self.d(aug(fake), fake_labels)).mean()     # non-saturating, through the augmentation
-        self.opt_g.zero_grad(set_to_none=True)
-        loss_g.backward()
-        self.opt_g.step()
-        return {"d": loss_d.item(), "g": loss_g.item()}
-
-    def sample_grid(self) -> torch.Tensor:
-        return make_grid(self.g(self.fixed_z, self.fixed_y), nrow=10, normalize=True, value_range=(-1, 1))
+    def seen_by_d(self, images: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+        return diff_augment(images, self.cfg.shift, self.cfg.cutout, generator)
 
     def exported(self):
         return {self.cfg.export_name: self.g}
