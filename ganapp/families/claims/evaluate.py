@@ -50,7 +50,10 @@ CARDS = {
              + ("It draws the digit it is asked for: arm (d) of the augmentation experiment."
                 if kind == "cgan" else "One class only: its samples carry no label, and arms (a)-(c) of the augmentation "
                                        "experiment label them three ways.")
-             + " It exists to test the survey's claim that GAN images help a classifier that has few labels.",
+             + " It exists to test the survey's claim that GAN images help a classifier that has few labels. Caveats of "
+               "that experiment: the classifier's settings are fixed beforehand, the labelled digits are one fixed "
+               "subset per N (the seeds vary the classifier, not the subset), and the GAN arm combined with classic "
+               "augmentation is chosen on the last fifth of each digit's N digits, which this GAN also saw.",
         train=_TRAIN, evaluate=_EVALUATE)
     for n in SIZES for kind in ("gan", "cgan")}
 
