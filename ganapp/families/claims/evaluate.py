@@ -31,7 +31,7 @@ from ...reports import splice_readme, write_metrics
 from ...training.data import MNISTSampler
 from .augment import ARMS, GAN_ARMS, CellSettings, run_cell
 from .digits import SIZES, labelled_subset, mnist_test_set
-from .tables import ARM_TITLES, augmentation_table, sharpness_table
+from .tables import ARM_TITLES, OBJECTIVE_SOURCE, augmentation_table, sharpness_table
 
 RESULTS = "claims_gan_n100"   # the family's first model: its folder also holds the experiment's tables and figures
 CELLS = Path("runs") / "claims" / "cells.jsonl"
@@ -187,7 +187,7 @@ def sharpness_sources(data_root=None, count: int = SHARPNESS_SAMPLES) -> dict[st
     for spec in family("objectives").models:
         g = load(spec.name)
         z = torch.randn(count, g.config.z_dim, generator=torch.Generator().manual_seed(0))
-        out[f"GAN, {g.config.objective}: samples"] = (g(z) + 1) / 2
+        out[OBJECTIVE_SOURCE.format(objective=g.config.objective)] = (g(z) + 1) / 2
     return {name: x.clamp(0, 1) for name, x in out.items()}, labels
 
 

@@ -6,13 +6,14 @@ from ...messages import markdown_table, render
 from .augment import ARMS, GAN_ARMS
 
 ARM_TITLES = {arm: render(f"claims.arm.{arm}", "en") for arm in ARMS}   # the plot's legend and metrics.md
-OBJECTIVE_SOURCE = "GAN, {objective}: samples"   # evaluate.sharpness_sources names each objective's row so
+OBJECTIVE_SOURCE = "GAN, {objective}: samples"   # how evaluate.sharpness_sources names each objective's row
 
 
 def source_name(name: str, lang: str) -> str:
     """A row of the sharpness table (named in English by evaluate.sharpness_sources) in `lang`."""
-    if name.startswith("GAN, ") and name.endswith(": samples"):
-        return render("claims.source.objective", lang, objective=name[len("GAN, "):-len(": samples")])
+    head, tail = OBJECTIVE_SOURCE.split("{objective}")
+    if name.startswith(head) and name.endswith(tail):
+        return render("claims.source.objective", lang, objective=name[len(head):-len(tail)])
     return render(f"claims.source.{SOURCES[name]}", lang)
 
 
