@@ -1,9 +1,10 @@
 """A GAN in two dimensions, trained live on the server and drawn in the page (page.js).
 
 `Run2D` holds one visitor's run: a real distribution, G and D under one objective (the same `Objective` code as
-the MNIST live trainer), and what the view draws. It trains on a thread of its own while it holds one of `SLOTS`
-(at most GANAPP_TRAIN2D_SLOTS runs at once, default 1), up to GANAPP_TRAIN_SECONDS of training, and stops when its
-page stops asking for frames. Each frame (`frame`) is a snapshot between two steps: real and fake points, D over
+the MNIST live trainer), and what the view draws. While it holds one of `SLOTS` (at most GANAPP_TRAIN2D_SLOTS runs
+at once, default 1) it trains in a process of its own (`training.background`: flat out, at a lower priority than
+the server), up to GANAPP_TRAIN_SECONDS of training, and stops when its page stops asking for frames; a thread
+of the server watches it, and frames draw from the weights it publishes. Each frame (`frame`) is a snapshot between two steps: real and fake points, D over
 the plane and D* beside it, the gradient of G's loss at some fake points, G's image of a grid over the noise, and
 the curves (JSD, V(G, D) against -log 4, modes covered). `gan2d_train` is the API: a fixed number of steps, then
 the last frame as a PNG and the figures measured on 2,000 fresh samples.
@@ -24,6 +25,7 @@ import torch
 from PIL import Image, ImageDraw
 
 from ...checks import MAX_SEED, InvalidInput, check_choice, check_float, check_int
+from ...training.background import TrainingProcess
 from ..gantrain.inference import TRAINING_RUNS, Slots
 from ..gantrain.objectives import OBJECTIVES, Objective
 from .distributions import DISTRIBUTIONS, MAX_DRAWN, PLANE, Mixture, built_in, drawn
@@ -42,7 +44,7 @@ LEARNING_RATES = {"minimax": 1e-3, "nonsaturating": 1e-3, "lsgan": 1e-3, "wgan":
 BATCH = 256
 MAX_RUNS = int(os.environ.get("GANAPP_TRAIN2D_SLOTS", "1"))
 RUN_SECONDS = float(os.environ.get("GANAPP_TRAIN_SECONDS", "300"))
-TRAIN_SHARE = 0.5      # of wall time a live run may train (the API's runs train flat out)
+WATCH_EVERY_S = 0.1    # how often the server's thread checks a training run (slot, cap, page, Pause)
 API_WAIT_SECONDS = 60.0
 SLOTS = Slots(MAX_RUNS)
 
@@ -90,10 +92,16 @@ def _flat(points: torch.Tensor, digits: int = 3) -> list[float]:
 class Run2D:
     """One 2-D GAN. Same settings and seed, same run (weights, data and noise from the seed)."""
 
+    MODES = ("train", "d_only")                      # what a training process may do (training.background)
+    PUBLISHED = ("g", "d")                           # the networks frames draw while the process trains
+    LIVE_COUNTERS = ("step", "d_only_steps", "seconds")
+
     def __init__(self, distribution: Mixture, objective: str, seed: int, cfg: GAN2DConfig = GAN2DConfig(),
                  lr_d: float | None = None, lr_g: float | None = None, d_steps: int | None = None):
         self.id = next(_run_ids)
         self.data, self.seed = distribution, seed
+        self._arguments = {"objective": objective, "seed": seed, "cfg": dataclasses.asdict(cfg), "lr_d": lr_d,
+                           "lr_g": lr_g, "d_steps": d_steps}
         self.objective = objective_2d(objective, lr_d, lr_g, d_steps)
         self.cfg = dataclasses.replace(cfg, energy_d=objective == "ebgan")
         generator = torch.Generator().manual_seed(seed)
@@ -112,7 +120,8 @@ class Run2D:
         self.mode = "paused"   # "train" (G and D), "d_only", or "paused"
         self.queue_place = 0   # 0: training or paused; n: n-th in line for the training slot
         self.lock = threading.Lock()
-        self._trainer: threading.Thread | None = None
+        self._trainer: threading.Thread | None = None   # the server's thread that watches the training process
+        self._process: TrainingProcess | None = None
         self._last_seen = time.monotonic()
         self._last_measured = -math.inf
         self._optimal_d = None      # (G's step and sample count, when, D* and p_data + p_g on the grid, D*'s picture)
@@ -139,6 +148,49 @@ class Run2D:
                 self.objective.train_step(self.g, self.d, self.opt_g, self.opt_d, self._real, self._noise, self.rng)
                 self.step += 1
 
+    # --- what travels to the training process and back (training.background's contract) --------------------
+    def settings(self) -> dict:
+        data = self.data
+        return {**self._arguments, "data": {"name": data.name, "centres": data.centres.tolist(), "sigma": data.sigma,
+                                            "modes": [list(m) for m in data.modes]}}
+
+    @classmethod
+    def from_settings(cls, settings: dict) -> "Run2D":
+        data = settings["data"]
+        mixture = Mixture(data["name"], torch.tensor(data["centres"], dtype=torch.float32), data["sigma"],
+                          tuple(tuple(m) for m in data["modes"]))
+        return cls(mixture, settings["objective"], settings["seed"], GAN2DConfig(**settings["cfg"]),
+                   settings["lr_d"], settings["lr_g"], settings["d_steps"])
+
+    def training_parts(self) -> dict:
+        return {"g": self.g, "d": self.d, "opt_g": self.opt_g, "opt_d": self.opt_d, "rng": self.rng}
+
+    def counters(self) -> dict:
+        last = self._last_measured
+        return {"step": self.step, "d_only_steps": self.d_only_steps, "seconds": self.seconds, "curves": self.curves,
+                "last_measured": None if last == -math.inf else last}
+
+    def set_counters(self, counters: dict) -> None:
+        self.step, self.d_only_steps, self.seconds = counters["step"], counters["d_only_steps"], counters["seconds"]
+        self.curves = counters["curves"]
+        self._last_measured = -math.inf if counters["last_measured"] is None else counters["last_measured"]
+
+    def background_step(self, mode: str) -> dict | None:
+        """One step in the training process; a new point of the curves, when one is due, goes to the server."""
+        self.mode = mode
+        start = time.monotonic()
+        self.train_step()
+        self.seconds += time.monotonic() - start
+        if self.seconds - self._last_measured >= MEASURE_EVERY_S:
+            self.measure_curves()
+            return {"curves": {name: values[-1] for name, values in self.curves.items()}}
+        return None
+
+    def receive(self, message: dict) -> None:
+        for name, value in message["curves"].items():
+            self.curves[name].append(value)
+
+    # --- live training -------------------------------------------------------------------------------------
     def start(self, mode: str) -> None:
         """Train in the background in `mode` ("train" or "d_only") until paused, the cap, or the page leaves."""
         self.mode = mode
@@ -165,6 +217,9 @@ class Run2D:
         return self._trainer is not None and self._trainer.is_alive()
 
     def _train_until_stopped(self) -> None:
+        """The watching thread: the run trains in a process of its own while it holds the slot, the page asks for
+        frames, its time lasts and nobody paused it; then the process hands its state back to this run."""
+        process = None
         try:
             while (self.mode != "paused" and self.seconds < RUN_SECONDS
                    and time.monotonic() - self._last_seen < SLOTS.lease_s):
@@ -172,16 +227,18 @@ class Run2D:
                 if self.queue_place:                            # another run trains: wait in line
                     time.sleep(0.2)
                     continue
-                start = time.monotonic()
-                self.train_step()
-                took = time.monotonic() - start
-                self.seconds += took
-                if self.seconds - self._last_measured >= MEASURE_EVERY_S:
-                    self.measure_curves()
-                # Leave the rest of the machine (and the interpreter's lock) to the page's frames and to other
-                # visitors: a live run trains at most TRAIN_SHARE of the time.
-                time.sleep(took * (1 - TRAIN_SHARE) / TRAIN_SHARE)
+                mode = self.mode if self.mode in self.MODES else "train"
+                if process is None:
+                    process = self._process = TrainingProcess(self, mode, self.lock)
+                elif not process.alive:
+                    break
+                process.set_mode(mode)
+                time.sleep(WATCH_EVERY_S)
+                process.sync(weights=False)                     # the curves and the seconds trained
         finally:
+            if process is not None:
+                process.stop()
+                self._process = None
             SLOTS.release(self.id)
             self.mode, self.queue_place = "paused", 0
 
@@ -299,6 +356,8 @@ class Run2D:
 
     def frame(self, with_real: bool = True) -> dict:
         """Everything the page draws, as JSON; the real points (fixed for the run) only `with_real`."""
+        if (process := self._process) is not None:
+            process.sync()   # the weights the training process published last
         with torch.no_grad(), self.lock:
             self.g.eval()
             fake = self.g(self.z_shown)

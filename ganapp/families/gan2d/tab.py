@@ -12,6 +12,7 @@ import gradio as gr
 
 from ...checks import MAX_SEED, InvalidInput, check_choice, check_int
 from ...messages import LANGUAGES, strings
+from ...training import background
 from ...ui.common import TRAINING, choice_param, handler, how_it_works, int_param, seed_control, share_link
 from ...ui.i18n import t, translatable
 from ...ui.inpage import FAMILIES_DIR, LOADER, PAGE_SCRIPT, file_url
@@ -140,6 +141,7 @@ def _measured_table():
 
 
 def build(demo: gr.Blocks) -> dict:
+    background.warm_up(inference.__name__)   # live runs train in child processes: their fork server starts now
     gr.Markdown(t("gan2d.intro"))
     with gr.Row():
         with gr.Column(scale=2):

@@ -24,9 +24,10 @@ import torch.nn.functional as F
 from torch import nn
 from torchvision.utils import make_grid
 
+from ...metrics import mean_pairwise_distance
 from ...training.data import MNISTSampler, random_indices
 from .captions import ATTRIBUTES, LANGUAGES, parse, render
-from .evaluate import attribute_buckets, attribute_pair_agreement, digit_accuracy
+from .evaluate import attribute_buckets, attribute_pair_agreement, digit_accuracy, generate
 from .inference import token_ids
 from .model import Text2DigitConfig, Text2DigitDiscriminator, Text2DigitGenerator
 
@@ -44,6 +45,9 @@ class Text2DigitTrainConfig:
     validation_size: int = 2000  # training digits held out: validation captions come from them
     validation_samples: int = 600   # digits generated per validation (digit accuracy)
     validation_pairs: int = 50      # prompt pairs per attribute per validation
+    validation_variety: int = 100   # samples per digit of the bare prompt "<digit>" for the variety ratio
+    lambda_ms: float = 0.0   # mode seeking (MSGAN, Mao et al. 2019): G's loss adds lambda / (image distance over
+    # noise distance) of two samples of one caption, so that different noise gives different digits; 0: off
 
 
 class CaptionHeads(nn.Module):
@@ -131,11 +135,21 @@ class Text2DigitRecipe:
         self.opt_d.step()
 
         loss_g = F.softplus(-self.d(fake, e)).mean() + F.softplus(-self.d(self.g.decode(z[n:], e_mix), e_mix)).mean()
+        figures = {}
+        if self.cfg.lambda_ms:
+            # Half the batch's captions drawn again from other noise: the mean L1 distance between the two images
+            # per unit of L1 distance between their noises (MSGAN's ratio), to be large.
+            half = n // 2
+            z_other = torch.randn(half, self.model_cfg.z_dim, generator=generator).to(self.device)
+            other = self.g.decode(z_other, e[:half])
+            ratio = (fake[:half] - other).abs().mean() / (z[:half] - z_other).abs().mean()
+            loss_g = loss_g + self.cfg.lambda_ms / (ratio + 1e-5)
+            figures["ms_ratio"] = ratio.item()
         self.opt_g.zero_grad(set_to_none=True)
         loss_g.backward()
         self.opt_g.step()
         return {"d": loss_d.item(), "g": loss_g.item(), "text": loss_text.item(),
-                "d_real": torch.sigmoid(d_real).mean().item(), "d_wrong": torch.sigmoid(d_wrong).mean().item()}
+                "d_real": torch.sigmoid(d_real).mean().item(), "d_wrong": torch.sigmoid(d_wrong).mean().item(), **figures}
 
     def validate(self) -> dict[str, float]:
         """Digit accuracy of samples for captions of held-out training digits (training templates) and agreement
@@ -144,7 +158,11 @@ class Text2DigitRecipe:
         n = self.cfg.validation_samples
         accuracy = digit_accuracy(self.g, self.held_out.labels[:n], self.held_out_buckets[:n], rng, held_out=False)
         pairs = attribute_pair_agreement(self.g, self.cfg.validation_pairs, rng, held_out=False)
-        return {"accuracy": accuracy, **{f"pairs_{a}": v for a, v in pairs.items()},
+        per_digit = self.cfg.validation_variety
+        variety = min(mean_pairwise_distance(generate(self.g, [str(d)] * per_digit, d))
+                      / mean_pairwise_distance(self.held_out.images[self.held_out.labels == d][:per_digit])
+                      for d in range(10))
+        return {"accuracy": accuracy, **{f"pairs_{a}": v for a, v in pairs.items()}, "variety": variety,
                 "score": (accuracy + sum(pairs.values()) / len(pairs)) / 2}
 
     def sample_grid(self) -> torch.Tensor:

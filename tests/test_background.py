@@ -1,0 +1,87 @@
+"""Live runs trained in a process of their own (ganapp.training.background): the state that goes there and
+comes back is the whole state, the server draws what the child publishes, and the child gives way to the
+server."""
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+import torch
+
+from ganapp.families.gan2d import inference
+from ganapp.families.gan2d.distributions import built_in, drawn
+from ganapp.training import background
+
+
+def weights(run) -> list[torch.Tensor]:
+    return [p.detach().clone() for p in [*run.g.parameters(), *run.d.parameters()]]
+
+
+@pytest.fixture
+def one_thread():
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)   # as the child trains: the same kernels, bit for bit
+    yield
+    torch.set_num_threads(before)
+
+
+@pytest.mark.parametrize("objective", ["nonsaturating", "wgan-gp"])
+def test_a_packed_run_continues_exactly_where_it_stopped(objective, one_thread):
+    run = inference.Run2D(drawn([[0.1, 0.2], [-0.5, 0.4]]), objective, 3, inference.check_model(2, "uniform", 2, 16))
+    run.mode = "train"
+    run.train_steps(10)
+    run.measure_curves()
+    copy = type(run).from_settings(run.settings())
+    background._unpack(copy, background._pack(run))
+    assert torch.equal(copy.data.centres, run.data.centres) and copy.data.modes == run.data.modes
+    assert (copy.step, copy.curves) == (run.step, run.curves)
+    for r in (run, copy):
+        r.mode = "train"
+        r.train_steps(10)
+    assert all(torch.equal(a, b) for a, b in zip(weights(run), weights(copy)))
+
+
+def wait_for(condition, seconds: float = 60.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def test_a_run_trained_in_a_child_process_is_the_run_trained_here(one_thread):
+    run = inference.Run2D(built_in("ring8"), "nonsaturating", 5)
+    before = weights(run)
+    process = background.TrainingProcess(run, "train", run.lock)
+    try:
+        assert os.getpriority(os.PRIO_PROCESS, process.process.pid) >= os.getpriority(os.PRIO_PROCESS, 0)
+        wait_for(lambda: (process.sync(), run.step)[1] >= 20)          # the server's copy follows the child's
+        wait_for(lambda: os.getpriority(os.PRIO_PROCESS, process.process.pid)
+                 == min(19, os.getpriority(os.PRIO_PROCESS, 0) + background.NICE))
+        assert not all(torch.equal(a, b) for a, b in zip(before, weights(run)))
+    finally:
+        process.stop()
+    assert not process.process.is_alive() and run.step >= 20 and run.curves["step"]
+    replay = inference.Run2D(built_in("ring8"), "nonsaturating", 5)
+    replay.mode = "train"
+    replay.train_steps(run.step)
+    assert all(torch.equal(a, b) for a, b in zip(weights(run), weights(replay)))
+
+
+def test_the_tab_run_trains_in_a_child_and_pauses_with_its_state_back():
+    run = inference.Run2D(built_in("moons"), "lsgan", 0)
+    run.start("train")
+    try:
+        wait_for(lambda: (run.seen(), run.frame()["step"])[1] > 0)
+        assert run._process is not None and run._process.process.pid != os.getpid()
+        run.start("d_only")
+        wait_for(lambda: (run.seen(), run.frame()["d_only_steps"])[1] > 0)
+    finally:
+        run.pause()
+    assert run._process is None and not run.training
+    steps = run.step, run.d_only_steps
+    time.sleep(0.3)
+    assert (run.step, run.d_only_steps) == steps          # paused means paused
+    run.mode = "train"
+    run.train_steps(1)                                     # Step after Pause, here, from the state handed back
+    assert run.step == steps[0] + 1
