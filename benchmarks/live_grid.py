@@ -1,17 +1,21 @@
-"""The "Train a GAN" defaults, chosen by a grid: `python -m benchmarks.live_grid [--seeds 2] [--max-steps 1500]`.
+"""The "Train a GAN" defaults, chosen by a grid: `python -m benchmarks.live_grid [--seeds 2] [--max-steps 1500]
+[--only SETTING ...] [--batches 64 32] [--out live_grid]`.
 
 For each setting (learning rates, batch size) of the tab's default run (DCGAN, non-saturating loss, one CPU
 thread), train from each seed and let the evaluator read the 64 fixed-noise samples every 25 generator steps, until
 they are recognisable (the issue's bar: mean top-class probability >= 0.8 and all ten digits among the 64). Steps
 do not depend on how busy the machine is; the seconds per step are measured in the same run. Writes
-benchmarks/live_grid.md and .json. Not part of the test suite.
+benchmarks/<out>.md and .json (default live_grid); `--only` keeps the settings named (as in the table's first
+column). Not part of the test suite.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import statistics
+import sys
 import time
 from datetime import date
 from pathlib import Path
@@ -46,11 +50,17 @@ def main(argv=None) -> None:
     p = argparse.ArgumentParser(prog="python -m benchmarks.live_grid")
     p.add_argument("--seeds", type=int, default=2)
     p.add_argument("--max-steps", type=int, default=1500)
+    p.add_argument("--only", nargs="*", help="settings to run, by name (default: the whole grid)")
+    p.add_argument("--batches", type=int, nargs="*", default=list(BATCHES))
+    p.add_argument("--out", default="live_grid", help="name of the .md and .json written in benchmarks/")
     args = p.parse_args(argv)
     torch.set_num_threads(1)
+    load = os.getloadavg()[0]
     rows, table = [], []
     for name, lr_d, lr_g in GRID:
-        for batch in BATCHES:
+        if args.only and name not in args.only:
+            continue
+        for batch in args.batches:
             runs = [steps_to_recognisable(lr_d, lr_g, batch, seed, args.max_steps) for seed in range(args.seeds)]
             rows.append({"setting": name, "lr_d": lr_d, "lr_g": lr_g, "batch": batch, "runs": runs})
             print(rows[-1], flush=True)
@@ -62,14 +72,14 @@ def main(argv=None) -> None:
             table.append(f"| {name} | {batch} | {shown} | {1000 * per_step:.0f} ms | {median} |")
     text = "\n".join([
         f"# Live training defaults: a grid ({date.today().isoformat()})", "",
-        f"Machine: {platform.machine()}, 1 thread, torch {torch.__version__}; the machine was also training other models, "
-        f"so seconds are slower than on an idle one; steps are not. Command: `python -m benchmarks.live_grid --seeds "
-        f"{args.seeds} --max-steps {args.max_steps}`. DCGAN, non-saturating loss, Adam betas (0.5, 0.999). Recognisable: "
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, 1 thread, torch {torch.__version__}, load average "
+        f"{load:.2f} at the start (above 1, other work shared the cores: seconds are then slower than on an idle "
+        f"machine; steps are not). Command: `python -m benchmarks.live_grid {' '.join(argv if argv is not None else sys.argv[1:])}`. DCGAN, non-saturating loss, Adam betas (0.5, 0.999). Recognisable: "
         f"the evaluator's mean top-class probability ≥ 0.8 and all ten digits among 64 samples, read every {CHECK_EVERY} steps.",
         "", "| learning rates (D / G) | batch | generator steps to recognisable, per seed | time per step | median time |",
         "|---|---|---|---|---|", *table, ""])
-    (OUT / "live_grid.md").write_text(text)
-    (OUT / "live_grid.json").write_text(json.dumps(rows, indent=1) + "\n")
+    (OUT / f"{args.out}.md").write_text(text)
+    (OUT / f"{args.out}.json").write_text(json.dumps(rows, indent=1) + "\n")
     print(text)
 
 
