@@ -17,24 +17,34 @@ from ganapp.messages import markdown_table
 OUT = Path(__file__).resolve().parent / "stylegan_gamma.md"
 
 
+def training_seconds(logged: list[dict]) -> float:
+    """Seconds of training over every segment of a run: a resumed run's clock starts again from 0."""
+    total, last = 0.0, 0.0
+    for r in logged:
+        if "seconds" in r:
+            if r["seconds"] < last:
+                total += last
+            last = r["seconds"]
+    return total + last
+
+
 def main(argv=None) -> None:
     dirs = [Path(d) for d in (argv or sys.argv[1:])] or sorted(Path("runs").glob("sg-gamma*"))
-    rows = []
+    runs = []
     for d in dirs:
         logged = [json.loads(line) for line in (d / "log.jsonl").read_text().splitlines() if line.strip()]
-        settings = json.loads((d / "best.json").read_text()) if (d / "best.json").is_file() else {}
-        checks = [r for r in logged if "validation" in r]
-        if not checks:
-            continue
-        gamma = d.name.removeprefix("sg-gamma")
-        seconds = max(r.get("seconds", 0) for r in logged)
-        cells = [f"{r['validation']['frechet']:.0f} / {100 * r['validation']['rarest_digit_share']:.1f}%" for r in checks]
-        rows.append([gamma, *cells, f"{seconds / 60:.0f} min"] + ([f"step {settings['step']}"] if settings else []))
-    steps = [r["step"] for r in checks]
-    text = ("StyleGAN, R1 weight γ swept on 2,000-step runs (batch 32, lazy R1 every 8 steps; the shipped model: γ 1 for "
-            "12,000 steps). Each cell: validation Fréchet distance / rarest digit's share, at that step; "
-            "`python -m benchmarks.stylegan_gamma`.\n\n"
-            + markdown_table(["γ", *(f"step {s}" for s in steps), "wall time (one loaded core)", "best kept"], rows) + "\n")
+        checks = {r["step"]: r["validation"] for r in logged if "validation" in r}
+        if checks:
+            best = json.loads((d / "best.json").read_text()) if (d / "best.json").is_file() else {}
+            runs.append((d.name.removeprefix("sg-gamma"), checks, training_seconds(logged), best.get("step")))
+    steps = sorted({step for _, checks, _, _ in runs for step in checks})
+    rows = [[gamma, *(f"{checks[s]['frechet']:.0f} / {100 * checks[s]['rarest_digit_share']:.1f}%" if s in checks else "—"
+                      for s in steps), f"{seconds / 60:.0f} min", f"step {best}" if best else "—"]
+            for gamma, checks, seconds, best in runs]
+    text = ("StyleGAN, R1 weight γ swept on short runs (batch 32, lazy R1 every 8 steps; the shipped model: γ 1 for "
+            "12,000 steps). Each cell: validation Fréchet distance / rarest digit's share, at that step (— : the run "
+            "stopped before it); `python -m benchmarks.stylegan_gamma`.\n\n"
+            + markdown_table(["γ", *(f"step {s}" for s in steps), "training time (one loaded core)", "best kept"], rows) + "\n")
     OUT.write_text(text)
     print(text)
 

@@ -11,6 +11,7 @@ import torch
 
 from ganapp.families.gan2d import inference
 from ganapp.families.gan2d.distributions import built_in, drawn
+from ganapp.families.gantrain.inference import LiveRun
 from ganapp.training import background
 
 
@@ -49,8 +50,13 @@ def wait_for(condition, seconds: float = 60.0) -> None:
         time.sleep(0.05)
 
 
-def test_a_run_trained_in_a_child_process_is_the_run_trained_here(one_thread):
-    run = inference.Run2D(built_in("ring8"), "nonsaturating", 5)
+RUNS = {"gan2d": lambda: inference.Run2D(built_in("ring8"), "nonsaturating", 5),
+        "gantrain": lambda: LiveRun("dcgan", "nonsaturating", 5, batch_size=16)}
+
+
+@pytest.mark.parametrize("kind", RUNS)
+def test_a_run_trained_in_a_child_process_is_the_run_trained_here(kind, one_thread):
+    run = RUNS[kind]()
     before = weights(run)
     process = background.TrainingProcess(run, "train", run.lock)
     try:
@@ -61,10 +67,12 @@ def test_a_run_trained_in_a_child_process_is_the_run_trained_here(one_thread):
         assert not all(torch.equal(a, b) for a, b in zip(before, weights(run)))
     finally:
         process.stop()
-    assert not process.process.is_alive() and run.step >= 20 and run.curves["step"]
-    replay = inference.Run2D(built_in("ring8"), "nonsaturating", 5)
+    assert not process.process.is_alive() and run.step >= 20
+    assert len(run.curves["step"]) > 0 if kind == "gan2d" else [r["step"] for r in run.history] == list(range(1, run.step + 1))
+    replay = RUNS[kind]()
     replay.mode = "train"
-    replay.train_steps(run.step)
+    for _ in range(run.step):
+        replay.train_step()
     assert all(torch.equal(a, b) for a, b in zip(weights(run), weights(replay)))
 
 
@@ -73,12 +81,12 @@ def test_the_tab_run_trains_in_a_child_and_pauses_with_its_state_back():
     run.start("train")
     try:
         wait_for(lambda: (run.seen(), run.frame()["step"])[1] > 0)
-        assert run._process is not None and run._process.process.pid != os.getpid()
+        assert run.training_process is not None and run.training_process.process.pid != os.getpid()
         run.start("d_only")
         wait_for(lambda: (run.seen(), run.frame()["d_only_steps"])[1] > 0)
     finally:
         run.pause()
-    assert run._process is None and not run.training
+    assert run.training_process is None and not run.training
     steps = run.step, run.d_only_steps
     time.sleep(0.3)
     assert (run.step, run.d_only_steps) == steps          # paused means paused

@@ -18,10 +18,12 @@ The contract with a run (`gan2d.inference.Run2D` follows it):
 - `run.background_step(mode)`: one step in the child; it returns a JSON-able message for the server or None, and
   `run.receive(message)` applies it there.
 
-`TrainingProcess(run)` starts a child (`start`), changes what it does (`set_mode`), copies what it published into
-the server's copy of the run (`sync`), and on `stop` takes the child's whole state back, so the run continues
-exactly where the child left it (Step, the API, a later Start). The child also stops when the server's end of the
-pipe closes (the server went away).
+`train_while(run, mode_now, lock)` is the server's side, run on a thread of its own: a child trains the run while
+`mode_now()` names a mode, and `run.training_process` is its `TrainingProcess` meanwhile, from which drawing code
+takes the latest weights (`sync`). A `TrainingProcess` starts its child, changes what it does (`set_mode`), copies
+what it published into the server's copy of the run (`sync`), and on `stop` takes the child's whole state back, so
+the run continues exactly where the child left it (Step, the API, a later Start). A child also stops when the
+server's end of its pipe closes (the server went away).
 """
 from __future__ import annotations
 
@@ -47,6 +49,7 @@ HEADER = 8                # float64 slots before the published weights: version,
 VERSION, CONTROL = 0, 1   # header slots: a seqlock's version (odd while the child writes) and what to do
 STOP = 0                  # CONTROL: 0 stops the child; k >= 1 runs mode k - 1 of the run's modes
 PUBLISH_EVERY_S = 0.02    # the child publishes its weights at most this often (frames come ~12 times a second)
+WATCH_EVERY_S = 0.1       # how often the server's thread asks `mode_now` and applies the child's messages
 PRELOAD = ["torch", "torch._dynamo", __name__]   # imported once in the fork server (torch's optimisers import
 # torch._dynamo on first use: seconds, which every child would otherwise spend before its first step)
 log = logging.getLogger(__name__)
@@ -285,3 +288,23 @@ class TrainingProcess:
         if self.process.is_alive():
             self.process.kill()
         self._pipe.close()
+
+
+def train_while(run, mode_now, lock: threading.Lock) -> None:
+    """Train `run` in a child process for as long as `mode_now()` (asked every WATCH_EVERY_S) names one of its
+    modes, switching modes as it does; when it answers None, or the child dies, take the child's state back."""
+    process = None
+    try:
+        while (mode := mode_now()) is not None:
+            if process is None:
+                process = run.training_process = TrainingProcess(run, mode, lock)
+            elif not process.alive:
+                break
+            else:
+                process.set_mode(mode)
+            time.sleep(WATCH_EVERY_S)
+            process.sync(weights=False)   # its messages and counters (the seconds trained)
+    finally:
+        if process is not None:
+            process.stop()
+            run.training_process = None

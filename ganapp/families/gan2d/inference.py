@@ -25,7 +25,7 @@ import torch
 from PIL import Image, ImageDraw
 
 from ...checks import MAX_SEED, InvalidInput, check_choice, check_float, check_int
-from ...training.background import TrainingProcess
+from ...training.background import train_while
 from ..gantrain.inference import TRAINING_RUNS, Slots
 from ..gantrain.objectives import OBJECTIVES, Objective
 from .distributions import DISTRIBUTIONS, MAX_DRAWN, PLANE, Mixture, built_in, drawn
@@ -44,7 +44,6 @@ LEARNING_RATES = {"minimax": 1e-3, "nonsaturating": 1e-3, "lsgan": 1e-3, "wgan":
 BATCH = 256
 MAX_RUNS = int(os.environ.get("GANAPP_TRAIN2D_SLOTS", "1"))
 RUN_SECONDS = float(os.environ.get("GANAPP_TRAIN_SECONDS", "300"))
-WATCH_EVERY_S = 0.1    # how often the server's thread checks a training run (slot, cap, page, Pause)
 API_WAIT_SECONDS = 60.0
 SLOTS = Slots(MAX_RUNS)
 
@@ -121,7 +120,7 @@ class Run2D:
         self.queue_place = 0   # 0: training or paused; n: n-th in line for the training slot
         self.lock = threading.Lock()
         self._trainer: threading.Thread | None = None   # the server's thread that watches the training process
-        self._process: TrainingProcess | None = None
+        self.training_process = None                     # a training.background.TrainingProcess, while one trains
         self._last_seen = time.monotonic()
         self._last_measured = -math.inf
         self._optimal_d = None      # (G's step and sample count, when, D* and p_data + p_g on the grid, D*'s picture)
@@ -216,29 +215,25 @@ class Run2D:
     def training(self) -> bool:
         return self._trainer is not None and self._trainer.is_alive()
 
+    def _may_train(self) -> bool:
+        return (self.mode != "paused" and self.seconds < RUN_SECONDS
+                and time.monotonic() - self._last_seen < SLOTS.lease_s)
+
+    def _mode_now(self) -> str | None:
+        """What the training process should do now: None once paused, out of time or left by its page."""
+        if not self._may_train() or SLOTS.try_acquire(self.id):   # (renews the slot's lease while it trains)
+            return None
+        return self.mode if self.mode in self.MODES else "train"
+
     def _train_until_stopped(self) -> None:
-        """The watching thread: the run trains in a process of its own while it holds the slot, the page asks for
-        frames, its time lasts and nobody paused it; then the process hands its state back to this run."""
-        process = None
+        """The watching thread: wait in line for the slot, then train in a child process (training.background)."""
         try:
-            while (self.mode != "paused" and self.seconds < RUN_SECONDS
-                   and time.monotonic() - self._last_seen < SLOTS.lease_s):
-                self.queue_place = SLOTS.try_acquire(self.id)   # renews the slot's lease while it trains
-                if self.queue_place:                            # another run trains: wait in line
-                    time.sleep(0.2)
-                    continue
-                mode = self.mode if self.mode in self.MODES else "train"
-                if process is None:
-                    process = self._process = TrainingProcess(self, mode, self.lock)
-                elif not process.alive:
-                    break
-                process.set_mode(mode)
-                time.sleep(WATCH_EVERY_S)
-                process.sync(weights=False)                     # the curves and the seconds trained
+            while self._may_train() and (place := SLOTS.try_acquire(self.id)):
+                self.queue_place = place                        # another run trains: wait in line
+                time.sleep(0.2)
+            self.queue_place = 0
+            train_while(self, self._mode_now, self.lock)
         finally:
-            if process is not None:
-                process.stop()
-                self._process = None
             SLOTS.release(self.id)
             self.mode, self.queue_place = "paused", 0
 
@@ -356,7 +351,7 @@ class Run2D:
 
     def frame(self, with_real: bool = True) -> dict:
         """Everything the page draws, as JSON; the real points (fixed for the run) only `with_real`."""
-        if (process := self._process) is not None:
+        if (process := self.training_process) is not None:
             process.sync()   # the weights the training process published last
         with torch.no_grad(), self.lock:
             self.g.eval()

@@ -1,10 +1,11 @@
 """Training a GAN live, on the server: one run per visitor, a bounded number of runs at once.
 
-`LiveRun` holds a fresh generator and discriminator under one objective. In the tab it trains on a
-thread of its own while it holds a slot (`train_in_background`), so the page's timer only looks at it:
-every tick draws a snapshot, none trains, and the wall time goes to training rather than to waiting
-for ticks. The thread stops on Pause, at the time cap, when the slot is given up, or when no tick has
-come for a lease (the page went away). The API (`gan_train`) runs a fixed number of generator updates
+`LiveRun` holds a fresh generator and discriminator under one objective. In the tab it trains in a
+process of its own while it holds a slot (`train_in_background`; `training.background`: one thread, at a
+lower priority than the server), so the page's timer only looks at it: every tick draws a snapshot of the
+weights the process published, none trains, and the wall time goes to training rather than to waiting
+for ticks or to the server's other work. The training stops on Pause, at the time cap, when the slot is
+given up, or when no tick has come for a lease (the page went away). The API (`gan_train`) runs a fixed number of generator updates
 and returns the samples. Both share `SLOTS`: at most
 `GANAPP_TRAIN_SLOTS` runs (default 1) train at once; the others wait their turn. The training
 digits are the first 12,000 MNIST training images, shipped with the app (assets/mnist_train_12k.png).
@@ -27,6 +28,7 @@ from ... import load
 from ...checks import MAX_SEED, InvalidInput, check_choice, check_float, check_int
 from ...images import grid, tile_sheet
 from ...sampling import device_of
+from ...training.background import train_while
 from .model import ARCHITECTURES, GANConfig, build
 from .objectives import OBJECTIVES, Objective
 
@@ -120,6 +122,11 @@ class LiveRun:
     """A fresh GAN under one objective, trained a few steps at a time. Same settings and seed,
     same run: weights, data order and noise all come from the seed."""
 
+    MODES = ("train",)                      # what a training process may do (training.background's contract)
+    PUBLISHED = ("g",)                      # the network ticks draw while the process trains
+    LIVE_COUNTERS = ("step", "seconds")
+    HISTORY_EVERY_S = 0.25                  # the process sends its new history rows this often
+
     def __init__(self, architecture: str, objective: str, seed: int, lr_d: float | None = None,
                  lr_g: float | None = None, batch_size: int = 64):
         self.id = next(_run_ids)
@@ -138,12 +145,44 @@ class LiveRun:
         self.history: list[dict] = []  # one row per generator update
         self.paused = False            # set by the tab's Pause; Start clears it
         self.lock = threading.Lock()   # one thread at a time trains or samples it (BatchNorm's mode)
-        self._trainer: threading.Thread | None = None   # the background training thread, while it runs
+        self._trainer: threading.Thread | None = None   # the thread watching the training process, while it runs
+        self.training_process = None                     # a training.background.TrainingProcess, while one trains
         self._stop = threading.Event()
         self._last_tick = time.monotonic()
+        self._unsent = 0                                 # (in the training process) history rows not yet sent
+        self._sent_at = -1.0
 
-    def settings(self) -> tuple:
-        return self.architecture, self.objective.name, self.seed, self.lr_d, self.lr_g, self.batch_size
+    def settings(self) -> dict:
+        return {"architecture": self.architecture, "objective": self.objective.name, "seed": self.seed,
+                "lr_d": self.lr_d, "lr_g": self.lr_g, "batch_size": self.batch_size}
+
+    @classmethod
+    def from_settings(cls, settings: dict) -> "LiveRun":
+        return cls(**settings)
+
+    # --- what travels to the training process and back (training.background's contract) ------------------------
+    def training_parts(self) -> dict:
+        return {"g": self.g, "d": self.d, "opt_g": self.opt_g, "opt_d": self.opt_d, "rng": self.rng}
+
+    def counters(self) -> dict:
+        return {"step": self.step, "seconds": self.seconds, "history": self.history}
+
+    def set_counters(self, counters: dict) -> None:
+        self.step, self.seconds, self.history = counters["step"], counters["seconds"], counters["history"]
+
+    def background_step(self, mode: str) -> dict | None:
+        """One step in the training process; every HISTORY_EVERY_S, the new history rows go to the server."""
+        start = time.monotonic()
+        self._train_step()
+        self.seconds += time.monotonic() - start
+        self._unsent += 1
+        if start - self._sent_at >= self.HISTORY_EVERY_S:
+            rows, self._unsent, self._sent_at = self.history[-self._unsent:], 0, start
+            return {"history": rows}
+        return None
+
+    def receive(self, message: dict) -> None:
+        self.history.extend(message["history"])
 
     def _batch(self) -> torch.Tensor:
         data = training_digits()
@@ -163,7 +202,7 @@ class LiveRun:
         self.history.append({"step": self.step, **figures})
 
     def train_in_background(self) -> None:
-        """Train on a thread of its own until `stop`, Pause, the time cap, or a lease without `tick` (the page
+        """Train in a process of its own until `stop`, Pause, the time cap, or a lease without `tick` (the page
         went away). Idempotent: a second call while it trains only renews the lease."""
         self._last_tick = time.monotonic()
         if self._trainer is not None and self._trainer.is_alive():
@@ -189,13 +228,13 @@ class LiveRun:
     def training(self) -> bool:
         return self._trainer is not None and self._trainer.is_alive()
 
+    def _mode_now(self) -> str | None:
+        stopped = (self._stop.is_set() or self.paused or self.seconds >= RUN_SECONDS
+                   or time.monotonic() - self._last_tick > SLOTS.lease_s)
+        return None if stopped else "train"
+
     def _train_until_stopped(self) -> None:
-        while not (self._stop.is_set() or self.paused or self.seconds >= RUN_SECONDS
-                   or time.monotonic() - self._last_tick > SLOTS.lease_s):
-            start = time.monotonic()
-            with self.lock:   # one step at a time: a snapshot can be drawn between two steps
-                self._train_step()
-            self.seconds += time.monotonic() - start
+        train_while(self, self._mode_now, self.lock)
 
     def train_for(self, seconds: float) -> None:
         start = time.monotonic()
@@ -207,6 +246,8 @@ class LiveRun:
     @torch.inference_mode()
     def samples(self) -> torch.Tensor:
         """(64, 1, 28, 28) in [-1, 1], from the run's fixed noise."""
+        if (process := self.training_process) is not None:
+            process.sync()   # the weights the training process published last
         with self.lock:
             self.g.eval()
             return self.g(self.fixed_z)

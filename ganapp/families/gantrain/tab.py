@@ -9,6 +9,7 @@ import ganapp
 
 from ...checks import MAX_SEED, InvalidInput
 from ...messages import LANGUAGE, Text, render, say
+from ...training import background
 from ...ui.common import (
     TRAINING,
     choice_param,
@@ -67,19 +68,20 @@ def start(architecture, objective, lr_d, lr_g, batch_size, seed, run: LiveRun | 
     architecture, objective, seed = inference.check_settings(architecture, objective, seed)
     lr_d, lr_g = inference.check_learning_rate("lr_d", lr_d), inference.check_learning_rate("lr_g", lr_g)
     batch_size = int(batch_size)
-    settings = (architecture, objective, seed, lr_d, lr_g, batch_size)
+    settings = {"architecture": architecture, "objective": objective, "seed": seed, "lr_d": lr_d, "lr_g": lr_g,
+                "batch_size": batch_size}
     if run is None or run.settings() != settings:
         if run is not None:
             run.stop()
             SLOTS.release(run.id)
-        run = LiveRun(architecture, objective, seed, lr_d, lr_g, batch_size)
+        run = LiveRun(**settings)
     run.paused = False
     return run, gr.Timer(active=True), *_show(run)
 
 
 @handler(models=TRAINING)
 def tick(run: LiveRun | None):
-    """About once a second while running: show where the run is. It trains on its own thread between ticks
+    """About once a second while running: show where the run is. It trains in its own process between ticks
     (`LiveRun.train_in_background`) while it holds a slot; a tick renews the slot's lease and draws a snapshot.
     The run is changed in place, never replaced here, so a tick in flight cannot undo Reset or Start."""
     if run is None:
@@ -156,6 +158,7 @@ def _defaults(objective):
 
 
 def build(demo: gr.Blocks) -> dict:
+    background.warm_up(inference.__name__)   # live runs train in child processes: their fork server starts now
     run = gr.State(None, delete_callback=release)
     with gr.Row():
         with gr.Column(scale=1, min_width=260):
