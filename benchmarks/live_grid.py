@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import platform
+import shlex
 import statistics
 import sys
 import time
@@ -74,7 +75,7 @@ def main(argv=None) -> None:
         f"# Live training defaults: a grid ({date.today().isoformat()})", "",
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, 1 thread, torch {torch.__version__}, load average "
         f"{load:.2f} at the start (above 1, other work shared the cores: seconds are then slower than on an idle "
-        f"machine; steps are not). Command: `python -m benchmarks.live_grid {' '.join(argv if argv is not None else sys.argv[1:])}`. DCGAN, non-saturating loss, Adam betas (0.5, 0.999). Recognisable: "
+        f"machine; steps are not). Command: `python -m benchmarks.live_grid {shlex.join(argv if argv is not None else sys.argv[1:])}`. DCGAN, non-saturating loss, Adam betas (0.5, 0.999). Recognisable: "
         f"the evaluator's mean top-class probability ≥ 0.8 and all ten digits among 64 samples, read every {CHECK_EVERY} steps.",
         "", "| learning rates (D / G) | batch | generator steps to recognisable, per seed | time per step | median time |",
         "|---|---|---|---|---|", *table, ""])

@@ -26,13 +26,15 @@ from .inference import RUN_SECONDS, SLOTS, LiveRun
 from .model import ARCHITECTURES
 from .objectives import OBJECTIVES
 
+PLOTTED_ROWS = 400   # at most about this many steps per curve
+
 
 def _plots(run: LiveRun | None):
     if run is None or not run.history:
         # No frame at all, not an empty one: the plot fixes its colours from the first frame it gets, and an
         # empty frame would leave the lines uncoloured (invisible) for the whole run.
         return None, None
-    rows = run.history[-2000:]
+    rows = run.history[::max(1, len(run.history) // PLOTTED_ROWS)]   # the whole run, thinned: cheap to send and draw
     name = {key: render(f"gantrain.series.{key}", LANGUAGE.get()) for key in ("d", "g", "real", "fake")}  # legends
     losses = pd.DataFrame([{"step": r["step"], "value": r[k], "series": name[s]} for r in rows
                            for k, s in (("loss_d", "d"), ("loss_g", "g"))])
@@ -148,9 +150,9 @@ def api_train(architecture, objective, steps, seed):
 
 @handler(models=None)
 def _defaults(objective):
-    """The objective's learning rates, and what else it sets, in a sentence."""
+    """The objective's learning rates for a live run, and what else it sets, in a sentence."""
     obj = OBJECTIVES[objective]
-    return obj.lr_d, obj.lr_g, say(
+    return *inference.live_rates(objective), say(
         "gantrain.defaults", optimizer=obj.optimizer, d_steps=obj.d_steps, scores=say(f"gantrain.plotted.{objective}"),
         clip=say("gantrain.clip", clip=obj.clip) if obj.clip else "",
         penalty=say("gantrain.penalty", weight=obj.gp_weight) if obj.gp_weight else "",
@@ -171,8 +173,8 @@ def build(demo: gr.Blocks) -> dict:
             objective = gr.Radio(list(OBJECTIVES), value="nonsaturating", label=t("gantrain.objective"))
             defaults = gr.Markdown(shown(_defaults.__wrapped__("nonsaturating")[2]))
             with gr.Row():
-                lr_d = gr.Number(value=OBJECTIVES["nonsaturating"].lr_d, label=t("gantrain.lr_d"))
-                lr_g = gr.Number(value=OBJECTIVES["nonsaturating"].lr_g, label=t("gantrain.lr_g"))
+                lr_d = gr.Number(value=inference.live_rates("nonsaturating")[0], label=t("gantrain.lr_d"))
+                lr_g = gr.Number(value=inference.live_rates("nonsaturating")[1], label=t("gantrain.lr_g"))
             batch_size = gr.Slider(16, 128, value=64, step=16, label=t("gantrain.batch"))
             seed = seed_control("gantrain")
             with gr.Row():
