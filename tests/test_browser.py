@@ -130,7 +130,8 @@ def test_train_a_gan_tab_trains_live_then_pauses(page):
     panel.get_by_role("radio", name="Fully connected (2014)").check()
     panel.get_by_role("button", name="▶ Start").click()
     wait_for_new_image(page, "gantrain-samples", [])
-    page.wait_for_timeout(2500)
+    page.wait_for_function("() => /Step [1-9]/.test(document.querySelector('#gantrain-status').innerText)",
+                           timeout=30000)   # its training process starts (seconds for the first one after launch)
     status = page.locator("#gantrain-status").inner_text()
     assert "evaluator: mean confidence" in status and "Step 0 " not in status
     lines = page.locator("#gantrain-losses svg .mark-line path")  # the loss curves are drawn, in colour
