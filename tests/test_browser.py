@@ -353,6 +353,9 @@ def test_lang_in_the_address_overrides_the_browser(page, lang, tabs, note):
         forced.get_by_role("tab", name=tabs[1]).click()
         box = forced.locator("#text2digit-text textarea")
         forced.locator("#text2digit-samples img").first.wait_for(timeout=30000)  # the tab has loaded: its events
+        first = "一个向右倾斜的粗体7" if lang == "zh-CN" else "a thick seven leaning right"   # in the page's language
+        forced.wait_for_function(f"() => document.querySelector('#text2digit-text textarea').value === {first!r}",
+                                 timeout=10000)
         box.fill("a purple 7")                                                # are wired (on a busy machine, later)
         forced.locator("#text2digit-note").get_by_text(note).wait_for(timeout=10000)  # a handler's words
         SHOTS.mkdir(parents=True, exist_ok=True)

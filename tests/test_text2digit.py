@@ -127,3 +127,17 @@ def test_attribute_pairs_differ_in_that_attribute_word_only():
                 stems = [(w_lo.replace("的", ""), w_hi.replace("的", "")) for w_lo, w_hi in zip(lows, highs)]
                 assert any(lo.replace(w_lo, "#") == hi.replace(w_hi, "#") and w_lo in lo and w_hi in hi
                            for w_lo, w_hi in stems), (lo, hi)
+
+
+def test_a_chinese_page_starts_with_a_chinese_description_unless_a_link_sets_one():
+    from types import SimpleNamespace
+
+    from ganapp.families.text2digit import tab
+
+    def request(browser_language, **query):
+        return SimpleNamespace(headers={"accept-language": browser_language}, query_params=query)
+
+    assert tab.local_prompt(request("zh-CN,zh;q=0.9")) == "一个向右倾斜的粗体7"
+    assert tab.local_prompt(request("zh-CN", lang="en")) != "一个向右倾斜的粗体7"        # ?lang= wins
+    assert tab.local_prompt(request("zh-CN", text="a thin 2")) != "一个向右倾斜的粗体7"   # the link's description stays
+    assert tab.local_prompt(request("en-US")) != "一个向右倾斜的粗体7"

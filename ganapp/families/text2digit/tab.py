@@ -13,14 +13,16 @@ from ...ui.common import (
     how_it_works,
     int_param,
     quality_note,
+    runs_no_model,
     seed_control,
     share_link,
 )
-from ...ui.i18n import t
+from ...ui.i18n import language, t
 from . import inference
 from .inference import EXAMPLES, MAX_TEXT
 
 MORPH_EXAMPLES = ("a thin 7 leaning left", "一个向右倾斜的粗体7")  # one English, one Chinese: both are read
+CHINESE_EXAMPLE = next(e for e in EXAMPLES if not e.isascii())
 
 
 class DescriptionBox(gr.Textbox):
@@ -44,6 +46,15 @@ def generate(text, count, seed):
 @handler(models=POOL)
 def interpolate(text_a, text_b, seed):
     return inference.text_interpolate(text_a, text_b, seed)
+
+
+@runs_no_model
+def local_prompt(request: gr.Request):
+    """The first description in the page's language (a Chinese page starts with a Chinese one), unless a link
+    sets the description. (A gr.I18n value would send its raw marker to the handlers, not the translation.)"""
+    if language(request) != "zh-CN" or "text" in (getattr(request, "query_params", None) or {}):
+        return gr.skip()
+    return CHINESE_EXAMPLE
 
 
 @handler(models=None)  # parses the text against the model's vocabulary; runs no network
@@ -70,11 +81,15 @@ def build(demo: gr.Blocks) -> dict:
             seed = seed_control("text2digit")
             examples = gr.Examples([[e] for e in EXAMPLES], inputs=text, label=t("text2digit.examples"))
     inputs = [text, count, seed]
-    gr.on([demo.load, text.submit, draw.click, count.change, seed.change], generate, inputs=inputs, outputs=samples,
+    prompt_set = demo.load(local_prompt, outputs=text, api_name="text2digit_local_prompt", api_visibility="private",
+                           show_progress="hidden")
+    gr.on([text.submit, draw.click, count.change, seed.change], generate, inputs=inputs, outputs=samples,
           api_name="text_to_digit", trigger_mode="always_last", show_progress="minimal")
+    prompt_set.then(generate, inputs=inputs, outputs=samples, api_visibility="private")    # the first drawing
     examples.load_input_event.then(generate, inputs=inputs, outputs=samples, api_visibility="private")  # click = draw
-    gr.on([demo.load, text.change], reading, inputs=text, outputs=note, api_name="text2digit_reading",
+    gr.on([text.change], reading, inputs=text, outputs=note, api_name="text2digit_reading",
           api_visibility="private", show_progress="hidden")
+    prompt_set.then(reading, inputs=text, outputs=note, api_visibility="private", show_progress="hidden")
     with gr.Accordion(t("text2digit.between"), open=True):
         with gr.Row():
             text_a = gr.Textbox(value=MORPH_EXAMPLES[0], label=t("text2digit.from"), max_length=MAX_TEXT)
