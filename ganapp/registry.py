@@ -157,7 +157,7 @@ for _family in [
                           "validation_size=16", "validation_samples=20", "validation_pairs=4")),
     Family("stylegan",
            (ModelSpec("stylegan", "model:StyleGANGenerator", "style-based generator (StyleGAN), MNIST padded to 32x32",
-                      tiny=dict(z_dim=8, w_dim=8, mapping_layers=2, channels=(8, 8, 4, 4))),),
+                      in_page=True, tiny=dict(z_dim=8, w_dim=8, mapping_layers=2, channels=(8, 8, 4, 4))),),
            tab_title="StyleGAN", recipe="recipe:StyleGANRecipe", evaluation="evaluate:evaluate_stylegan",
            tiny_training=("z_dim=8", "w_dim=8", "mapping_layers=2", "channels=[8,8,4,4]", "d_channels=[4,4,4,4]", "batch_size=4",
                           "validation_size=16")),

@@ -96,6 +96,8 @@ TABS = [
     ("cgan", "cgan", "/cgan_generate", "cgan-samples", 0, [(3, 16, 42), (9, 1, 0), (0, 10, 77)]),
     ("vae2d", "vae", "/latent_decode", "vae2d-map", None, [(0.5, 0.5), (0.1, 0.9), (0.731, 0.0625)]),
     ("ae2d", "vae", "/latent_decode", "ae2d-map", None, [(0.25, 0.75), (1.0, 0.0)]),
+    ("stylegan", "stylegan", "/stylegan_mix", "stylegan-cell", 0,   # ψ
+     [(3, 100, "coarse", 0.7), (5, 5, "fine", 1.2), (0, 12345, "middle", 0.0)]),
 ]
 MAPS = {"vae2d", "ae2d"}   # no slider: the pointer moves over the map, and /latent_decode takes the model first
 
@@ -230,5 +232,33 @@ def test_the_vae_morphs_frame_at_t_is_decoded_in_the_page_and_matches_the_server
         off = np.abs(canvas_grey(page, "vae-morph-page").astype(int) - expected)
         # fp16 weights in the page: at most one grey level off, on at most 2% of the pixels
         assert off.max() <= 1 and (off > 0).mean() <= 0.02, f"{method} {t}: {(off > 0).sum()} off, at most {off.max()}"
+    assert not page.errors, page.errors
+    page.context.close()
+
+
+@pytest.mark.browser
+def test_the_stylegan_mixing_grid_is_drawn_in_the_page_and_matches_the_server(served, browser):
+    from ganapp.families.stylegan import inference
+
+    url, _ = served
+    page = open_page(browser, f"{url}?tab=stylegan")
+    page.wait_for_selector("#stylegan-mixing-page .inpage-ready canvas", timeout=30000)
+    page.wait_for_function("() => document.querySelector('#stylegan-mixing-page canvas').dataset.drawn")
+    assert not page.locator("#stylegan-grid").is_visible()   # the server's grid stepped aside
+    page.wait_for_timeout(500)
+    before = len(page.requests)
+    page.locator(".tabitem:visible input[type=range]").first.fill("0.30")   # ψ: both pictures redraw here
+    page.wait_for_function("() => JSON.parse(document.querySelector('#stylegan-mixing-page canvas').dataset.drawn)[3]"
+                           " === 0.3")
+    asked = [r for r in page.requests[before:] if "/gradio_api/" in r and "file=" not in r]
+    assert asked == [], asked
+    for values in ((3, 100, "coarse", 0.7), (11, 2, "fine", 1.0)):
+        shown = json.dumps(list(values))
+        page.evaluate(f"() => window.ganappInPage.request('stylegan-mixing', {shown})")
+        page.wait_for_function("() => document.querySelector('#stylegan-mixing-page canvas').dataset.drawn === "
+                               f"JSON.stringify({shown})")
+        expected = np.array(inference.mixing_grid(*values).convert("L"))[::3, ::3]   # drawn at scale 3
+        off = np.abs(canvas_grey(page, "stylegan-mixing-page").astype(int) - expected)
+        assert off.max() <= 1 and (off > 0).mean() <= 0.01, f"{values}: {(off > 0).sum()} off, at most {off.max()}"
     assert not page.errors, page.errors
     page.context.close()

@@ -35,6 +35,15 @@ def noise_for(g, seed: int, n: int = 1, levels: tuple[str, ...] = tuple(LEVELS))
     return [nz.expand(n, -1, -1, -1) if block in blocks_on else None for nz, (block, _) in zip(noise, g.noise_shapes())]
 
 
+def seed_inputs(seed) -> list[float]:
+    """What the page needs of `seed` to draw it itself (model.onnx): its z (z_dim numbers), then its noise,
+    flattened in the order of the graph's `noise` input (noise_size() numbers). The server stays the only source."""
+    seed = check_int("seed", seed, 0, MAX_SEED)
+    g = load("stylegan")
+    noise = torch.cat([n.flatten(1) for n in noise_for(g, seed)], 1)
+    return torch.cat([seeded_noise(seed, 1, g.config.z_dim), noise.cpu()], 1)[0].tolist()
+
+
 def mix_ws(w_a: torch.Tensor, w_b: torch.Tensor, level: str, n_blocks: int) -> torch.Tensor:
     """(B, n_blocks, w_dim): A's w at every block except those of `level`, which take B's."""
     ws = w_a[:, None].repeat(1, n_blocks, 1)

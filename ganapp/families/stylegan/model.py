@@ -133,7 +133,12 @@ class StyleGANGenerator(HubModel):
     config_class = StyleGANConfig
 
     def example_inputs(self, generator: torch.Generator) -> tuple:
-        return (torch.randn(3, self.config.z_dim, generator=generator),)
+        """For `generate`: three pairs (z_a, z_b), mixed at the middle level, ψ 0.7, with noise."""
+        n, blocks = 3, len(self.config.channels)
+        mix = torch.zeros(n, blocks)
+        mix[:, list(LEVELS["middle"])] = 1
+        return (torch.randn(n, self.config.z_dim, generator=generator), torch.randn(n, self.config.z_dim, generator=generator),
+                mix, torch.full((n, 1), 0.7), torch.randn(n, self.noise_size(), generator=generator))
 
     def __init__(self, config: StyleGANConfig):
         super().__init__()
@@ -171,6 +176,23 @@ class StyleGANGenerator(HubModel):
             x, image = block(x, image, ws[:, i], noises[k:k + n])
             k += n
         return image                                                 # (B, 1, 32, 32), raw; tanh not applied
+
+    def noise_size(self) -> int:
+        """Numbers in one image's noise, all inputs flattened in `noise_shapes` order."""
+        return sum(size * size for _, size in self.noise_shapes())
+
+    def generate(self, z_a: torch.Tensor, z_b: torch.Tensor, mix: torch.Tensor, psi: torch.Tensor,
+                 noise: torch.Tensor) -> torch.Tensor:
+        """Style mixing and truncation in one graph with no random numbers (what the page runs, model.onnx):
+        z_a, z_b (B, z_dim); mix (B, n_blocks), 1 where a block takes B's style, else 0; psi (B, 1); noise
+        (B, noise_size()), every noise input flattened. -> (B, 1, 32, 32) in [-1, 1]."""
+        w_a, w_b = self.truncate(self.map(z_a), psi), self.truncate(self.map(z_b), psi)    # (B, w_dim) each
+        ws = w_a[:, None] * (1 - mix[..., None]) + w_b[:, None] * mix[..., None]           # (B, n_blocks, w_dim)
+        noises, at = [], 0
+        for _, size in self.noise_shapes():
+            noises.append(noise[:, at:at + size * size].reshape(-1, 1, size, size))       # (B, 1, size, size)
+            at += size * size
+        return self.synthesis(ws, noises).clamp(-1, 1)
 
     def draw_noise(self, n: int, generator: torch.Generator | None = None) -> list[torch.Tensor]:
         return [torch.randn(n, 1, size, size, generator=generator).to(self.const.device) for _, size in self.noise_shapes()]

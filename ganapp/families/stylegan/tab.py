@@ -1,9 +1,13 @@
 """The StyleGAN tab: the style-mixing grid, the truncation trick and stochastic variation, live."""
 from __future__ import annotations
 
+import json
+
 import gradio as gr
 
 from ...checks import MAX_SEED
+from ...hub import local_folder
+from ...ui import inpage
 from ...ui.common import (
     POOL,
     availability_note,
@@ -32,6 +36,23 @@ def mixing_grid(seed_a, seed_b, level, psi):
     return inference.mixing_grid(seed_a, seed_b, level, psi)
 
 
+def stylegan_seed(seed) -> list[float]:
+    """A seed's z and noise, for the page that draws the mixes itself (the server stays the only source)."""
+    return inference.seed_inputs(seed)
+
+
+def _view(tab: str, part: str, server_image: str, label: str):
+    """The canvas where the page draws `part` ("cell": one mix; "grid": the mixing grid) itself (ui/inpage.py)."""
+    config_file = local_folder("stylegan") / "config.json"   # beside the model.onnx the view serves
+    if not config_file.is_file():
+        return None
+    config = json.loads(config_file.read_text())
+    return inpage.view(tab, "stylegan", {"generator": "stylegan"}, [stylegan_seed], part=part,
+                       label=inpage.texts(label), server_image=server_image, z_dim=config["z_dim"],
+                       levels={name: list(blocks) for name, blocks in LEVELS.items()}, blocks=len(config["channels"]),
+                       max_seed=MAX_SEED, value_range=[-1, 1], fallback_note=inpage.texts("common.drawn_by_server"))
+
+
 @handler(models=POOL)
 def truncation(seed_a):
     return inference.truncation_strip(seed_a)
@@ -49,9 +70,12 @@ def build(demo: gr.Blocks) -> dict:
         with gr.Column(scale=2, min_width=260):
             grid = gr.Image(label=t("stylegan.grid"), type="pil", format="png", interactive=False,
                             elem_id="stylegan-grid", elem_classes="pixelated")
+            # Both pictures are drawn in the page where it can run the model; the server's then step aside.
+            grid_view = _view("stylegan-mixing", "grid", "stylegan-grid", "stylegan.grid")
         with gr.Column(scale=1, min_width=220):
             cell = gr.Image(label=t("stylegan.cell"), type="pil", format="png", interactive=False, height=170,
                             elem_id="stylegan-cell", elem_classes="pixelated")
+            cell_view = _view("stylegan", "cell", "stylegan-cell", "stylegan.cell")
             level = gr.Radio([(t("stylegan.coarse"), "coarse"), (t("stylegan.middle"), "middle"),
                               (t("stylegan.fine"), "fine")], value="coarse", label=t("stylegan.level"))
             psi = gr.Slider(0, MAX_PSI, value=1.0, step=0.05, label=t("stylegan.psi"), info=t("stylegan.psi_info"))
@@ -59,10 +83,8 @@ def build(demo: gr.Blocks) -> dict:
             seed_b = seed_control("stylegan_b", value=100, label=t("stylegan.seed_b"), button=t("stylegan.new_b"))
     inputs = [seed_a, seed_b, level, psi]
     triggers = [demo.load, seed_a.change, seed_b.change, level.change, psi.change]
-    gr.on(triggers, mix, inputs=inputs, outputs=cell, api_name="stylegan_mix", trigger_mode="always_last",
-          show_progress="minimal")
-    gr.on(triggers, mixing_grid, inputs=inputs, outputs=grid, api_name="stylegan_grid", api_visibility="private",
-          trigger_mode="always_last", show_progress="minimal")
+    inpage.wire("stylegan", cell_view, triggers, mix, inputs, cell, "stylegan_mix", show_progress="minimal")
+    inpage.wire("stylegan-mixing", grid_view, triggers, mixing_grid, inputs, grid, None, show_progress="minimal")
     with gr.Accordion(t("stylegan.truncation"), open=True):
         strip = gr.Image(show_label=False, type="pil", format="png", interactive=False, elem_classes="pixelated")
     gr.on([demo.load, seed_a.change], truncation, inputs=seed_a, outputs=strip, api_name="stylegan_truncation",
@@ -75,7 +97,8 @@ def build(demo: gr.Blocks) -> dict:
                              elem_classes="pixelated")
             std_map = gr.Image(label=t("stylegan.std"), type="pil", format="png", interactive=False, scale=1,
                                elem_classes="pixelated")
-    gr.on([demo.load, seed_a.change, psi.change, noise_levels.change], variation, inputs=[seed_a, psi, noise_levels],
+    # The variation (64 draws on the server) follows ψ when the slider is let go: dragging it asks the server nothing.
+    gr.on([demo.load, seed_a.change, psi.release, noise_levels.change], variation, inputs=[seed_a, psi, noise_levels],
           outputs=[draws, std_map], api_name="stylegan_variation", api_visibility="private", trigger_mode="always_last")
     how_it_works(t("stylegan.explanation"))
     return share_link("stylegan", {"seed_a": int_param(seed_a, 0, MAX_SEED, "seed_a"),
