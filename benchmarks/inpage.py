@@ -45,6 +45,12 @@ PARTS = {
                                                               r.randrange(1000), r.choice(["lerp", "slerp", "even"]),
                                                               r.randrange(MORPH_TILES)]
                   if seed is None else [3, 8, MORPH_TILES, seed, "even", r.randrange(MORPH_TILES)]),
+    # StyleGAN's single mix (the grid beside it runs the same graph on 23 pairs): while ψ or the level moves the
+    # seeds stay
+    "stylegan": ("stylegan", "/stylegan_mix", lambda r, seed: [r.randrange(1000) if seed is None else seed,
+                                                               r.randrange(1000) if seed is None else seed + 93,
+                                                               r.choice(["coarse", "middle", "fine"]),
+                                                               round(r.uniform(0, 1.2), 2)]),
 }
 MORPH_TILES = 11
 MODEL_OF = {"vae-morph": "vae"}   # the model a part runs, where it is not named like the part
@@ -122,13 +128,14 @@ def main(argv=None) -> None:
                 inputs = [page_values(part, draw_inputs(rng, 7)) for _ in range(args.draws)]   # one seed, as dragged:
                 page.evaluate(f"(v) => window.ganappInPage.request({json.dumps(part)}, v)", inputs[0])  # its noise, once
                 page.wait_for_timeout(500)
-                before = page.evaluate("() => performance.getEntriesByType('resource').length")
+                before = page.evaluate("() => performance.now()")   # requests started from now on count
                 times = page.evaluate(f"""async (inputs) => {{ const t = [];
                     for (const v of inputs) {{ const s = performance.now();
                         await window.ganappInPage.request({json.dumps(part)}, v); t.push(performance.now() - s); }}
                     return t; }}""", inputs)
-                asked = page.evaluate("""(n) => performance.getEntriesByType('resource').slice(n)
-                    .filter(e => e.name.includes('/gradio_api/') && !e.name.includes('file=')).length""", before)
+                asked = page.evaluate("""(t0) => performance.getEntriesByType('resource')
+                    .filter(e => e.startTime >= t0 && e.name.includes('/gradio_api/') && !e.name.includes('file=')).length""",
+                                      before)   # (not the page's event stream opened before, which may end meanwhile)
                 off_pixels, total_pixels, worst = 0, 0, 0
                 server_ms = []
                 for v in (draw_inputs(rng, None) for _ in range(args.parity)):
