@@ -1,4 +1,4 @@
-"""Live runs trained in a process of their own (ganapp.training.background): the state that goes there and
+"""Live runs trained in a process of their own (ganapp.background): the state that goes there and
 comes back is the whole state, the server draws what the child publishes, and the child gives way to the
 server."""
 from __future__ import annotations
@@ -9,10 +9,10 @@ import time
 import pytest
 import torch
 
+from ganapp import background
 from ganapp.families.gan2d import inference
 from ganapp.families.gan2d.distributions import built_in, drawn
 from ganapp.families.gantrain.inference import LiveRun
-from ganapp.training import background
 
 
 def weights(run) -> list[torch.Tensor]:

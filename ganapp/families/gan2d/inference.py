@@ -2,7 +2,7 @@
 
 `Run2D` holds one visitor's run: a real distribution, G and D under one objective (the same `Objective` code as
 the MNIST live trainer), and what the view draws. While it holds one of `SLOTS` (at most GANAPP_TRAIN2D_SLOTS runs
-at once, default 1) it trains in a process of its own (`training.background`: flat out, at a lower priority than
+at once, default 1) it trains in a process of its own (`ganapp.background`: flat out, at a lower priority than
 the server), up to GANAPP_TRAIN_SECONDS of training, and stops when its page stops asking for frames; a thread
 of the server watches it, and frames draw from the weights it publishes. Each frame (`frame`) is a snapshot between two steps: real and fake points, D over
 the plane and D* beside it, the gradient of G's loss at some fake points, G's image of a grid over the noise, and
@@ -24,8 +24,8 @@ import numpy as np
 import torch
 from PIL import Image, ImageDraw
 
+from ...background import train_while
 from ...checks import MAX_SEED, InvalidInput, check_choice, check_float, check_int
-from ...training.background import train_while
 from ..gantrain.inference import TRAINING_RUNS, Slots
 from ..gantrain.objectives import OBJECTIVES, Objective
 from .distributions import DISTRIBUTIONS, MAX_DRAWN, PLANE, Mixture, built_in, drawn
@@ -91,7 +91,7 @@ def _flat(points: torch.Tensor, digits: int = 3) -> list[float]:
 class Run2D:
     """One 2-D GAN. Same settings and seed, same run (weights, data and noise from the seed)."""
 
-    MODES = ("train", "d_only")                      # what a training process may do (training.background)
+    MODES = ("train", "d_only")                      # what a training process may do (ganapp.background)
     PUBLISHED = ("g", "d")                           # the networks frames draw while the process trains
     LIVE_COUNTERS = ("step", "d_only_steps", "seconds")
 
@@ -120,7 +120,7 @@ class Run2D:
         self.queue_place = 0   # 0: training or paused; n: n-th in line for the training slot
         self.lock = threading.Lock()
         self._trainer: threading.Thread | None = None   # the server's thread that watches the training process
-        self.training_process = None                     # a training.background.TrainingProcess, while one trains
+        self.training_process = None                     # a ganapp.background.TrainingProcess, while one trains
         self._last_seen = time.monotonic()
         self._last_measured = -math.inf
         self._optimal_d = None      # (G's step and sample count, when, D* and p_data + p_g on the grid, D*'s picture)
@@ -147,7 +147,7 @@ class Run2D:
                 self.objective.train_step(self.g, self.d, self.opt_g, self.opt_d, self._real, self._noise, self.rng)
                 self.step += 1
 
-    # --- what travels to the training process and back (training.background's contract) --------------------
+    # --- what travels to the training process and back (ganapp.background's contract) --------------------
     def settings(self) -> dict:
         data = self.data
         return {**self._arguments, "data": {"name": data.name, "centres": data.centres.tolist(), "sigma": data.sigma,
@@ -226,7 +226,7 @@ class Run2D:
         return self.mode if self.mode in self.MODES else "train"
 
     def _train_until_stopped(self) -> None:
-        """The watching thread: wait in line for the slot, then train in a child process (training.background)."""
+        """The watching thread: wait in line for the slot, then train in a child process (ganapp.background)."""
         try:
             while self._may_train() and (place := SLOTS.try_acquire(self.id)):
                 self.queue_place = place                        # another run trains: wait in line

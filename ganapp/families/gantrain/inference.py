@@ -1,7 +1,7 @@
 """Training a GAN live, on the server: one run per visitor, a bounded number of runs at once.
 
 `LiveRun` holds a fresh generator and discriminator under one objective. In the tab it trains in a
-process of its own while it holds a slot (`train_in_background`; `training.background`: one thread, at a
+process of its own while it holds a slot (`train_in_background`; `ganapp.background`: one thread, at a
 lower priority than the server), so the page's timer only looks at it: every tick draws a snapshot of the
 weights the process published, none trains, and the wall time goes to training rather than to waiting
 for ticks or to the server's other work. The training stops on Pause, at the time cap, when the slot is
@@ -25,10 +25,10 @@ import torch
 from PIL import Image
 
 from ... import load
+from ...background import train_while
 from ...checks import MAX_SEED, InvalidInput, check_choice, check_float, check_int
 from ...images import grid, tile_sheet
 from ...sampling import device_of
-from ...training.background import train_while
 from .model import ARCHITECTURES, GANConfig, build
 from .objectives import OBJECTIVES, Objective
 
@@ -132,7 +132,7 @@ class LiveRun:
     """A fresh GAN under one objective, trained a few steps at a time. Same settings and seed,
     same run: weights, data order and noise all come from the seed."""
 
-    MODES = ("train",)                      # what a training process may do (training.background's contract)
+    MODES = ("train",)                      # what a training process may do (ganapp.background's contract)
     PUBLISHED = ("g",)                      # the network ticks draw while the process trains
     LIVE_COUNTERS = ("step", "seconds")
     HISTORY_EVERY_S = 0.25                  # the process sends its new history rows this often
@@ -157,7 +157,7 @@ class LiveRun:
         self.paused = False            # set by the tab's Pause; Start clears it
         self.lock = threading.Lock()   # one thread at a time trains or samples it (BatchNorm's mode)
         self._trainer: threading.Thread | None = None   # the thread watching the training process, while it runs
-        self.training_process = None                     # a training.background.TrainingProcess, while one trains
+        self.training_process = None                     # a ganapp.background.TrainingProcess, while one trains
         self._stop = threading.Event()
         self._last_tick = time.monotonic()
         self._unsent = 0                                 # (in the training process) history rows not yet sent
@@ -171,7 +171,7 @@ class LiveRun:
     def from_settings(cls, settings: dict) -> "LiveRun":
         return cls(**settings)
 
-    # --- what travels to the training process and back (training.background's contract) ------------------------
+    # --- what travels to the training process and back (ganapp.background's contract) ------------------------
     def training_parts(self) -> dict:
         return {"g": self.g, "d": self.d, "opt_g": self.opt_g, "opt_d": self.opt_d, "rng": self.rng}
 

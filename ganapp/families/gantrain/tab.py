@@ -7,9 +7,9 @@ import pandas as pd
 
 import ganapp
 
+from ... import background
 from ...checks import MAX_SEED, InvalidInput
 from ...messages import LANGUAGE, Text, render, say
-from ...training import background
 from ...ui.common import (
     TRAINING,
     choice_param,
