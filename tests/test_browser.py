@@ -134,6 +134,7 @@ def test_train_a_gan_tab_trains_live_then_pauses(page):
                            timeout=30000)   # its training process starts (seconds for the first one after launch)
     status = page.locator("#gantrain-status").inner_text()
     assert "evaluator: mean confidence" in status and "Step 0 " not in status
+    assert panel.get_by_role("button", name="● Training…").is_disabled()   # Start shows that the run trains
     lines = page.locator("#gantrain-losses svg .mark-line path")  # the loss curves are drawn, in colour
     page.wait_for_function("() => document.querySelectorAll('#gantrain-losses svg .mark-line path').length === 2",
                            timeout=20000)  # on a busy machine the plot comes a few ticks later
@@ -141,6 +142,7 @@ def test_train_a_gan_tab_trains_live_then_pauses(page):
     panel.get_by_role("button", name="⏸ Pause").click()
     page.wait_for_timeout(1500)
     assert "paused" in page.locator("#gantrain-status").inner_text()
+    assert panel.get_by_role("button", name="▶ Start").is_enabled()          # and again that it can start
     finish(page, "gantrain")
 
 

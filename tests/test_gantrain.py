@@ -108,8 +108,9 @@ def test_one_slot_means_a_second_run_waits_its_turn():
 def test_pause_step_and_reset(tiny, monkeypatch):
     monkeypatch.setattr(inference, "SLOTS", Slots(1))
     monkeypatch.setattr(tab, "SLOTS", inference.SLOTS)
-    run, timer, image, losses, scores, status = tab.start("mlp", "hinge", 2e-4, 2e-4, 16, 0, None)
+    run, timer, button, image, losses, scores, status = tab.start("mlp", "hinge", 2e-4, 2e-4, 16, 0, None)
     assert isinstance(run, LiveRun) and timer.active and "Step **0**" in status
+    assert button["value"] == "● Training…" and not button["interactive"]   # Start shows that it runs
     same = tab.start("mlp", "hinge", 2e-4, 2e-4, 16, 0, run)[0]
     assert same is run  # Start again with the same settings carries on
     timer, *_ = tab.tick(run)
@@ -123,8 +124,8 @@ def test_pause_step_and_reset(tiny, monkeypatch):
     assert run.step > 0 and run.training
     with pytest.raises(Exception, match="pause first"):
         tab.step_once(run)
-    timer, status = tab.pause(run)
-    assert not timer.active and "paused" in status
+    timer, button, status = tab.pause(run)
+    assert not timer.active and "paused" in status and button["value"] == "▶ Start" and button["interactive"]
     steps = run.step
     tab.step_once(run)
     assert run.step == steps + 1
@@ -132,7 +133,7 @@ def test_pause_step_and_reset(tiny, monkeypatch):
     assert inference.SLOTS.try_acquire(other.id) == 0  # the paused run gave its slot away
     inference.SLOTS.release(other.id)
     cleared = tab.reset(run)
-    assert cleared[0] is None and not cleared[1].active
+    assert cleared[0] is None and not cleared[1].active and cleared[2]["interactive"]
 
 
 def test_gan_train_endpoint_through_the_client(tiny_checkpoints, monkeypatch):

@@ -64,6 +64,11 @@ def _show(run: LiveRun | None, waiting: int = 0, note: Text | None = None):
     return image, losses, scores, _status(run, waiting, note, samples)
 
 
+def _start_button(running: bool):
+    """Start's look: while the run trains it says so and waits (Pause stops it); otherwise it starts or resumes."""
+    return gr.update(value=say("gantrain.running" if running else "gantrain.start"), interactive=not running)
+
+
 @handler(models=TRAINING)
 def start(architecture, objective, lr_d, lr_g, batch_size, seed, run: LiveRun | None):
     """A new run when the settings changed (or there is none), else carry on with the same one."""
@@ -78,7 +83,7 @@ def start(architecture, objective, lr_d, lr_g, batch_size, seed, run: LiveRun | 
             SLOTS.release(run.id)
         run = LiveRun(**settings)
     run.paused = False
-    return run, gr.Timer(active=True), *_show(run)
+    return run, gr.Timer(active=True), _start_button(True), *_show(run)
 
 
 @handler(models=TRAINING)
@@ -87,20 +92,20 @@ def tick(run: LiveRun | None):
     (`LiveRun.train_in_background`) while it holds a slot; a tick renews the slot's lease and draws a snapshot.
     The run is changed in place, never replaced here, so a tick in flight cannot undo Reset or Start."""
     if run is None:
-        return gr.Timer(active=False), *_show(None)
+        return gr.Timer(active=False), _start_button(False), *_show(None)
     if run.paused:  # a tick already on its way when Pause was pressed
         run.stop()
         SLOTS.release(run.id)
-        return gr.Timer(active=False), *_show(run, note=say("gantrain.paused"))
+        return gr.Timer(active=False), _start_button(False), *_show(run, note=say("gantrain.paused"))
     if run.seconds >= RUN_SECONDS:
         run.stop()
         SLOTS.release(run.id)
-        return gr.Timer(active=False), *_show(run, note=say("gantrain.time_limit", minutes=RUN_SECONDS / 60))
+        return gr.Timer(active=False), _start_button(False), *_show(run, note=say("gantrain.time_limit", minutes=RUN_SECONDS / 60))
     waiting = SLOTS.try_acquire(run.id)
     if waiting:
-        return gr.Timer(active=True), *_show(run, waiting)
+        return gr.Timer(active=True), _start_button(True), *_show(run, waiting)
     run.train_in_background()   # started on the first tick with the slot; later ticks renew its lease
-    return gr.Timer(active=True), *_show(run)
+    return gr.Timer(active=True), _start_button(True), *_show(run)
 
 
 @handler(models=None)
@@ -110,7 +115,7 @@ def pause(run: LiveRun | None):
         run.paused = True
         run.stop()
         SLOTS.release(run.id)
-    return gr.Timer(active=False), _status(run, note=say("gantrain.paused"))
+    return gr.Timer(active=False), _start_button(False), _status(run, note=say("gantrain.paused"))
 
 
 @handler(models=TRAINING)
@@ -133,7 +138,7 @@ def reset(run: LiveRun | None):
     if run is not None:
         run.stop()
         SLOTS.release(run.id)
-    return None, gr.Timer(active=False), *_show(None)
+    return None, gr.Timer(active=False), _start_button(False), *_show(None)
 
 
 def release(run: LiveRun | None) -> None:
@@ -194,12 +199,13 @@ def build(demo: gr.Blocks) -> dict:
     objective.change(_defaults, inputs=objective, outputs=[lr_d, lr_g, defaults], api_visibility="private",
                      show_progress="hidden")
     start_button.click(start, inputs=[architecture, objective, lr_d, lr_g, batch_size, seed, run],
-                       outputs=[run, timer, *view], api_visibility="private")
-    timer.tick(tick, inputs=run, outputs=[timer, *view], api_visibility="private", show_progress="hidden",
+                       outputs=[run, timer, start_button, *view], api_visibility="private")
+    timer.tick(tick, inputs=run, outputs=[timer, start_button, *view], api_visibility="private", show_progress="hidden",
                concurrency_limit=None)
-    pause_button.click(pause, inputs=run, outputs=[timer, status], api_visibility="private", show_progress="hidden")
+    pause_button.click(pause, inputs=run, outputs=[timer, start_button, status], api_visibility="private",
+                       show_progress="hidden")
     step_button.click(step_once, inputs=run, outputs=view, api_visibility="private")
-    reset_button.click(reset, inputs=run, outputs=[run, timer, *view], api_visibility="private")
+    reset_button.click(reset, inputs=run, outputs=[run, timer, start_button, *view], api_visibility="private")
     # The public endpoint: a fresh run of `steps` generator updates, its 8x8 samples.
     steps = gr.Number(value=200, visible=False, precision=0)
     steps.api_range = (1, 2000)  # what the API page says (ui/api_docs.py); inference.gan_train checks it
