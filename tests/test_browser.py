@@ -139,7 +139,7 @@ def test_train_a_gan_tab_trains_live_then_pauses(page):
     page.wait_for_function("() => document.querySelectorAll('#gantrain-losses svg .mark-line path').length === 2",
                            timeout=20000)  # on a busy machine the plot comes a few ticks later
     assert lines.count() == 2 and all(p.evaluate("e => getComputedStyle(e).stroke") != "none" for p in lines.all())
-    panel.get_by_role("button", name="⏸ Pause").click()
+    panel.get_by_role("button", name="‖ Pause").click()
     page.wait_for_timeout(1500)
     assert "paused" in page.locator("#gantrain-status").inner_text()
     assert panel.get_by_role("button", name="▶ Start").is_enabled()          # and again that it can start

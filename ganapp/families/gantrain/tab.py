@@ -172,6 +172,13 @@ def build(demo: gr.Blocks) -> dict:
             samples = gr.Image(label=t("gantrain.samples"), type="pil", format="png", interactive=False,
                                height=300, elem_id="gantrain-samples", elem_classes="pixelated")
             status = gr.Markdown(shown(_status(None)), elem_id="gantrain-status")
+            # The curves under the samples, beside the controls: samples and curves in one screen.
+            losses = gr.LinePlot(x="step", y="value", color="series", title=t("gantrain.losses"), height=200,
+                                 elem_id="gantrain-losses", x_title=t("gantrain.axis_step"),
+                                 y_title=t("gantrain.axis_loss"), color_title=t("gantrain.legend_network"))
+            scores = gr.LinePlot(x="step", y="value", color="series", title=t("gantrain.scores"), height=200,
+                                 x_title=t("gantrain.axis_step"), y_title=t("gantrain.axis_score"),
+                                 color_title=t("gantrain.legend_images"))
         with gr.Column(scale=1):
             architecture = gr.Radio([(t("gantrain.mlp"), "mlp"), ("DCGAN", "dcgan")], value="dcgan",
                                     label=t("gantrain.architecture"))
@@ -187,13 +194,6 @@ def build(demo: gr.Blocks) -> dict:
                 pause_button = gr.Button(t("gantrain.pause"))
                 step_button = gr.Button(t("gantrain.step"))
                 reset_button = gr.Button(t("gantrain.reset"))
-    with gr.Row():
-        losses = gr.LinePlot(x="step", y="value", color="series", title=t("gantrain.losses"), height=260, elem_id="gantrain-losses",
-                             x_title=t("gantrain.axis_step"), y_title=t("gantrain.axis_loss"),
-                             color_title=t("gantrain.legend_network"))
-        scores = gr.LinePlot(x="step", y="value", color="series", title=t("gantrain.scores"), height=260,
-                             x_title=t("gantrain.axis_step"), y_title=t("gantrain.axis_score"),
-                             color_title=t("gantrain.legend_images"))
     timer = gr.Timer(1.0, active=False)
     view = [samples, losses, scores, status]
     objective.change(_defaults, inputs=objective, outputs=[lr_d, lr_g, defaults], api_visibility="private",
