@@ -50,6 +50,7 @@ VERSION, CONTROL = 0, 1   # header slots: a seqlock's version (odd while the chi
 STOP = 0                  # CONTROL: 0 stops the child; k >= 1 runs mode k - 1 of the run's modes
 PUBLISH_EVERY_S = 0.02    # the child publishes its weights at most this often (frames come ~12 times a second)
 WATCH_EVERY_S = 0.1       # how often the server's thread asks `mode_now` and applies the child's messages
+WARM_UP_AFTER_S = 10.0    # the tabs start the fork server this long after they are built (the app is up by then)
 PRELOAD = ["torch", "torch._dynamo", __name__]   # imported once in the fork server (torch's optimisers import
 # torch._dynamo on first use: seconds, which every child would otherwise spend before its first step)
 log = logging.getLogger(__name__)
@@ -69,13 +70,23 @@ def context():
         return _context
 
 
-def warm_up(*modules: str) -> None:
-    """Start the fork server now, with `modules` (the runs' own) imported in it too, so that the first Start does
-    not wait for imports: the app calls this at launch."""
+def warm_up(*modules: str, after_s: float = 0.0) -> None:
+    """Start the fork server, with `modules` (the runs' own) imported in it too, so that the first Start does not
+    wait for imports: the tabs call this when built, `after_s` seconds later so that its imports do not compete
+    with the app's own start-up (a Start before then starts the server itself, a few seconds slower)."""
     PRELOAD.extend(m for m in modules if m not in PRELOAD)
     context()
-    from multiprocessing import forkserver
-    forkserver.ensure_running()
+
+    def start() -> None:
+        from multiprocessing import forkserver
+        forkserver.ensure_running()
+
+    if after_s <= 0:
+        start()
+    else:
+        timer = threading.Timer(after_s, start)
+        timer.daemon = True
+        timer.start()
 
 
 @contextmanager

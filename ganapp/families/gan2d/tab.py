@@ -141,7 +141,7 @@ def _measured_table():
 
 
 def build(demo: gr.Blocks) -> dict:
-    background.warm_up(inference.__name__)   # live runs train in child processes: their fork server starts now
+    background.warm_up(inference.__name__, after_s=background.WARM_UP_AFTER_S)   # live runs train in child processes
     gr.Markdown(t("gan2d.intro"))
     with gr.Row():
         with gr.Column(scale=2):

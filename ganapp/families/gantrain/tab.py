@@ -165,7 +165,7 @@ def _defaults(objective):
 
 
 def build(demo: gr.Blocks) -> dict:
-    background.warm_up(inference.__name__)   # live runs train in child processes: their fork server starts now
+    background.warm_up(inference.__name__, after_s=background.WARM_UP_AFTER_S)   # live runs train in child processes
     run = gr.State(None, delete_callback=release)
     with gr.Row():
         with gr.Column(scale=1, min_width=260):
