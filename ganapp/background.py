@@ -223,7 +223,8 @@ class TrainingProcess:
         assert len(run.LIVE_COUNTERS) <= HEADER - 2
         self.run, self.lock = run, lock
         self.board = _Board(run)
-        self._synced = 0.0
+        self._synced = 0.0                 # the published version last copied into the run
+        self._final: bytes | None = None   # the child's whole state, once it handed it back
         self._pipe, child_end = context().Pipe()
         settings = {"class": f"{type(run).__module__}:{type(run).__name__}", "run": run.settings()}
         self.set_mode(mode)
@@ -277,8 +278,6 @@ class TrainingProcess:
                     at += t.numel()
                 self._synced = version
             return
-
-    _final: bytes | None = None
 
     def stop(self, timeout: float = 60.0) -> None:
         """Stop the child after its step in progress and take its whole state back into the run."""
