@@ -151,7 +151,7 @@ for _family in [
            tiny_training=("z_dim=8", "g_width=8", "d_width=8", "batch_size=8")),
     Family("text2digit",
            (ModelSpec("text2digit", "model:Text2DigitGenerator", "text-conditioned DCGAN (GAN-CLS), MNIST, English and Chinese",
-                      tiny=dict(token_dim=4, text_dim=8, z_dim=8, g_width=8, d_width=8)),),
+                      in_page=True, page_weights="fp16", tiny=dict(token_dim=4, text_dim=8, z_dim=8, g_width=8, d_width=8)),),
            tab_title="Text to digit", recipe="recipe:Text2DigitRecipe", evaluation="evaluate:evaluate_text2digit",
            tiny_training=("token_dim=4", "text_dim=8", "z_dim=8", "g_width=8", "d_width=8", "batch_size=8",
                           "validation_size=16", "validation_samples=20", "validation_pairs=4")),

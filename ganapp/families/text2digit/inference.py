@@ -73,14 +73,30 @@ def text_to_digit(text, count, seed) -> Image.Image:
 
 
 @torch.inference_mode()
-def text_interpolate(text_a, text_b, seed, steps: int = 8) -> Image.Image:
-    """One noise, sentence embeddings moved in `steps` equal steps from text_a's to text_b's (GAN-INT): a strip."""
+def morph_ends(text_a, text_b, seed) -> tuple[torch.Tensor, torch.Tensor]:
+    """What a strip between two descriptions is made of: its one noise (z_dim,), scaled as samples are, and the two
+    sentence embeddings (2, text_dim). The page decodes between them itself (the frame at t)."""
     a, b = read_text(text_a, "first text"), read_text(text_b, "second text")
-    seed, steps = check_int("seed", seed, 0, MAX_SEED), check_int("steps", steps, 2, 16)
+    seed = check_int("seed", seed, 0, MAX_SEED)
+    g = load("text2digit")
+    z = seeded_noise(seed, 1, g.config.z_dim)[0] * noise_scale()                # (z_dim,)
+    return z, g.text(token_ids([a, b], device_of(g))).cpu()                     # (2, text_dim)
+
+
+@torch.inference_mode()
+def decode_between(z: torch.Tensor, ends: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
+    """The digits at fractions t (n,) of the way from ends[0] to ends[1] (sentence embeddings moved in a straight
+    line, GAN-INT), all from the one noise z: (n, 1, 28, 28) in [-1, 1]."""
     g = load("text2digit")
     device = device_of(g)
-    ends = g.text(token_ids([a, b], device))                                    # (2, text_dim)
-    t = torch.linspace(0, 1, steps, device=device).unsqueeze(1)                 # (steps, 1)
-    z = (seeded_noise(seed, 1, g.config.z_dim) * noise_scale()).to(device).expand(steps, -1)
-    images = g.decode(z, (1 - t) * ends[0] + t * ends[1]).cpu()                 # (steps, 1, 28, 28)
+    t = t.to(device).unsqueeze(1)                                               # (n, 1)
+    ends = ends.to(device)
+    return g.decode(z.to(device).expand(len(t), -1), (1 - t) * ends[0] + t * ends[1]).cpu()
+
+
+def text_interpolate(text_a, text_b, seed, steps: int = 8) -> Image.Image:
+    """One noise, sentence embeddings moved in `steps` equal steps from text_a's to text_b's: a strip."""
+    z, ends = morph_ends(text_a, text_b, seed)
+    steps = check_int("steps", steps, 2, 16)
+    images = decode_between(z, ends, torch.linspace(0, 1, steps))               # (steps, 1, 28, 28)
     return grid(images, nrow=steps, value_range=(-1, 1), scale=DIGIT_SCALE)

@@ -54,13 +54,15 @@ class TextEncoder(nn.Module):
 
 
 class Text2DigitGenerator(HubModel):
-    """(z: (B, z_dim), ids: (B, L) token ids) -> (B, 1, 28, 28) in [-1, 1]."""
+    """(z: (B, z_dim), ids: (B, L) token ids) -> (B, 1, 28, 28) in [-1, 1]; `generate` takes sentence embeddings."""
     config_class = Text2DigitConfig
 
     def example_inputs(self, generator: torch.Generator) -> tuple:
-        """Three valid inputs for `forward`, for the tests every model gets."""
+        """Three valid inputs for `generate` (noise and sentence embeddings), for the tests every model gets."""
         ids = torch.randint(1, len(self.config.vocab), (3, 6), generator=generator)
-        return torch.randn(3, self.config.z_dim, generator=generator), ids
+        with torch.no_grad():
+            text = self.text(ids)
+        return torch.randn(3, self.config.z_dim, generator=generator), text
 
     def __init__(self, config: Text2DigitConfig):
         super().__init__()
@@ -75,6 +77,11 @@ class Text2DigitGenerator(HubModel):
 
     def forward(self, z: torch.Tensor, ids: torch.Tensor) -> torch.Tensor:
         return self.decode(z, self.text(ids[:, :MAX_TOKENS]))
+
+    def generate(self, z: torch.Tensor, text: torch.Tensor) -> torch.Tensor:
+        """What the page runs (model.onnx): `decode`, from the embeddings the server sends (its text encoder stays
+        on the server, so that the page never tokenises)."""
+        return self.decode(z, text)
 
 
 class Text2DigitDiscriminator(nn.Module):

@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import gradio as gr
+import torch
 
-from ... import WeightsUnavailable
-from ...checks import MAX_SEED, check_text
+from ... import WeightsUnavailable, load
+from ...checks import MAX_SEED, InvalidInput, check_float, check_text
+from ...images import to_pil
+from ...ui import inpage
 from ...ui.common import (
     POOL,
     LinkParam,
@@ -45,7 +48,31 @@ def generate(text, count, seed):
 
 @handler(models=POOL)
 def interpolate(text_a, text_b, seed):
-    return inference.text_interpolate(text_a, text_b, seed)
+    """The strip, and what it is made of (its noise and the two sentence embeddings, a JSON list of three lists)
+    for the frame at t, which the page decodes itself where it can (`frame_at`)."""
+    z, ends = inference.morph_ends(text_a, text_b, seed)
+    return inference.text_interpolate(text_a, text_b, seed), [z.tolist(), *ends.tolist()]
+
+
+def _check_ends(ends) -> tuple[torch.Tensor, torch.Tensor]:
+    """The strip's noise and two embeddings as the page holds them: (z_dim,), (2, text_dim)."""
+    config = load("text2digit").config
+    try:
+        z, a, b = (torch.tensor(part, dtype=torch.float32) for part in ends)
+    except (TypeError, ValueError):
+        z = a = b = None
+    shapes_fit = z is not None and z.shape == (config.z_dim,) and a.shape == b.shape == (config.text_dim,)
+    if not shapes_fit or not all(torch.isfinite(x).all() for x in (z, a, b)):
+        raise InvalidInput("text2digit.bad_ends", z_dim=config.z_dim, text_dim=config.text_dim)
+    return z, torch.stack([a, b])
+
+
+@handler(models=POOL)
+def frame_at(ends, t):
+    """The digit at fraction t of the way between the two descriptions: what the page draws, on the server."""
+    t = check_float("t", t, 0, 1)
+    z, pair = _check_ends(ends)
+    return to_pil(inference.decode_between(z, pair, torch.tensor([t]))[0], (-1.0, 1.0), scale=8)
 
 
 @runs_no_model
@@ -96,8 +123,19 @@ def build(demo: gr.Blocks) -> dict:
             text_b = gr.Textbox(value=MORPH_EXAMPLES[1], label=t("text2digit.to"), max_length=MAX_TEXT)
         morph = gr.Button(t("text2digit.morph"))
         strip = gr.Image(show_label=False, type="pil", format="png", interactive=False, elem_classes="pixelated")
+        with gr.Row():
+            position = gr.Slider(0, 1, value=0.5, step=0.01, label=t("text2digit.t"))
+            at_t = gr.Image(label=t("text2digit.at_t"), type="pil", format="png", height=240, interactive=False,
+                            elem_classes="pixelated", elem_id="text2digit-at-t")
+            morph_page = inpage.view("text2digit-morph", "text2digit", {"generator": "text2digit"}, [],
+                                     label=inpage.texts("text2digit.at_t"), server_image="text2digit-at-t",
+                                     value_range=[-1, 1], fallback_note=inpage.texts("common.drawn_by_server"))
+        ends = gr.JSON(visible=False, label="ends")   # the strip's noise and two embeddings, for the frame at t
     gr.on([demo.load, text_a.submit, text_b.submit, morph.click, seed.change], interpolate, inputs=[text_a, text_b, seed],
-          outputs=strip, api_name="text_interpolate", api_visibility="private", trigger_mode="always_last")
+          outputs=[strip, ends], api_name="text_interpolate", api_visibility="private", trigger_mode="always_last")
+    # The frame at t: decoded in the page while the slider moves (from what the strip's event left), else here.
+    inpage.wire("text2digit-morph", morph_page, [position.change, ends.change], frame_at, [ends, position], at_t, None,
+                show_progress="hidden")
     how_it_works(t("text2digit.explanation"))
     return share_link("text2digit", {"text": LinkParam(text, lambda raw: check_text("text", raw, MAX_TEXT)),
                                      "count": int_param(count, 1, 64, "count"),
