@@ -154,7 +154,7 @@ def main(argv=None) -> None:
                     .filter(e => e.name.includes('/gradio_api/file=') && (e.name.includes('.onnx') || e.name.includes('vendor/')))
                     .reduce((n, e) => n + e.encodedBodySize, 0)""")   # by the time it draws, in a fresh browser
                 model_bytes = page.evaluate(f"""() => performance.getEntriesByType('resource')
-                    .filter(e => e.name.endsWith('/{MODEL_OF.get(part, part)}/model.onnx')).reduce((n, e) => n + e.encodedBodySize, 0)""")
+                    .filter(e => e.name.endsWith('/{MODEL_OF.get(part, part)}/model.onnx.gz')).reduce((n, e) => n + e.encodedBodySize, 0)""")
                 inputs = [page_values(part, draw_inputs(rng, 7)) for _ in range(args.draws)]   # one seed, as dragged:
                 page.evaluate(f"(v) => window.ganappInPage.request({json.dumps(part)}, v)", inputs[0])  # its noise, once
                 page.wait_for_timeout(500)

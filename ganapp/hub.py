@@ -210,7 +210,7 @@ def push(name: str, repo_id: str, tag: str | None = None, api: HfApi | None = No
     api.create_repo(repo_id, repo_type="model", exist_ok=True, private=private)
     commit = api.upload_folder(repo_id=repo_id, folder_path=folder, repo_type="model",
                                allow_patterns=["config.json", "*.safetensors", *OPTIONAL_FILES, "README.md", "*.png", "*.gif",
-                                               "*.onnx", "provenance.json", "*.md"],
+                                               "*.onnx", "*.onnx.gz", "provenance.json", "*.md"],
                                commit_message=f"ganapp: upload {name}")
     if tag:
         try:

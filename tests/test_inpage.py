@@ -49,10 +49,26 @@ def test_only_the_page_files_and_the_exported_models_are_served(served):
     url, folder = served
     base = url.rstrip("/") + "/gradio_api/file="
     assert status_of(base + str(ROOT / "ganapp/ui/static/inpage.js")) == 200
-    assert status_of(base + str(folder / "infogan/model.onnx")) == 200
+    assert status_of(base + str(folder / "infogan/model.onnx.gz")) == 200   # what the page fetches
     for refused in (ROOT / "app.py", folder / "infogan/config.json", folder / "infogan/model.safetensors",
                     ROOT.parent / "shared/data/README.md", ROOT / "ganapp/ui/static/../common.py"):
         assert status_of(base + str(refused)) in (403, 404), refused
+
+
+def test_the_vendored_runtime_is_the_one_its_note_names():
+    """VENDOR.md's table: the loader's SHA-256, the binary's (unzipped) and the committed .gz's."""
+    import gzip
+    import hashlib
+    import re
+
+    vendor = ROOT / "ganapp/ui/static/vendor/onnxruntime-web"
+    stated = re.findall(r"^\| (\S+) \| ([^|]+) \| `([0-9a-f]{64})` \|$", (vendor / "VENDOR.md").read_text(), re.M)
+    assert len(stated) == 3, stated
+    for name, how, digest in stated:
+        data = (vendor / name).read_bytes()
+        if "unzipped" in how:
+            data = gzip.decompress(data)
+        assert hashlib.sha256(data).hexdigest() == digest, (name, how)
 
 
 def server_png(url: str, api_name: str, *args) -> np.ndarray:
@@ -171,7 +187,7 @@ def test_a_part_below_the_fold_loads_its_model_only_when_scrolled_to(served, bro
     page.set_viewport_size({"width": 1280, "height": 500})   # the maps sit well below the fold
     page.evaluate("window.scrollTo(0, 0)")
     page.wait_for_timeout(3000)
-    onnx = lambda: [r for r in page.requests if r.endswith("model.onnx")]  # noqa: E731
+    onnx = lambda: [r for r in page.requests if r.endswith("model.onnx.gz")]  # noqa: E731
     assert not any("/vae2d/" in r or "/ae2d/" in r for r in onnx()), onnx()
     page.locator("#vae2d-page").scroll_into_view_if_needed()
     page.wait_for_selector("#vae2d-page .inpage-ready canvas", timeout=30000)

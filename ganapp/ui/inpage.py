@@ -15,7 +15,7 @@ from pathlib import Path
 
 import gradio as gr
 
-from ..export import ONNX_FILE, in_page_models
+from ..export import PAGE_FILE, in_page_models
 from ..hub import local_folder
 from ..messages import LANGUAGES, render
 from .i18n import t
@@ -37,10 +37,10 @@ LOADER = """(async () => {
 
 def static_paths() -> list[Path]:
     """What Gradio may serve as files: the page's own scripts and styles, the vendored runtime, the family page
-    scripts and the exported models (the registry's in_page ones), nothing else (not app.py, not a config.json, not
-    ../shared)."""
+    scripts and the exported models as the page fetches them (the registry's in_page ones, gzipped), nothing else
+    (not app.py, not a config.json, not ../shared)."""
     scripts = sorted(FAMILIES_DIR.glob(f"*/{PAGE_SCRIPT}"))
-    models = [local_folder(name) / ONNX_FILE for name in in_page_models()]
+    models = [local_folder(name) / PAGE_FILE for name in in_page_models()]
     return [STATIC, *scripts, *(m for m in models if m.is_file())]
 
 
@@ -56,7 +56,7 @@ def view(tab: str, family: str, models: dict[str, str], server_functions: list, 
     """The canvas the page draws on, or None (the tab then draws on the server only) when a model was not
     exported. `models` maps a role to a model name, e.g. {"generator": "infogan"}; `props` reach the script.
     Each of `server_functions` is called by the script with one argument (Gradio passes one), a list if need be."""
-    files = {role: local_folder(name) / ONNX_FILE for role, name in models.items()}
+    files = {role: local_folder(name) / PAGE_FILE for role, name in models.items()}
     if not all(f.is_file() for f in files.values()):
         return None
     runtime = sum(f.stat().st_size for f in (STATIC / "vendor").rglob("*") if f.suffix in (".gz", ".mjs"))

@@ -1,6 +1,6 @@
 // ganapp's models in the visitor's browser: one small module for every tab that draws in the page.
 //
-// A tab's model (checkpoints/<name>/model.onnx, `python -m ganapp.export onnx`) runs here with onnxruntime-web
+// A tab's model (checkpoints/<name>/model.onnx.gz, `python -m ganapp.export onnx`) runs here with onnxruntime-web
 // (vendored: static/vendor/onnxruntime-web, WebAssembly, one thread), so a dragged slider redraws with no request
 // to the server. The server stays the only source of noise: a tab asks it once per seed for that seed's noise,
 // then only its codes change here. Pixels are computed as the server computes its PNGs (images.to_pil: clamp,
@@ -30,23 +30,31 @@ export function canRun() {
   }
 }
 
+/** The bytes of a gzipped static file, undone here (the server sends the .gz files as they are). */
+async function gunzipped(path) {
+  const packed = await fetch(fileUrl(path));
+  if (!packed.ok) throw new Error(`${path}: HTTP ${packed.status}`);
+  return new Response(packed.body.pipeThrough(new DecompressionStream("gzip"))).arrayBuffer();
+}
+
 async function loadRuntime(staticDir) {
   if (!canRun()) throw new Error("this browser cannot run WebAssembly SIMD");
   const ort = await import(fileUrl(`${staticDir}/${VENDOR}ort.wasm.bundle.min.mjs`));
-  const packed = await fetch(fileUrl(`${staticDir}/${VENDOR}ort-wasm-simd-threaded.wasm.gz`));
-  if (!packed.ok) throw new Error(`runtime: HTTP ${packed.status}`);
-  const binary = await new Response(packed.body.pipeThrough(new DecompressionStream("gzip"))).arrayBuffer();
+  const binary = await gunzipped(`${staticDir}/${VENDOR}ort-wasm-simd-threaded.wasm.gz`);
   ort.env.wasm.numThreads = 1;       // no cross-origin isolation needed; the server's cores stay free anyway
   ort.env.wasm.wasmBinary = binary;
   return ort;
 }
 
-/** The session for one model file, created once (the file is fetched the first time a tab asks for it). */
+/** The session for one model file (model.onnx.gz), created once (fetched the first time a tab asks for it). */
 export async function open(staticDir, modelPath) {
   runtime = runtime || loadRuntime(staticDir);
   const ort = await runtime;
   if (!sessions.has(modelPath)) {
-    sessions.set(modelPath, ort.InferenceSession.create(fileUrl(modelPath), { executionProviders: ["wasm"] }));
+    const created = gunzipped(modelPath).then((bytes) =>
+      ort.InferenceSession.create(new Uint8Array(bytes), { executionProviders: ["wasm"] }));
+    created.catch(() => sessions.delete(modelPath));   // a failed load is tried again by the next tab that asks
+    sessions.set(modelPath, created);
   }
   const session = await sessions.get(modelPath);
   return {
