@@ -217,6 +217,27 @@ def test_without_webassembly_the_server_draws_and_says_so(served, browser, tmp_p
 
 
 @pytest.mark.browser
+def test_without_webassembly_text_to_digits_frame_at_t_is_drawn_by_the_server(served, browser):
+    url, _ = served
+    page = open_page(browser, f"{url}?tab=text2digit")
+    page.context.add_init_script("delete window.WebAssembly")
+    page.reload()
+    page.locator("#text2digit-morph-page").scroll_into_view_if_needed()
+    page.wait_for_selector("#text2digit-morph-page .inpage-server", timeout=30000)
+    picture = page.locator("#text2digit-at-t img").first
+    picture.wait_for(timeout=20000)   # drawn by the server
+    first = picture.get_attribute("src")
+    page.locator(".tabitem:visible input[type=range]").nth(1).fill("0.9")   # the count, then t
+    for _ in range(100):
+        if picture.get_attribute("src") != first:
+            break
+        page.wait_for_timeout(100)
+    else:
+        raise AssertionError("the server's picture did not follow the slider")
+    page.context.close()
+
+
+@pytest.mark.browser
 def test_the_vae_morphs_frame_at_t_is_decoded_in_the_page_and_matches_the_server(served, browser):
     import torch
 
