@@ -217,15 +217,16 @@ def test_without_webassembly_the_server_draws_and_says_so(served, browser, tmp_p
 
 
 @pytest.mark.browser
-def test_without_webassembly_text_to_digits_frame_at_t_is_drawn_by_the_server(served, browser):
+def test_without_webassembly_text_to_digits_strip_and_frame_are_drawn_by_the_server(served, browser):
     url, _ = served
     page = open_page(browser, f"{url}?tab=text2digit")
     page.context.add_init_script("delete window.WebAssembly")
     page.reload()
     page.locator("#text2digit-morph-page").scroll_into_view_if_needed()
     page.wait_for_selector("#text2digit-morph-page .inpage-server", timeout=30000)
+    page.locator("#text2digit-strip img").first.wait_for(timeout=20000)   # both drawn by the server
     picture = page.locator("#text2digit-at-t img").first
-    picture.wait_for(timeout=20000)   # drawn by the server
+    picture.wait_for(timeout=20000)
     first = picture.get_attribute("src")
     page.locator(".tabitem:visible input[type=range]").nth(1).fill("0.9")   # the count, then t
     for _ in range(100):
@@ -275,7 +276,7 @@ def test_the_vae_morphs_frame_at_t_is_decoded_in_the_page_and_matches_the_server
 
 
 @pytest.mark.browser
-def test_text_to_digits_frame_at_t_is_drawn_in_the_page_and_matches_the_server(served, browser):
+def test_text_to_digits_strip_and_frame_at_t_are_drawn_in_the_page_and_match_the_server(served, browser):
     import torch
 
     from ganapp.families.text2digit import inference
@@ -298,7 +299,13 @@ def test_text_to_digits_frame_at_t_is_drawn_in_the_page_and_matches_the_server(s
     page.wait_for_timeout(300)
     asked = [r for r in page.requests[before:] if "/gradio_api/" in r and "file=" not in r]
     assert asked == [] and len(drawn) > 5, asked
-    z, ends = inference.morph_ends(*MORPH_EXAMPLES, 0)   # what the strip's event left for the page (seed 0)
+    z, ends = inference.morph_ends(*MORPH_EXAMPLES, 0)   # what the page was sent (seed 0)
+    # the strip, drawn in the page from the same: the server's strip, one model pixel per pixel
+    strip = np.array(inference.text_interpolate(*MORPH_EXAMPLES, 0).convert("L"))[::4, ::4].astype(int)
+    page.wait_for_function("() => document.querySelector('#text2digit-strip-page canvas').dataset.drawn")
+    assert not page.locator("#text2digit-strip").is_visible()
+    off = np.abs(canvas_grey(page, "text2digit-strip-page").astype(int) - strip)
+    assert off.max() <= 1 and (off > 0).mean() <= 0.02, f"strip: {(off > 0).sum()} off, at most {off.max()}"
     for t in (0.0, 0.37, 0.5, 1.0):
         shown = json.dumps([[z.tolist(), *ends.tolist()], t])
         page.evaluate(f"() => window.ganappInPage.request('text2digit-morph', {shown})")

@@ -14,6 +14,7 @@ from ...sampling import DIGIT_SCALE, device_of, seeded_noise
 from .captions import MAX_TOKENS, Parsed, parse, tokens
 
 MAX_TEXT = 200
+STRIP_STEPS = 8   # digits in the strip between two descriptions
 EXAMPLES = ("a thick seven leaning right", "一个向右倾斜的粗体7", "a small thin 2", "宽宽的数字零",
             "a narrow 4 slanted to the left", "笔画细的大8")
 
@@ -94,9 +95,18 @@ def decode_between(z: torch.Tensor, ends: torch.Tensor, t: torch.Tensor) -> torc
     return g.decode(z.to(device).expand(len(t), -1), (1 - t) * ends[0] + t * ends[1]).cpu()
 
 
-def text_interpolate(text_a, text_b, seed, steps: int = 8) -> Image.Image:
+def strip_positions(steps: int = STRIP_STEPS) -> torch.Tensor:
+    """Where the strip's digits lie between the two descriptions: k / (steps - 1), as float32 (the page's too)."""
+    return torch.tensor([k / (steps - 1) for k in range(steps)])
+
+
+def strip_image(images: torch.Tensor) -> Image.Image:
+    """The strip's digits (steps, 1, 28, 28) side by side."""
+    return grid(images, nrow=len(images), value_range=(-1, 1), scale=DIGIT_SCALE)
+
+
+def text_interpolate(text_a, text_b, seed, steps: int = STRIP_STEPS) -> Image.Image:
     """One noise, sentence embeddings moved in `steps` equal steps from text_a's to text_b's: a strip."""
     z, ends = morph_ends(text_a, text_b, seed)
     steps = check_int("steps", steps, 2, 16)
-    images = decode_between(z, ends, torch.linspace(0, 1, steps))               # (steps, 1, 28, 28)
-    return grid(images, nrow=steps, value_range=(-1, 1), scale=DIGIT_SCALE)
+    return strip_image(decode_between(z, ends, strip_positions(steps)))         # (steps, 1, 28, 28) side by side

@@ -47,11 +47,12 @@ def generate(text, count, seed):
 
 
 @handler(models=POOL)
-def interpolate(text_a, text_b, seed):
-    """The strip, and what it is made of (its noise and the two sentence embeddings, a JSON list of three lists)
-    for the frame at t, which the page decodes itself where it can (`frame_at`)."""
+def morph_ends(text_a, text_b, seed):
+    """What the strip between two descriptions is made of, as the page holds it (a JSON list of three lists): its
+    noise and the two sentence embeddings. The page decodes the strip and the frame at t from them itself where it
+    can (`strip_of`, `frame_at` draw them here otherwise)."""
     z, ends = inference.morph_ends(text_a, text_b, seed)
-    return inference.text_interpolate(text_a, text_b, seed), [z.tolist(), *ends.tolist()]
+    return [z.tolist(), *ends.tolist()]
 
 
 def _check_ends(ends) -> tuple[torch.Tensor, torch.Tensor]:
@@ -65,6 +66,13 @@ def _check_ends(ends) -> tuple[torch.Tensor, torch.Tensor]:
     if not shapes_fit or not all(torch.isfinite(x).all() for x in (z, a, b)):
         raise InvalidInput("text2digit.bad_ends", z_dim=config.z_dim, text_dim=config.text_dim)
     return z, torch.stack([a, b])
+
+
+@handler(models=POOL)
+def strip_of(ends):
+    """The strip between the two descriptions: what the page draws, on the server."""
+    z, pair = _check_ends(ends)
+    return inference.strip_image(inference.decode_between(z, pair, inference.strip_positions()))
 
 
 @handler(models=POOL)
@@ -122,18 +130,26 @@ def build(demo: gr.Blocks) -> dict:
             text_a = gr.Textbox(value=MORPH_EXAMPLES[0], label=t("text2digit.from"), max_length=MAX_TEXT)
             text_b = gr.Textbox(value=MORPH_EXAMPLES[1], label=t("text2digit.to"), max_length=MAX_TEXT)
         morph = gr.Button(t("text2digit.morph"))
-        strip = gr.Image(show_label=False, type="pil", format="png", interactive=False, elem_classes="pixelated")
+        strip = gr.Image(show_label=False, type="pil", format="png", interactive=False, elem_classes="pixelated",
+                         elem_id="text2digit-strip")
+        strip_page = inpage.view("text2digit-strip", "text2digit", {"generator": "text2digit"}, [], kind="strip",
+                                 label=inpage.texts("text2digit.between"), server_image="text2digit-strip",
+                                 value_range=[-1, 1], steps=inference.STRIP_STEPS,
+                                 fallback_note=inpage.texts("common.drawn_by_server"))
         with gr.Row():
-            position = gr.Slider(0, 1, value=0.5, step=0.01, label=t("text2digit.t"))
+            # (each at least 300 px wide: on a phone the digit goes below the slider, full width)
+            position = gr.Slider(0, 1, value=0.5, step=0.01, label=t("text2digit.t"), min_width=300)
             at_t = gr.Image(label=t("text2digit.at_t"), type="pil", format="png", height=240, interactive=False,
-                            elem_classes="pixelated", elem_id="text2digit-at-t")
-            morph_page = inpage.view("text2digit-morph", "text2digit", {"generator": "text2digit"}, [],
+                            elem_classes="pixelated", elem_id="text2digit-at-t", min_width=300)
+            morph_page = inpage.view("text2digit-morph", "text2digit", {"generator": "text2digit"}, [], kind="frame",
                                      label=inpage.texts("text2digit.at_t"), server_image="text2digit-at-t",
                                      value_range=[-1, 1], fallback_note=inpage.texts("common.drawn_by_server"))
-        ends = gr.JSON(visible=False, label="ends")   # the strip's noise and two embeddings, for the frame at t
-    gr.on([demo.load, text_a.submit, text_b.submit, morph.click, seed.change], interpolate, inputs=[text_a, text_b, seed],
-          outputs=[strip, ends], api_name="text_interpolate", api_visibility="private", trigger_mode="always_last")
-    # The frame at t: decoded in the page while the slider moves (from what the strip's event left), else here.
+        ends = gr.JSON(visible=False, label="ends")   # the strip's noise and two embeddings
+    # The server reads the two descriptions (its text encoder); the page decodes the strip and the frame at t from
+    # what it sends, the frame again on every move of the slider (the server draws them where the page cannot).
+    gr.on([demo.load, text_a.submit, text_b.submit, morph.click, seed.change], morph_ends, inputs=[text_a, text_b, seed],
+          outputs=ends, api_name="text2digit_morph_ends", api_visibility="private", trigger_mode="always_last")
+    inpage.wire("text2digit-strip", strip_page, [ends.change], strip_of, [ends], strip, None, show_progress="hidden")
     inpage.wire("text2digit-morph", morph_page, [position.change, ends.change], frame_at, [ends, position], at_t, None,
                 show_progress="hidden")
     how_it_works(t("text2digit.explanation"))
