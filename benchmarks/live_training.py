@@ -15,7 +15,7 @@ from pathlib import Path
 import torch
 
 from ganapp.families.gantrain.inference import LiveRun
-from ganapp.families.gantrain.objectives import OBJECTIVES
+from ganapp.losses import OBJECTIVES
 
 OUT = Path(__file__).resolve().parent / "live_training.md"  # --out overrides
 CHECK_EVERY_S = 1.0   # the tab refreshes its samples and the evaluator's read about once a second

@@ -11,7 +11,7 @@ import torch
 
 from ganapp.families.gantrain import inference, tab
 from ganapp.families.gantrain.inference import LiveRun, Slots
-from ganapp.families.gantrain.objectives import OBJECTIVES
+from ganapp.losses import OBJECTIVES
 
 
 class FixedScores(torch.nn.Module):
@@ -43,7 +43,7 @@ def test_each_objective_matches_its_formula(name):
 
 
 def test_gradient_penalty_is_zero_for_a_unit_slope_critic():
-    from ganapp.families.gantrain.objectives import gradient_penalty
+    from ganapp.losses import gradient_penalty
 
     w = torch.zeros(784)
     w[0] = 1.0  # D(x) = x[0]: gradient norm exactly 1 everywhere

@@ -9,10 +9,10 @@ import torch
 from PIL import Image
 
 from ganapp.checks import InvalidInput
-from ganapp.families.gantrain.model import CapsuleDiscriminator, GANConfig, squash
-from ganapp.families.gantrain.objectives import OBJECTIVES, margin_loss
 from ganapp.families.objectives import inference
 from ganapp.families.objectives.model import SHIPPED_OBJECTIVES, checkpoint_name
+from ganapp.losses import OBJECTIVES, margin_loss
+from ganapp.small_gans import CapsuleDiscriminator, GANConfig, squash
 
 
 def test_squash_keeps_direction_and_maps_length_below_one():

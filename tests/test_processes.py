@@ -72,7 +72,7 @@ def test_gradient_averaging_hook_gives_the_whole_batch_gradient_with_a_gradient_
     (a double backward) that is exactly the gradient of the whole batch, as one process would compute it."""
     from types import SimpleNamespace
 
-    from ganapp.families.gantrain.objectives import OBJECTIVES
+    from ganapp.losses import OBJECTIVES
     from ganapp.training.processes import AcceleratedProcesses
 
     torch.manual_seed(0)

@@ -26,6 +26,8 @@ def test_every_shipped_folder_is_complete(name):
         pytest.skip(f"{name} not shipped")
     assert (folder / "config.json").is_file() and (folder / "README.md").is_file()
     assert not list(folder.glob("*.bin")) and not list(folder.glob("*.pt*"))
+    # its weights fit what the code builds, key for key (networks shared across families, ganapp/blocks.py, included)
+    assert not ganapp.MODELS[name].model_class.from_pretrained(folder).training
 
 
 @shipped("cgan", "classifier")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+from ...blocks import discriminator_trunk, generator_layers
 from ...hub import HubModel
 
 
@@ -23,28 +24,6 @@ class CGANConfig:
     embed_dim: int = 16      # label embedding concatenated to the noise
     g_width: int = 64        # generator filters at 14x14 (twice that at 7x7)
     d_width: int = 64        # discriminator filters at 14x14 (twice that at 7x7)
-
-
-def generator_layers(in_dim: int, width: int) -> tuple[nn.Sequential, nn.Sequential]:
-    """The DCGAN body every conditional MNIST generator here shares: `project` (B, in_dim) -> (B, 2w*7*7), then
-    `net` (B, 2w, 7, 7) -> (B, 1, 28, 28) in [-1, 1]. Also the text-to-digit generator's (its own conditioning)."""
-    w = width
-    project = nn.Sequential(nn.Linear(in_dim, 2 * w * 7 * 7, bias=False), nn.BatchNorm1d(2 * w * 7 * 7), nn.ReLU(inplace=True))
-    net = nn.Sequential(
-        nn.ConvTranspose2d(2 * w, w, 4, 2, 1, bias=False), nn.BatchNorm2d(w), nn.ReLU(inplace=True),  # 7 -> 14
-        nn.ConvTranspose2d(w, 1, 4, 2, 1), nn.Tanh(),                                               # 14 -> 28
-    )
-    return project, net
-
-
-def discriminator_trunk(width: int) -> nn.Sequential:
-    """(B, 1, 28, 28) -> (B, 256) features, spectrally normalised: the projection discriminators' shared trunk."""
-    w, sn = width, nn.utils.parametrizations.spectral_norm
-    return nn.Sequential(
-        sn(nn.Conv2d(1, w, 4, 2, 1)), nn.LeakyReLU(0.2, inplace=True),                 # (B, w, 14, 14)
-        sn(nn.Conv2d(w, 2 * w, 4, 2, 1)), nn.LeakyReLU(0.2, inplace=True),             # (B, 2w, 7, 7)
-        nn.Flatten(), sn(nn.Linear(2 * w * 49, 256)), nn.LeakyReLU(0.2, inplace=True),  # (B, 256)
-    )
 
 
 class CGANGenerator(HubModel):

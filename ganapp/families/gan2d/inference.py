@@ -26,8 +26,8 @@ from PIL import Image, ImageDraw
 
 from ...background import train_while
 from ...checks import MAX_SEED, InvalidInput, check_choice, check_float, check_int
+from ...losses import OBJECTIVES, Objective
 from ..gantrain.inference import TRAINING_RUNS, Slots
-from ..gantrain.objectives import OBJECTIVES, Objective
 from .distributions import DISTRIBUTIONS, MAX_DRAWN, PLANE, Mixture, built_in, drawn
 from .measures import KDE, coverage, jsd, optimal_discriminator, weighted_gap
 from .model import NOISE_KINDS, GAN2DConfig, build, draw_noise

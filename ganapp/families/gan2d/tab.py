@@ -12,11 +12,11 @@ import gradio as gr
 
 from ... import background
 from ...checks import MAX_SEED, InvalidInput, check_choice, check_int
+from ...losses import OBJECTIVES
 from ...messages import LANGUAGES, strings
 from ...ui.common import TRAINING, choice_param, handler, how_it_works, int_param, seed_control, share_link
 from ...ui.i18n import t, translatable
 from ...ui.inpage import FAMILIES_DIR, LOADER, PAGE_SCRIPT, file_url
-from ..gantrain.objectives import OBJECTIVES
 from . import inference
 from .distributions import DISTRIBUTIONS, MAX_DRAWN, PLANE
 

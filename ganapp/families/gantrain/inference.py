@@ -28,9 +28,9 @@ from ... import load
 from ...background import train_while
 from ...checks import MAX_SEED, InvalidInput, check_choice, check_float, check_int
 from ...images import grid, tile_sheet
+from ...losses import OBJECTIVES, Objective
 from ...sampling import device_of
-from .model import ARCHITECTURES, GANConfig, build
-from .objectives import OBJECTIVES, Objective
+from ...small_gans import ARCHITECTURES, GANConfig, build
 
 TRAIN_SHEET = Path(__file__).resolve().parents[2] / "assets" / "mnist_train_12k.png"
 MAX_RUNS = int(os.environ.get("GANAPP_TRAIN_SLOTS", "1"))             # runs training at once

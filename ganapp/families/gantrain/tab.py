@@ -9,7 +9,9 @@ import ganapp
 
 from ... import background
 from ...checks import MAX_SEED, InvalidInput
+from ...losses import OBJECTIVES
 from ...messages import LANGUAGE, Text, render, say
+from ...small_gans import ARCHITECTURES
 from ...ui.common import (
     TRAINING,
     choice_param,
@@ -23,8 +25,6 @@ from ...ui.i18n import shown, t
 from ..objectives.tab import build_comparison
 from . import inference
 from .inference import RUN_SECONDS, SLOTS, LiveRun
-from .model import ARCHITECTURES
-from .objectives import OBJECTIVES
 
 PLOTTED_ROWS = 400   # at most about this many steps per curve
 

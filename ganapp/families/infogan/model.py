@@ -18,6 +18,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from ...blocks import generator_stack
 from ...hub import HubModel
 
 
@@ -62,10 +63,8 @@ class InfoGANGenerator(HubModel):
         self.net = nn.Sequential(
             nn.Linear(config.z_dim + config.code_dim, config.hidden, bias=False),
             nn.BatchNorm1d(config.hidden), nn.ReLU(inplace=True),
-            nn.Linear(config.hidden, 128 * 7 * 7, bias=False), nn.BatchNorm1d(128 * 7 * 7), nn.ReLU(inplace=True),
-            nn.Unflatten(1, (128, 7, 7)),
-            nn.ConvTranspose2d(128, 64, 4, 2, 1, bias=False), nn.BatchNorm2d(64), nn.ReLU(inplace=True),  # 14x14
-            nn.ConvTranspose2d(64, 1, 4, 2, 1), nn.Tanh(),                                                # 28x28
+            # FC 128*7*7, up-convolutions to 64x14x14 and 1x28x28: the DCGAN body every digit generator here shares
+            *generator_stack(config.hidden, 64),
         )
 
     def forward(self, z: torch.Tensor, category: torch.Tensor, continuous: torch.Tensor) -> torch.Tensor:

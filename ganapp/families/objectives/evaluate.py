@@ -28,7 +28,7 @@ CARDS = {
         what=f"The \"Train a GAN\" tab's DCGAN (generator: linear → 64×7×7 → 32×14×14 → 1×28×28, batch norm, tanh; "
              f"discriminator: two strided convolutions{' — here replaced by a capsule network: a convolution, 8×7×7 primary capsules of 8 dimensions and two 16-d output capsules (real, generated) reached by three routing iterations, trained with the margin loss' if o == 'capsgan' else ' and an autoencoder head (EBGAN energy)' if o == 'ebgan' else ''}), "
              f"trained for {STEPS:,} generator updates at batch 64 on 58,000 MNIST training digits under the `{o}` objective, with "
-             "its own paper's optimiser settings (see `ganapp/families/gantrain/objectives.py`). One of seven generators "
+             "its own paper's optimiser settings (see `ganapp/losses.py`). One of seven generators "
              "trained identically but for the objective; the table compares them all. The checkpoint kept is the one "
              "with the lowest Fréchet distance to 2,000 held-out training digits (validated every 250 updates).",
         train=f"python -m ganapp.train objectives --threads 1 --run-dir runs/gan-{o} --steps {STEPS} --validate-every 250 "

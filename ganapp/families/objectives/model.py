@@ -1,5 +1,5 @@
 """The generators of the objectives comparison: the "Train a GAN" tab's DCGAN generator, one copy
-trained under each GAN objective (see ../gantrain/objectives.py), shipped as `gan_<objective>`.
+trained under each GAN objective (see ganapp/losses.py), shipped as `gan_<objective>`.
 
 Only the generator ships; its discriminator (a plain DCGAN critic, EBGAN's autoencoder or CapsGAN's
 capsule network) lives in training only. Images: (B, 1, 28, 28) in [-1, 1].
@@ -11,8 +11,8 @@ from dataclasses import dataclass
 import torch
 
 from ...hub import HubModel
-from ..gantrain.model import DCGANGenerator, GANConfig
-from ..gantrain.objectives import OBJECTIVES
+from ...losses import OBJECTIVES
+from ...small_gans import DCGANGenerator, GANConfig
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,7 @@ class ObjectiveGANConfig:
     width: int = 32                   # filters at 14x14 in both networks (twice that at 7x7): the live tab's
 
     def networks(self) -> GANConfig:
-        """The live tab's config of the same networks, for `gantrain.model.build`."""
+        """The live tab's config of the same networks, for `small_gans.build`."""
         return GANConfig.for_objective("dcgan", self.objective, z_dim=self.z_dim, width=self.width)
 
 

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 import torch
 from torchvision.utils import make_grid
 
+from ...losses import OBJECTIVES
 from ...metrics import RealReference
+from ...small_gans import build
 from ...training.data import MNISTSampler
-from ..gantrain.model import build
-from ..gantrain.objectives import OBJECTIVES
 from .model import ObjectiveGANConfig, ObjectiveGenerator, checkpoint_name
 
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+from ...blocks import discriminator_trunk, generator_layers
 from ...hub import HubModel
-from ..cgan.model import discriminator_trunk, generator_layers
 from .captions import MAX_TOKENS, build_vocab
 
 

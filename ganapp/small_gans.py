@@ -1,9 +1,10 @@
-"""The small GANs the "Train a GAN" tab trains live: the original paper's fully connected GAN
-(Goodfellow et al., 2014) and a small DCGAN (Radford et al., 2016), each with a discriminator
-that returns a raw score per image — or, for EBGAN (Zhao et al., 2017), an autoencoder whose
-reconstruction error is the energy.
+"""The small GANs the "Train a GAN" tab trains live and the objectives comparison ships (one generator per
+objective): the original paper's fully connected GAN (Goodfellow et al., 2014) and a small DCGAN (Radford et al.,
+2016), each with a discriminator that returns a raw score per image — or, for EBGAN (Zhao et al., 2017), an
+autoencoder whose reconstruction error is the energy, and for CapsGAN a capsule network.
 
-Images: (B, 1, 28, 28) in [-1, 1]. Nothing here trains; see objectives.py and inference.py.
+Images: (B, 1, 28, 28) in [-1, 1]. Nothing here trains: see losses.py (the objectives), families/gantrain (the live
+runs) and families/objectives (the comparison's training recipe).
 """
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from dataclasses import dataclass
 
 import torch
 from torch import nn
+
+from .blocks import generator_stack
 
 ARCHITECTURES = ("mlp", "dcgan")
 
@@ -46,15 +49,11 @@ class MLPGenerator(nn.Module):
 
 
 class DCGANGenerator(nn.Module):
+    """linear → (2w, 7, 7) → (w, 14, 14) → (1, 28, 28): the DCGAN body every digit generator here shares."""
+
     def __init__(self, cfg: GANConfig):
         super().__init__()
-        w = cfg.width
-        self.net = nn.Sequential(
-            nn.Linear(cfg.z_dim, 2 * w * 7 * 7, bias=False), nn.BatchNorm1d(2 * w * 7 * 7), nn.ReLU(inplace=True),
-            nn.Unflatten(1, (2 * w, 7, 7)),                                                               # (B, 2w, 7, 7)
-            nn.ConvTranspose2d(2 * w, w, 4, 2, 1, bias=False), nn.BatchNorm2d(w), nn.ReLU(inplace=True),  # (B, w, 14, 14)
-            nn.ConvTranspose2d(w, 1, 4, 2, 1), nn.Tanh(),                                                 # (B, 1, 28, 28)
-        )
+        self.net = nn.Sequential(*generator_stack(cfg.z_dim, cfg.width))
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:   # (B, z_dim) -> (B, 1, 28, 28)
         return self.net(z)
