@@ -5,6 +5,8 @@ The app is only layout: every family with a tab in `ganapp.registry` gets one, b
 """
 from __future__ import annotations
 
+import functools
+import logging
 import os
 
 import gradio as gr
@@ -52,6 +54,7 @@ def build_demo(queue_size: int = QUEUE_SIZE, concurrency: int = CONCURRENCY,
             # undocumented and present only when benchmarking.
             gr.api(_noop, api_name="noop", api_visibility="undocumented")
     share_model_workers(demo, model_workers)
+    refusals_in_one_line(demo)
     document(demo)  # the API page: English labels, real types, what each parameter accepts
     demo.queue(max_size=queue_size, default_concurrency_limit=concurrency)
     return demo
@@ -67,6 +70,30 @@ def share_model_workers(demo: gr.Blocks, workers: int) -> None:
 
 
 MODELS_POOL = "models"
+log = logging.getLogger("ganapp")
+
+
+def refusals_in_one_line(demo: gr.Blocks) -> None:
+    """Gradio's own input checks (a value not among a Radio's choices, say) raise its Error with a traceback in the
+    server's log, for a wrong value any client may send. Each such refusal now logs one line; the client's answer
+    is the same."""
+    for block in demo.blocks.values():
+        if callable(getattr(block, "preprocess", None)):
+            block.preprocess = _one_line_refusal(block.preprocess, type(block).__name__)
+
+
+def _one_line_refusal(preprocess, component: str):
+    @functools.wraps(preprocess)
+    def checked(payload):
+        try:
+            return preprocess(payload)
+        except gr.Error as e:
+            if not e.print_exception:
+                raise
+            log.warning("refused by a %s: %s", component, e.message)
+            raise gr.Error(e.message, duration=e.duration, visible=e.visible, title=e.title,
+                           print_exception=False) from None
+    return checked
 
 
 def _noop(x: int) -> int:

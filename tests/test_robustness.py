@@ -239,3 +239,16 @@ def test_huge_uploads_are_refused_before_decoding_in_the_vae_drawing_editor(huge
     with pytest.raises(InvalidInput, match="Image too large: the limit is 40 megapixels"):
         _endpoint(handed, 3, 0)            # ...whose bounded open refuses it, in the visitor's language
     assert time.monotonic() - start < 2
+
+
+def test_a_value_gradio_itself_refuses_is_one_line_in_the_log(served, capfd, caplog):
+    """A choice not among a Radio's (Gradio's own check, before our handler): the client gets the short message,
+    and the server's log one line, not a traceback (#34 item 4)."""
+    _, client = served
+    capfd.readouterr()
+    with caplog.at_level("WARNING", logger="ganapp"), pytest.raises(Exception, match="not in the list of choices"):
+        client.predict(3, 8, 5, 0, "zigzag", api_name="/vae_interpolate")   # method: lerp, slerp or even
+    printed = capfd.readouterr()
+    assert "Traceback" not in printed.err + printed.out
+    assert [r.getMessage() for r in caplog.records if "refused" in r.getMessage()], caplog.records
+    assert client.predict(3, 8, 5, 0, "lerp", api_name="/vae_interpolate")   # and the next request succeeds
