@@ -203,9 +203,23 @@ def test_the_claims_tab_trains_one_cell_and_reports_its_accuracy(page):
     finish(page, "claims")
 
 
+# each tab's main pictures (elem_ids): on a phone each must get at least 300 px of width
+KEY_PICTURES = {"InfoGAN": ["infogan-sample"], "Conditional GAN": ["cgan-samples"],
+                "CycleGAN": ["cyclegan-output", "cyclegan-cycled"], "VAE": ["vae-strip"],
+                "Text to digit": ["text2digit-samples", "text2digit-strip"], "StyleGAN": ["stylegan-grid"]}
+# visible text cut short: an element narrower than its text that hides the rest
+TRUNCATED = """panel => Array.from(panel.querySelectorAll('label, span, button, th, td, p')).filter(el => {
+    if (!el.offsetParent || !el.textContent.trim()) return false;
+    const s = getComputedStyle(el);
+    const hides = s.textOverflow === 'ellipsis' || ['hidden', 'clip'].includes(s.overflowX);
+    return hides && el.scrollWidth > el.clientWidth + 1;
+}).map(el => el.textContent.trim().slice(0, 40))"""
+
+
 @pytest.mark.parametrize("tab", ["InfoGAN", "Conditional GAN", "CycleGAN", "VAE", "Autoencoders", "Text to digit",
                                  "StyleGAN", "GAN in 2-D", "Train a GAN", "Claims tested"])
 def test_every_tab_fits_a_phone(page, tab):
+    """At 400 px: nothing wider than the screen, no label cut short, the main pictures at least 300 px wide."""
     panel = open_tab(page, tab)  # at desktop width, where every tab's button shows; then a phone's width
     assert "translation_metadata" not in panel.inner_text(), f"{tab}: a key shown untranslated"
     page.set_viewport_size({"width": 400, "height": 860})
@@ -215,6 +229,10 @@ def test_every_tab_fits_a_phone(page, tab):
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / f"phone-{tab.lower().replace(' ', '-')}.png"), full_page=True)
         assert overflow <= 400, f"{tab}: the page is {overflow} px wide on a 400 px screen"
+        assert panel.evaluate(TRUNCATED) == [], f"{tab}: labels cut short on a phone"
+        for elem_id in KEY_PICTURES.get(tab, []):
+            width = page.locator(f"#{elem_id}").bounding_box()["width"]
+            assert width >= 300, f"{tab}: #{elem_id} is {width:.0f} px wide on a phone"
     finally:
         page.set_viewport_size({"width": 1280, "height": 1000})
 

@@ -64,10 +64,11 @@ def build(demo: gr.Blocks) -> dict:
             direction = gr.Radio([(t("cyclegan.photo2monet"), "photo2monet"), (t("cyclegan.monet2photo"), "monet2photo")],
                                  value="photo2monet", label=t("cyclegan.direction"))
             show_cycle = gr.Checkbox(value=True, label=t("cyclegan.cycle"))
+        # (at least 300 px wide each: on a phone the pictures stack, full width, instead of two 158-px columns)
         translated = gr.Image(label=t("cyclegan.translation"), type="pil", format="png", height=400, interactive=False,
-                              elem_id="cyclegan-output")
+                              elem_id="cyclegan-output", min_width=300)
         cycled = gr.Image(label=t("cyclegan.back"), type="pil", format="png", height=400, interactive=False,
-                          elem_id="cyclegan-cycled")
+                          elem_id="cyclegan-cycled", min_width=300)
     gr.Examples([[str(p), "monet2photo" if p.name.startswith("monet") else "photo2monet"] for p in examples],
                 inputs=[image, direction], examples_per_page=6, label=t("cyclegan.examples"),
                 visible_columns=[0])  # the pictures only: each sets its own direction (Gradio's table headers are untranslated)

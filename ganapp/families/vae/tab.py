@@ -193,7 +193,7 @@ def build(demo: gr.Blocks) -> dict:
         start_used = gr.Image(label=t("vae.start_used"), type="pil", format="png", interactive=False, height=140,
                               min_width=120, scale=0, elem_classes="pixelated", buttons=[])
         strip = gr.Image(label=t("vae.strip"), type="pil", format="png", interactive=False, elem_id="vae-strip",
-                         elem_classes="pixelated", scale=4)
+                         elem_classes="pixelated", scale=4, min_width=300)   # on a phone: a line of its own
         end_used = gr.Image(label=t("vae.end_used"), type="pil", format="png", interactive=False, height=140,
                             min_width=120, scale=0, elem_classes="pixelated", buttons=[])
     with gr.Row():
