@@ -2,6 +2,7 @@
 evaluator's eyes, beside its training run's wall time and stability."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import torch
@@ -13,34 +14,53 @@ from ...reports import write_metrics
 from ...training.data import MNISTSampler
 from ...training.loop import read_log
 from .inference import objective_samples, samples
-from .model import SHIPPED_OBJECTIVES, checkpoint_name
+from .model import SHIPPED_OBJECTIVES, ObjectiveGANConfig, checkpoint_name
+from .recipe import ObjectiveTrainConfig
 from .table import CONFIDENCE_BAR, FD_FACTOR_BAR, RAREST_BAR, comparison_table
 
 TITLES = {"nonsaturating": "non-saturating GAN (Goodfellow et al. 2014)", "lsgan": "LSGAN (Mao et al. 2017)",
           "wgan": "WGAN, weight clipping (Arjovsky et al. 2017)", "wgan-gp": "WGAN-GP (Gulrajani et al. 2017)",
           "hinge": "hinge loss (Lim & Ye 2017)", "ebgan": "EBGAN (Zhao et al. 2017)",
           "capsgan": "CapsGAN: capsule-network discriminator (Jaiswal et al. 2018)"}
-STEPS = 5000   # generator updates, every objective
+STEPS = ObjectiveTrainConfig.steps   # generator updates, every objective (the cGAN's budget)
+WIDTH = ObjectiveGANConfig.width     # filters at 14x14 (twice that at 7x7), every objective (the cGAN's)
+EARLIER = {"steps": 5000, "width": 32}   # what the generators published before the fair fight were trained with
 
 CARDS = {
     checkpoint_name(o): dict(
         title=f"DCGAN generator trained with {TITLES[o]}, MNIST",
-        what=f"The \"Train a GAN\" tab's DCGAN (generator: linear → 64×7×7 → 32×14×14 → 1×28×28, batch norm, tanh; "
-             f"discriminator: two strided convolutions{' — here replaced by a capsule network: a convolution, 8×7×7 primary capsules of 8 dimensions and two 16-d output capsules (real, generated) reached by three routing iterations, trained with the margin loss' if o == 'capsgan' else ' and an autoencoder head (EBGAN energy)' if o == 'ebgan' else ''}), "
+        what=f"A DCGAN at the conditional GAN's width (generator: linear → {2 * WIDTH}×7×7 → {WIDTH}×14×14 → 1×28×28, "
+             f"batch norm, tanh; discriminator: two strided convolutions{' — here replaced by a capsule network: a convolution, 8×7×7 primary capsules of 8 dimensions and two 16-d output capsules (real, generated) reached by three routing iterations, trained with the margin loss' if o == 'capsgan' else ' and an autoencoder head (EBGAN energy)' if o == 'ebgan' else ''}), "
              f"trained for {STEPS:,} generator updates at batch 64 on 58,000 MNIST training digits under the `{o}` objective, with "
-             "its own paper's optimiser settings (see `ganapp/losses.py`). One of seven generators "
-             "trained identically but for the objective; the table compares them all. The checkpoint kept is the one "
-             "with the lowest Fréchet distance to 2,000 held-out training digits (validated every 250 updates).",
-        train=f"python -m ganapp.train objectives --threads 1 --run-dir runs/gan-{o} --steps {STEPS} --validate-every 250 "
+             "its own paper's optimiser settings and critic steps (see `ganapp/losses.py`). One of seven generators "
+             "trained identically but for the objective (a fair fight); the table compares them all and gives each "
+             "one's own width and updates (a generator not yet retrained keeps the earlier 5,000 updates at width 32). "
+             "The checkpoint kept is the one with the lowest Fréchet distance to 2,000 held-out training digits "
+             "(validated every 500 updates).",
+        train=f"python -m ganapp.train objectives --threads 1 --run-dir runs/gan-{o} --steps {STEPS} --validate-every 500 "
               f"--set objective={o} --export checkpoints",
         evaluate="python -m ganapp.evaluate objectives",
         run_dir=f"runs/gan-{o}")
     for o in SHIPPED_OBJECTIVES}
 
 
-def _run_figures(run: Path) -> dict:
-    """Wall time per 1,000 generator updates and the validation curve, from a training run's log."""
-    rows = read_log(run) if (run / "log.jsonl").is_file() else []
+def _budget(o: str) -> dict:
+    """The width and generator updates the shipped generator of `o` was trained with (its config, its provenance)."""
+    folder = local_folder(checkpoint_name(o))
+    provenance = folder / "provenance.json"
+    run_steps = json.loads(provenance.read_text()).get("run_steps") if provenance.is_file() else None
+    return {"width": json.loads((folder / "config.json").read_text())["width"],
+            "steps": run_steps or EARLIER["steps"]}
+
+
+def _run_figures(run: Path, o: str) -> dict:
+    """Wall time per 1,000 generator updates and the validation curve, from a training run's log (where the run is
+    not on this machine: as the last evaluation stored them)."""
+    if not (run / "log.jsonl").is_file():
+        stored = local_folder(checkpoint_name(o)) / "metrics.json"
+        before = json.loads(stored.read_text())["objectives"].get(o, {}) if stored.is_file() else {}
+        return {k: before.get(k) for k in ("seconds_per_1000", "validation_curve", "fd_spread_last5")}
+    rows = read_log(run)
     timed = [r for r in rows if "seconds" in r]
     curve = [[r["step"], r["validation"]["frechet"]] for r in rows if "validation" in r]
     last = [fd for _, fd in curve[-5:]]
@@ -64,7 +84,7 @@ def evaluate_objectives(data_root=None, n: int = 10000, seed: int = 0, runs_root
             fakes = (samples(o, n, seed) + 1) / 2
         except WeightsUnavailable:
             continue
-        per_objective[o] = {**reference.compare(fakes), **_run_figures(Path(runs_root) / f"gan-{o}")}
+        per_objective[o] = {**reference.compare(fakes), **_budget(o), **_run_figures(Path(runs_root) / f"gan-{o}", o)}
     best = min(per_objective, key=lambda o: per_objective[o]["frechet"])
     metrics = {"n": n, "frechet_real_train_vs_test": fd_real, "steps": STEPS, "best": best, "objectives": per_objective}
 

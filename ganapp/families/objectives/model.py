@@ -19,7 +19,8 @@ from ...small_gans import DCGANGenerator, GANConfig
 class ObjectiveGANConfig:
     objective: str = "nonsaturating"  # the loss it was trained with (a key of OBJECTIVES); the networks are the same
     z_dim: int = 64                   # noise dimensions
-    width: int = 32                   # filters at 14x14 in both networks (twice that at 7x7): the live tab's
+    width: int = 64                   # filters at 14x14 in both networks (twice that at 7x7): the cGAN's (the live
+                                      # tab trains 32, for speed; generators trained before 2026-12-02 are 32 too)
 
     def networks(self) -> GANConfig:
         """The live tab's config of the same networks, for `small_gans.build`."""

@@ -1,8 +1,8 @@
 """One DCGAN trained under one objective, for the comparison: `--set objective=<name>`.
 
-Every objective gets the same networks, the same data (all 60,000 MNIST training digits but the
-2,000 held out for validation), the same batch size and the same number of generator updates
-(`--steps`); each keeps its own paper's optimiser settings and critic steps (objectives.py).
+Every objective gets the same networks (the cGAN's width, 64/128), the same data (all 60,000 MNIST training digits
+but the 2,000 held out for validation), the same batch size and the same number of generator updates (`--steps`,
+the cGAN's 8,000); each keeps its own paper's optimiser settings and critic steps (ganapp/losses.py): a fair fight.
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from .model import ObjectiveGANConfig, ObjectiveGenerator, checkpoint_name
 
 @dataclass
 class ObjectiveTrainConfig:
-    steps: int = 5000          # generator updates, the same for every objective
+    steps: int = 8000          # generator updates, the same for every objective (the cGAN's budget)
     batch_size: int = 64       # the live tab's
     validation_size: int = 2000  # training digits held out: the Fréchet distance chosen by is to these
 
