@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import socket
 from pathlib import Path
 
 import pytest
 import torch
+
+from ganapp.registry import FAMILIES, MODELS
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "checkpoints"
@@ -98,3 +102,48 @@ def tiny_data(tmp_path_factory) -> Path:
             for i in range(6):
                 Image.fromarray(rng.integers(0, 256, (32, 32, 3), dtype=np.uint8)).save(folder / f"{i}.jpg")
     return root
+
+
+# --- shared by several test files (no test file imports another) ----------------------------------------------
+
+EXAMPLE_PHOTO = ROOT / "ganapp" / "assets" / "examples" / "photo_coffee.jpg"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve(checkpoints: Path, monkeypatch, **build_options):
+    """Build the app against `checkpoints` and serve it on a free port; returns (demo, url)."""
+    import ganapp
+
+    monkeypatch.setenv("GANAPP_CHECKPOINTS", str(checkpoints))
+    ganapp.load.cache_clear()
+    import app
+
+    demo = app.build_demo(**build_options)
+    _, url, _ = demo.launch(server_port=free_port(), prevent_thread_lock=True, **app.LAUNCH_OPTIONS)
+    return demo, url
+
+
+# Each family's seconds-fast overrides, from the registry: a new family is tested with no change here.
+TINY = {name: [arg for o in f.tiny_training for arg in ("--set", o)] for name, f in FAMILIES.items() if f.recipe}
+
+
+def run(model, tmp_path, data, steps, *extra):
+    """`python -m ganapp.train <model>` for `steps` steps on tiny data, with the family's tiny settings."""
+    from ganapp.train import main as train_main  # here: importing training code is a choice each test makes
+
+    train_main([model, "--steps", str(steps), "--data", str(data), "--run-dir", str(tmp_path), "--threads", "1",
+                "--sample-every", "2", "--validate-every", "0", *TINY[MODELS[model].family if model in MODELS else model],
+                *extra])
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+if CHROMIUM is None and os.environ.get("GANAPP_REQUIRE_BROWSER") == "1":
+    raise RuntimeError("GANAPP_REQUIRE_BROWSER=1 but Debian's chromium is not installed (apt-get install chromium)")
+SHOTS = ROOT / "artifacts" / "screenshots"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]

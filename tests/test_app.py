@@ -4,35 +4,15 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
-import socket
 from pathlib import Path
 
 import pytest
+from conftest import EXAMPLE_PHOTO, serve
 from gradio_client import Client, handle_file
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 # The public API is the README's table: every row `| `/name` | ...` is an endpoint, and nothing else is.
 PUBLIC = set(re.findall(r"^\| `(/\w+)` \|", README.read_text(), flags=re.M))
-EXAMPLE_PHOTO = Path(__file__).resolve().parent.parent / "ganapp" / "assets" / "examples" / "photo_coffee.jpg"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def serve(checkpoints: Path, monkeypatch, **build_options):
-    """Build the app against `checkpoints` and serve it on a free port; returns (demo, url)."""
-    import ganapp
-
-    monkeypatch.setenv("GANAPP_CHECKPOINTS", str(checkpoints))
-    ganapp.load.cache_clear()
-    import app
-
-    demo = app.build_demo(**build_options)
-    _, url, _ = demo.launch(server_port=free_port(), prevent_thread_lock=True, **app.LAUNCH_OPTIONS)
-    return demo, url
 
 
 @pytest.fixture(scope="module")

@@ -2,22 +2,12 @@
 action must draw a new image, with no console errors. Screenshots go to artifacts/screenshots/."""
 from __future__ import annotations
 
-import os
-import shutil
-from pathlib import Path
-
 import pytest
-from test_app import EXAMPLE_PHOTO, serve
+from conftest import CHROMIUM, EXAMPLE_PHOTO, FLAGS, SHOTS, serve
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-if CHROMIUM is None and os.environ.get("GANAPP_REQUIRE_BROWSER") == "1":
-    raise RuntimeError("GANAPP_REQUIRE_BROWSER=1 but Debian's chromium is not installed (apt-get install chromium)")
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)")]
-SHOTS = Path(__file__).resolve().parent.parent / "artifacts" / "screenshots"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture(scope="module")

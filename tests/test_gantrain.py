@@ -137,9 +137,9 @@ def test_pause_step_and_reset(tiny, monkeypatch):
 
 
 def test_gan_train_endpoint_through_the_client(tiny_checkpoints, monkeypatch):
+    from conftest import serve
     from gradio_client import Client
     from PIL import Image
-    from test_app import serve
 
     demo, url = serve(tiny_checkpoints, monkeypatch)
     try:

@@ -11,8 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from test_app import serve
-from test_browser import CHROMIUM, FLAGS, SHOTS
+from conftest import CHROMIUM, FLAGS, SHOTS, serve
 
 from ganapp.registry import MODELS
 

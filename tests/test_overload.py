@@ -3,9 +3,9 @@ finish, and the app serves normally afterwards. (Its own module: no other server
 from __future__ import annotations
 
 import pytest
+from conftest import serve
 from gradio_client import Client, handle_file
 from PIL import Image
-from test_app import serve
 
 
 def test_a_burst_beyond_the_queue_is_told_busy_and_the_app_recovers(tiny_checkpoints, tmp_path):

@@ -5,21 +5,14 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 
 import pytest
 import torch
-from test_training import TINY, run
+from conftest import TINY, free_port, run
 
 from ganapp.registry import MODELS
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def launch(processes: int, family: str, run_dir, data, steps: int, *extra: str) -> None:

@@ -10,9 +10,9 @@ from pathlib import Path
 import httpx
 import numpy as np
 import pytest
+from conftest import EXAMPLE_PHOTO, serve
 from gradio_client import Client, handle_file
 from PIL import Image
-from test_app import EXAMPLE_PHOTO, serve
 
 SERVED_DEMO: list = []  # the app behind `served`, for tests that look inside it
 

@@ -6,19 +6,11 @@ import json
 
 import pytest
 import torch
+from conftest import TINY, run
 from safetensors.torch import load_file
 
 from ganapp.registry import FAMILIES, MODELS
 from ganapp.train import main as train_main
-
-# Each family's seconds-fast overrides, from the registry: a new family is tested with no change here.
-TINY = {name: [arg for o in f.tiny_training for arg in ("--set", o)] for name, f in FAMILIES.items() if f.recipe}
-
-
-def run(model, tmp_path, data, steps, *extra):
-    train_main([model, "--steps", str(steps), "--data", str(data), "--run-dir", str(tmp_path), "--threads", "1",
-                "--sample-every", "2", "--validate-every", "0", *TINY[MODELS[model].family if model in MODELS else model],
-                *extra])
 
 
 @pytest.mark.parametrize("model", sorted(TINY))

@@ -54,18 +54,13 @@ def translate_tensor(x: torch.Tensor, model_name: str, sigma: float | None = Non
     return smooth_chroma(y, chroma_sigma(model_name) if sigma is None else sigma)
 
 
-def cyclegan_translate(image, direction, max_side: int = 512, with_cycle: bool = False):
+def cyclegan_translate(image, direction, max_side: int = 512):
     """An image file (or PIL image) -> its translation, longest side at most `max_side`.
 
-    `direction`: "photo2monet" or "monet2photo". With `with_cycle`, also returns the
-    translation translated back (the cycle reconstruction).
+    `direction`: "photo2monet" or "monet2photo".
     """
-    forward, backward = DIRECTIONS[check_choice("direction", direction, tuple(DIRECTIONS))]
+    forward, _ = DIRECTIONS[check_choice("direction", direction, tuple(DIRECTIONS))]
     max_side = check_int("max_side", max_side, 16, 1024)
     img = fit_longest_side(open_user_image(image), max_side)
     x = torch.from_numpy(np.asarray(img, dtype=np.float32)).permute(2, 0, 1).unsqueeze(0) / 127.5 - 1
-    y = translate_tensor(x, forward)
-    out = to_pil(y[0], (-1, 1))
-    if not with_cycle:
-        return out
-    return out, to_pil(translate_tensor(y, backward)[0], (-1, 1))
+    return to_pil(translate_tensor(x, forward)[0], (-1, 1))

@@ -19,14 +19,6 @@ def digit_mapping() -> list[int] | None:
     return mapping if sorted(d for d in mapping if d >= 0) == list(range(10)) else None
 
 
-def infogan_category(digit: int) -> int:
-    """The categorical code value that draws `digit`, from the mapping stored with the model."""
-    mapping = digit_mapping()
-    if mapping is None:
-        raise InvalidInput("infogan.no_mapping")
-    return mapping.index(digit)
-
-
 @torch.inference_mode()
 def infogan_images(digits: list[int], codes: torch.Tensor, seed: int) -> torch.Tensor:
     """One image per (digit, continuous codes) row, all with the noise of `seed`: (B, 1, 28, 28)."""
