@@ -66,8 +66,8 @@ class Family:
     name: str                        # `python -m ganapp.train <name>`, `python -m ganapp.evaluate <name>`
     models: tuple[ModelSpec, ...]    # the weights it publishes, first = its main model
     tab_title: str | None = None     # its tab's title in the app; None: no tab (e.g. the evaluator)
-    recipe: str | None = None        # "recipe:Class": its training recipe (see training/loop.py), None: none
-    evaluation: str | None = None    # "evaluate:function": writes its metrics and figures, None: none
+    recipe: str | None = None        # "recipe:Class": its training recipe (contracts.Recipe), None: none
+    evaluation: str | None = None    # "evaluate:function": writes its metrics and figures (contracts.py), None: none
     tab: str = "tab:build"           # "tab:function" that lays out its tab, when it has a title
     tiny_training: tuple[str, ...] = ()  # `--set` overrides that make its recipe seconds-fast, for tests
     package: str = ""                # default: ganapp.families.<name>

@@ -181,3 +181,37 @@ def test_serving_imports_no_training_or_evaluation_code():
     offending = [m for m in out if m.split(".")[-1] in ("recipe", "evaluate", "training", "loop", "data", "metrics",
                                                        "reports", "train")]
     assert not offending, offending
+
+
+@pytest.mark.parametrize("name", sorted(registry.FAMILIES))
+def test_every_registered_family_keeps_the_contract(name):
+    """Every name the registry gives resolves, and each part has what ganapp/contracts.py says the CLIs and the app
+    look up on it: a family is its folder, its registry line and its locale texts, nothing else."""
+    import inspect
+    import json
+
+    from ganapp.contracts import Evaluation, Recipe
+    from ganapp.hub import HubModel
+
+    family = registry.FAMILIES[name]
+    texts = {lang: json.loads((ROOT / "ganapp" / "locales" / f"{lang}.json").read_text()) for lang in ("en", "zh-CN")}
+    for spec in family.models:
+        assert issubclass(spec.model_class, HubModel), spec.name
+    if family.recipe:
+        recipe = family.part(family.recipe)
+        wanted = {n for n in dir(Recipe) if not n.startswith("_")} | set(Recipe.__annotations__)
+        if hasattr(recipe, "validate"):   # a ValidatedRecipe: the loop keeps its best by `select_by`
+            wanted |= {"select_by"}
+        for attr in wanted - {"modules", "optimizers"}:   # those two are set on an instance
+            assert hasattr(recipe, attr), f"{name}: its recipe lacks {attr}"
+        assert list(inspect.signature(recipe).parameters)[2:4] == ["data_root", "device"], name
+    if family.evaluation:
+        assert callable(family.part(family.evaluation))
+        module = __import__(f"{family.package}.evaluate", fromlist=["CARDS"])
+        assert set(module.CARDS) >= {m.name for m in family.models}, f"{name}: a model without a card"
+        for attr in ("quality_line", "plain_words", "below_target"):   # each optional: the reports skip what lacks
+            assert attr in Evaluation.__dict__ and callable(getattr(module, attr, print)), f"{name}: {attr}"
+    if family.tab_title:
+        assert callable(family.part(family.tab))
+        for lang in texts:
+            assert f"tab.{name}" in texts[lang], f"{name}: no tab title in {lang}"

@@ -1,6 +1,6 @@
 """One training loop for every model family (after minGPT's Trainer).
 
-The loop knows nothing about GANs or VAEs. A family supplies a `Recipe`: its networks and
+The loop knows nothing about GANs or VAEs. A family supplies a `Recipe` (contracts.py): its networks and
 optimisers, one `train_step`, a sample grid to look at, and the models to publish. The loop
 does the rest: seeding, the progress bar, a JSON-lines log, sample grids, the full training
 state saved every few minutes (and resumed with `resume=True`), and exporting.
@@ -16,16 +16,14 @@ import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
 import torch
 from safetensors.torch import load_file, save_file
-from torch import nn
 from torchvision.utils import save_image
 from tqdm import tqdm
 
+from ..contracts import Recipe, ValidatedRecipe
 from ..files import atomic_path, atomic_write
-from ..hub import HubModel
 from .processes import OneProcess
 
 STATE_FILE = "state.safetensors"
@@ -33,32 +31,6 @@ LOG_FILE = "log.jsonl"
 BEST_FILE = "best.json"   # the step and figures of run_dir/best/, the best-validated export
 PROVENANCE_FILE = "provenance.json"  # beside published weights: the run and step they come from, and why that step
 PROCESSES_FILE = "processes.json"  # several processes only: what each saw and ended with (they must agree)
-
-
-class Recipe(Protocol):
-    """What a model family gives the loop."""
-
-    modules: dict[str, nn.Module]                      # every network (and stateful buffer) to save
-    optimizers: dict[str, torch.optim.Optimizer]       # every optimiser to save
-
-    def train_step(self, step: int, generator: torch.Generator) -> dict[str, float]:
-        """One optimisation step; `generator` draws the data. Returns the losses to log."""
-
-    def sample_grid(self) -> torch.Tensor:
-        """A picture of progress: (C, H, W) in [0, 1], from fixed inputs."""
-
-    def exported(self) -> dict[str, HubModel]:
-        """The models to publish, by checkpoint name (e.g. {"cgan": generator})."""
-
-
-class ValidatedRecipe(Recipe, Protocol):
-    """A recipe that can also measure itself: the loop then keeps the best checkpoint, not the last."""
-
-    select_by: str                                     # the key of `validate()` to maximise
-
-    def validate(self) -> dict[str, float] | None:
-        """Figures on held-out data or fresh samples (never the test set); called in eval mode. None when the
-        recipe has nothing to validate on (then no best is kept and the last weights are published)."""
 
 
 @dataclass
