@@ -17,9 +17,10 @@ from ganapp.device import set_cpu_threads
 from ganapp.messages import render
 from ganapp.registry import FAMILIES
 from ganapp.ui.api_docs import document
-from ganapp.ui.common import PAGE_JS, POOL, LinkParam, runs_no_model
+from ganapp.ui.controls import LinkParam
+from ganapp.ui.handlers import POOL, runs_no_model
 from ganapp.ui.i18n import I18N, ForceLanguage, language, t, t_or
-from ganapp.ui.inpage import STATIC, static_paths
+from ganapp.ui.inpage import PAGE_JS, STATIC, static_paths
 
 MAX_FILE_SIZE = "10mb"    # uploads above this are refused with HTTP 413 before reaching a handler
 QUEUE_SIZE = 64           # beyond this many waiting jobs, new ones are told the app is busy
@@ -61,7 +62,7 @@ def build_demo(queue_size: int = QUEUE_SIZE, concurrency: int = CONCURRENCY,
 
 
 def share_model_workers(demo: gr.Blocks, workers: int) -> None:
-    """Put every event whose handler runs a model in the pool (declared `ui.common.handler(models=POOL)`) in one
+    """Put every event whose handler runs a model in the pool (declared `ui.handlers.handler(models=POOL)`) in one
     concurrency group of `workers` (Gradio's `concurrency_id`): a queue shared by all tabs, instead of a limit per
     event."""
     for block_fn in demo.fns.values():

@@ -3,7 +3,7 @@ ganapp/locales/<locale>.json, and nowhere else.
 
 Fixed texts are translated in the browser by Gradio (gr.I18n, see ui/i18n.py). A text with figures in it
 (`{placeholders}` in the file, filled by str.format) is a `Text`: a key and its values, rendered in the
-visitor's language by the handler wrapper that returns it (ui.common.handler), or, for texts fixed when
+visitor's language by the handler wrapper that returns it (ui.handlers.handler), or, for texts fixed when
 the app is built, registered with gr.I18n in every language. Kept free of gradio, so that input checks
 (ganapp.checks) and command-line tools can raise a `Text` without importing the web stack.
 """
@@ -18,7 +18,7 @@ from pathlib import Path
 LOCALES = Path(__file__).resolve().parent / "locales"
 LANGUAGES = ("en", "zh-CN")   # English first: the fallback, and the language of logs, the API and the command line
 
-# The language of the visitor whose request is being handled (set by ui.common around each handler).
+# The language of the visitor whose request is being handled (set by ui.handlers around each handler).
 # Only for texts that are not returned whole (a plot's legend); everything returned is a `Text`.
 LANGUAGE: ContextVar[str] = ContextVar("ganapp_language", default="en")
 

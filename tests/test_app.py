@@ -183,11 +183,11 @@ def test_model_handlers_of_every_tab_share_one_pool_of_workers(tiny_checkpoints,
 
 def test_every_event_declares_its_model_work_and_model_handlers_share_the_pool(tiny_checkpoints, monkeypatch):
     """Every event of the app, public or not (Gradio's own example loaders and browser-only events aside), says
-    what model work it does (`ui.common.handler`), and every one that runs a model in the pool is in it: the VAE
+    what model work it does (`ui.handlers.handler`), and every one that runs a model in the pool is in it: the VAE
     maps' draw, centre and click among them."""
     import app
     import ganapp
-    from ganapp.ui.common import MODEL_USES, POOL
+    from ganapp.ui.handlers import MODEL_USES, POOL
 
     monkeypatch.setenv("GANAPP_CHECKPOINTS", str(tiny_checkpoints))
     ganapp.load.cache_clear()

@@ -63,7 +63,8 @@ TOY_FILES = {
     "tab.py": """
         import gradio as gr
 
-        from ganapp.ui.common import POOL, handler, seed_control
+        from ganapp.ui.controls import seed_control
+        from ganapp.ui.handlers import POOL, handler
 
         from .inference import toy_generate
 

@@ -229,7 +229,7 @@ def test_huge_uploads_are_refused_before_decoding_in_the_vae_drawing_editor(huge
 
     from ganapp.checks import InvalidInput
     from ganapp.families.vae.tab import _endpoint
-    from ganapp.ui.common import DrawingEditor
+    from ganapp.ui.inputs import DrawingEditor
 
     editor = DrawingEditor(type="pil", image_mode="RGBA")
     payload = EditorData(background=FileData(path=str(huge_pngs[mode])), layers=[], composite=None)

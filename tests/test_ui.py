@@ -51,7 +51,7 @@ def test_a_tab_states_its_measured_quality_and_says_when_below_target(tiny_check
 
     import gradio as gr
 
-    from ganapp.ui.common import quality_note
+    from ganapp.ui.notes import quality_note
 
     shutil.copytree(tiny_checkpoints, tmp_path / "ck")
     use_checkpoints(tmp_path / "ck")
@@ -148,7 +148,7 @@ def test_a_text_renders_in_the_visitors_language_and_errors_are_escaped():
 
     from ganapp.checks import InvalidInput, check_int
     from ganapp.messages import language_of, say
-    from ganapp.ui.common import in_visitor_language
+    from ganapp.ui.handlers import in_visitor_language
 
     assert language_of(None, "zh-CN,zh;q=0.9,en;q=0.8") == "zh-CN"
     assert language_of("en", "zh-CN,zh;q=0.9") == "en"          # ?lang= wins

@@ -21,6 +21,7 @@ from ..messages import LANGUAGES, render
 from .i18n import t
 
 STATIC = Path(__file__).resolve().parent / "static"
+PAGE_JS = (STATIC / "page.js").read_text()   # the page's own script (app.py passes it, and page.css, to launch)
 FAMILIES_DIR = Path(__file__).resolve().parent.parent / "families"
 PAGE_SCRIPT = "page.js"   # a family's in-page script, beside its tab.py
 

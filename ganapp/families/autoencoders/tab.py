@@ -11,20 +11,10 @@ import ganapp
 from ...checks import MAX_SEED
 from ...hub import beside_weights
 from ...messages import Text, say
-from ...ui.common import (
-    POOL,
-    availability_note,
-    choice_param,
-    float_param,
-    handler,
-    how_it_works,
-    int_param,
-    quality_note,
-    seed_control,
-    share_link,
-    stored_figure,
-)
+from ...ui.controls import choice_param, float_param, int_param, seed_control, share_link
+from ...ui.handlers import POOL, handler
 from ...ui.i18n import t
+from ...ui.notes import availability_note, how_it_works, quality_note, stored_figure
 from . import inference
 
 SIZES = [str(k) for k in inference.CODE_SIZES]   # the code-size choices, as a link spells them

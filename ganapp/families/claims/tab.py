@@ -6,20 +6,10 @@ import gradio as gr
 
 from ...checks import MAX_SEED
 from ...messages import LANGUAGE, LANGUAGES, Text, render, say
-from ...ui.common import (
-    TRAINING,
-    LinkParam,
-    availability_note,
-    choice_param,
-    handler,
-    how_it_works,
-    int_param,
-    quality_note,
-    seed_control,
-    share_link,
-    stored_figure,
-)
+from ...ui.controls import LinkParam, choice_param, int_param, seed_control, share_link
+from ...ui.handlers import TRAINING, handler
 from ...ui.i18n import t, translatable
+from ...ui.notes import availability_note, how_it_works, quality_note, stored_figure
 from . import inference
 from .augment import ARMS
 from .digits import SIZES

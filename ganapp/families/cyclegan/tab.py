@@ -4,18 +4,11 @@ from __future__ import annotations
 import gradio as gr
 
 from ...checks import InvalidInput, check_choice
-from ...ui.common import (
-    POOL,
-    LinkParam,
-    UploadImage,
-    availability_note,
-    choice_param,
-    handler,
-    how_it_works,
-    quality_note,
-    share_link,
-)
+from ...ui.controls import LinkParam, choice_param, share_link
+from ...ui.handlers import POOL, handler
 from ...ui.i18n import t
+from ...ui.inputs import UploadImage
+from ...ui.notes import availability_note, how_it_works, quality_note
 from . import inference
 
 MAX_SIDE = 512  # the longest side of what we translate; larger uploads are downscaled first

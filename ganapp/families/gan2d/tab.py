@@ -14,9 +14,11 @@ from ... import background
 from ...checks import MAX_SEED, InvalidInput, check_choice, check_int
 from ...losses import OBJECTIVES
 from ...messages import LANGUAGES, strings
-from ...ui.common import TRAINING, choice_param, handler, how_it_works, int_param, seed_control, share_link
+from ...ui.controls import choice_param, int_param, seed_control, share_link
+from ...ui.handlers import TRAINING, handler
 from ...ui.i18n import t, translatable
 from ...ui.inpage import FAMILIES_DIR, LOADER, PAGE_SCRIPT, file_url
+from ...ui.notes import how_it_works
 from . import inference
 from .distributions import DISTRIBUTIONS, MAX_DRAWN, PLANE
 

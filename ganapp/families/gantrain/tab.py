@@ -12,16 +12,10 @@ from ...checks import MAX_SEED, InvalidInput
 from ...losses import OBJECTIVES
 from ...messages import LANGUAGE, Text, render, say
 from ...small_gans import ARCHITECTURES
-from ...ui.common import (
-    TRAINING,
-    choice_param,
-    handler,
-    how_it_works,
-    int_param,
-    seed_control,
-    share_link,
-)
+from ...ui.controls import choice_param, int_param, seed_control, share_link
+from ...ui.handlers import TRAINING, handler
 from ...ui.i18n import shown, t
+from ...ui.notes import how_it_works
 from ..objectives.tab import build_comparison
 from . import inference
 from .inference import RUN_SECONDS, SLOTS, LiveRun

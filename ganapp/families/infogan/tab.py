@@ -9,20 +9,11 @@ from ...checks import MAX_SEED, InvalidInput
 from ...hub import beside_weights
 from ...messages import Text, say, strings
 from ...ui import inpage
-from ...ui.common import (
-    POOL,
-    availability_note,
-    float_param,
-    handler,
-    how_it_works,
-    int_param,
-    quality_note,
-    same,
-    seed_control,
-    share_link,
-)
+from ...ui.controls import float_param, int_param, seed_control, share_link
 from ...ui.exports import save_gif
+from ...ui.handlers import POOL, handler, same
 from ...ui.i18n import shown, t
+from ...ui.notes import availability_note, how_it_works, quality_note
 from . import inference
 
 

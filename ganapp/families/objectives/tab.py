@@ -13,8 +13,10 @@ import ganapp
 from ...checks import MAX_SEED, check_int
 from ...hub import beside_weights
 from ...messages import LANGUAGES
-from ...ui.common import POOL, handler, quality_note, seed_control
+from ...ui.controls import seed_control
+from ...ui.handlers import POOL, handler
 from ...ui.i18n import t, translatable
+from ...ui.notes import quality_note
 from . import inference
 from .model import SHIPPED_OBJECTIVES, checkpoint_name
 from .table import comparison_table

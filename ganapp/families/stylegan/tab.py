@@ -8,19 +8,10 @@ import gradio as gr
 from ...checks import MAX_SEED
 from ...hub import local_folder
 from ...ui import inpage
-from ...ui.common import (
-    POOL,
-    availability_note,
-    choice_param,
-    float_param,
-    handler,
-    how_it_works,
-    int_param,
-    quality_note,
-    seed_control,
-    share_link,
-)
+from ...ui.controls import choice_param, float_param, int_param, seed_control, share_link
+from ...ui.handlers import POOL, handler
 from ...ui.i18n import t
+from ...ui.notes import availability_note, how_it_works, quality_note
 from . import inference
 from .inference import MAX_PSI
 from .model import LEVELS

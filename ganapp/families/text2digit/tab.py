@@ -8,19 +8,10 @@ from ... import WeightsUnavailable, load
 from ...checks import MAX_SEED, InvalidInput, check_float, check_text
 from ...images import to_pil
 from ...ui import inpage
-from ...ui.common import (
-    POOL,
-    LinkParam,
-    availability_note,
-    handler,
-    how_it_works,
-    int_param,
-    quality_note,
-    runs_no_model,
-    seed_control,
-    share_link,
-)
+from ...ui.controls import LinkParam, int_param, seed_control, share_link
+from ...ui.handlers import POOL, handler, runs_no_model
 from ...ui.i18n import language, t
+from ...ui.notes import availability_note, how_it_works, quality_note
 from . import inference
 from .inference import EXAMPLES, MAX_TEXT
 

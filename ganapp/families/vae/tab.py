@@ -15,24 +15,12 @@ from ...images import grid, to_pil
 from ...messages import Text, say
 from ...sampling import DIGIT_SCALE
 from ...ui import inpage
-from ...ui.common import (
-    POOL,
-    DrawingEditor,
-    availability_note,
-    choice_param,
-    drawing_note,
-    handler,
-    how_it_works,
-    int_param,
-    nothing,
-    quality_note,
-    same,
-    seed_control,
-    share_link,
-    stored_figure,
-)
+from ...ui.controls import choice_param, int_param, seed_control, share_link
 from ...ui.exports import png_file, save_gif
+from ...ui.handlers import POOL, handler, nothing, same
 from ...ui.i18n import t
+from ...ui.inputs import DrawingEditor, drawing_note
+from ...ui.notes import availability_note, how_it_works, quality_note, stored_figure
 from . import inference
 
 MAP_TILES, MAP_SCALE = 16, 2  # each map: 16x16 tiles over the model's square, each 28 px x 2
