@@ -35,12 +35,12 @@ class GANConfig:
 
 
 class MLPGenerator(nn.Module):
-    def __init__(self, cfg: GANConfig):
+    def __init__(self, config: GANConfig):
         super().__init__()
         self.net = nn.Sequential(
-            nn.Linear(cfg.z_dim, cfg.hidden), nn.ReLU(inplace=True),
-            nn.Linear(cfg.hidden, 2 * cfg.hidden), nn.ReLU(inplace=True),
-            nn.Linear(2 * cfg.hidden, 784), nn.Tanh(),
+            nn.Linear(config.z_dim, config.hidden), nn.ReLU(inplace=True),
+            nn.Linear(config.hidden, 2 * config.hidden), nn.ReLU(inplace=True),
+            nn.Linear(2 * config.hidden, 784), nn.Tanh(),
             nn.Unflatten(1, (1, 28, 28)),
         )
 
@@ -51,9 +51,9 @@ class MLPGenerator(nn.Module):
 class DCGANGenerator(nn.Module):
     """linear → (2w, 7, 7) → (w, 14, 14) → (1, 28, 28): the DCGAN body every digit generator here shares."""
 
-    def __init__(self, cfg: GANConfig):
+    def __init__(self, config: GANConfig):
         super().__init__()
-        self.net = nn.Sequential(*generator_stack(cfg.z_dim, cfg.width))
+        self.net = nn.Sequential(*generator_stack(config.z_dim, config.width))
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:   # (B, z_dim) -> (B, 1, 28, 28)
         return self.net(z)
@@ -62,12 +62,12 @@ class DCGANGenerator(nn.Module):
 class MLPDiscriminator(nn.Module):
     """No batch norm, so that WGAN-GP's per-sample gradient penalty is well defined."""
 
-    def __init__(self, cfg: GANConfig):
+    def __init__(self, config: GANConfig):
         super().__init__()
         self.net = nn.Sequential(
-            nn.Flatten(), nn.Linear(784, 2 * cfg.hidden), nn.LeakyReLU(0.2, inplace=True),
-            nn.Linear(2 * cfg.hidden, cfg.hidden), nn.LeakyReLU(0.2, inplace=True),
-            nn.Linear(cfg.hidden, 1),
+            nn.Flatten(), nn.Linear(784, 2 * config.hidden), nn.LeakyReLU(0.2, inplace=True),
+            nn.Linear(2 * config.hidden, config.hidden), nn.LeakyReLU(0.2, inplace=True),
+            nn.Linear(config.hidden, 1),
         )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:   # (B, 1, 28, 28) -> (B,) scores
@@ -77,9 +77,9 @@ class MLPDiscriminator(nn.Module):
 class DCGANDiscriminator(nn.Module):
     """No batch norm (see MLPDiscriminator)."""
 
-    def __init__(self, cfg: GANConfig):
+    def __init__(self, config: GANConfig):
         super().__init__()
-        w = cfg.width
+        w = config.width
         self.net = nn.Sequential(
             nn.Conv2d(1, w, 4, 2, 1), nn.LeakyReLU(0.2, inplace=True),          # (B, w, 14, 14)
             nn.Conv2d(w, 2 * w, 4, 2, 1), nn.LeakyReLU(0.2, inplace=True),      # (B, 2w, 7, 7)
@@ -94,15 +94,15 @@ class AutoencoderDiscriminator(nn.Module):
     """EBGAN's discriminator: encode, decode, and return the energy, the per-image mean squared
     reconstruction error — low for what it has learned to call real."""
 
-    def __init__(self, cfg: GANConfig):
+    def __init__(self, config: GANConfig):
         super().__init__()
-        w = cfg.width
-        if cfg.architecture == "mlp":
+        w = config.width
+        if config.architecture == "mlp":
             self.autoencoder = nn.Sequential(
-                nn.Flatten(), nn.Linear(784, cfg.hidden), nn.LeakyReLU(0.2, inplace=True),
-                nn.Linear(cfg.hidden, 64), nn.LeakyReLU(0.2, inplace=True),
-                nn.Linear(64, cfg.hidden), nn.LeakyReLU(0.2, inplace=True),
-                nn.Linear(cfg.hidden, 784), nn.Tanh(), nn.Unflatten(1, (1, 28, 28)))
+                nn.Flatten(), nn.Linear(784, config.hidden), nn.LeakyReLU(0.2, inplace=True),
+                nn.Linear(config.hidden, 64), nn.LeakyReLU(0.2, inplace=True),
+                nn.Linear(64, config.hidden), nn.LeakyReLU(0.2, inplace=True),
+                nn.Linear(config.hidden, 784), nn.Tanh(), nn.Unflatten(1, (1, 28, 28)))
         else:
             self.autoencoder = nn.Sequential(
                 nn.Conv2d(1, w, 4, 2, 1), nn.LeakyReLU(0.2, inplace=True),                # (B, w, 14, 14)
@@ -126,10 +126,10 @@ class CapsuleDiscriminator(nn.Module):
     by routing-by-agreement. Returns the output capsules' lengths. The DCGAN-sized trunk keeps it CPU-fast;
     with the MLP architecture the same capsule network is used."""
 
-    def __init__(self, cfg: GANConfig, primary_types: int = 8, primary_dim: int = 8, out_dim: int = 16,
+    def __init__(self, config: GANConfig, primary_types: int = 8, primary_dim: int = 8, out_dim: int = 16,
                  routing_iterations: int = 3):
         super().__init__()
-        w = cfg.width
+        w = config.width
         self.primary_types, self.primary_dim, self.routing_iterations = primary_types, primary_dim, routing_iterations
         self.conv = nn.Sequential(nn.Conv2d(1, w, 5, 2, 2), nn.LeakyReLU(0.2, inplace=True))   # (B, w, 14, 14)
         self.primary = nn.Conv2d(w, primary_types * primary_dim, 5, 2, 2)                     # (B, types*dim, 7, 7)
@@ -151,15 +151,15 @@ class CapsuleDiscriminator(nn.Module):
         return v.norm(dim=-1)                                                 # (B, 2) in [0, 1)
 
 
-def build(cfg: GANConfig) -> tuple[nn.Module, nn.Module]:
-    """The generator and discriminator `cfg` describes."""
-    if cfg.architecture not in ARCHITECTURES:
+def build(config: GANConfig) -> tuple[nn.Module, nn.Module]:
+    """The generator and discriminator `config` describes."""
+    if config.architecture not in ARCHITECTURES:
         raise ValueError(f"architecture must be one of {ARCHITECTURES}")
-    g = (MLPGenerator if cfg.architecture == "mlp" else DCGANGenerator)(cfg)
-    if cfg.capsule_d:
-        d = CapsuleDiscriminator(cfg)
-    elif cfg.autoencoder_d:
-        d = AutoencoderDiscriminator(cfg)
+    g = (MLPGenerator if config.architecture == "mlp" else DCGANGenerator)(config)
+    if config.capsule_d:
+        d = CapsuleDiscriminator(config)
+    elif config.autoencoder_d:
+        d = AutoencoderDiscriminator(config)
     else:
-        d = (MLPDiscriminator if cfg.architecture == "mlp" else DCGANDiscriminator)(cfg)
+        d = (MLPDiscriminator if config.architecture == "mlp" else DCGANDiscriminator)(config)
     return g, d

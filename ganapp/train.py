@@ -56,14 +56,14 @@ def apply_overrides(configs: list, pairs: list[str]) -> list:
     configs = list(configs)
     for pair in pairs:
         name, _, raw = pair.partition("=")
-        for i, cfg in enumerate(configs):
-            fields = {f.name: f for f in dataclasses.fields(cfg)}
+        for i, config in enumerate(configs):
+            fields = {f.name: f for f in dataclasses.fields(config)}
             if name in fields:
-                value = typed_like(getattr(cfg, name), raw, pair)
-                configs[i] = dataclasses.replace(cfg, **{name: value})
+                value = typed_like(getattr(config, name), raw, pair)
+                configs[i] = dataclasses.replace(config, **{name: value})
                 break
         else:
-            known = sorted(f.name for cfg in configs for f in dataclasses.fields(cfg))
+            known = sorted(f.name for config in configs for f in dataclasses.fields(config))
             raise SystemExit(f"--set {pair}: unknown field {name!r}; known: {', '.join(known)}")
     return configs
 

@@ -163,39 +163,39 @@ def export(recipe: Recipe, out_dir: Path) -> list[Path]:
 
 # --- the loop ------------------------------------------------------------------------------
 
-def train(recipe: Recipe, cfg: LoopConfig, data_gen: torch.Generator, processes: OneProcess | None = None) -> None:
-    """Run `recipe` for `cfg.steps` steps; `data_gen` must come from `seed_everything`. Under `accelerate launch`,
+def train(recipe: Recipe, loop_cfg: LoopConfig, data_gen: torch.Generator, processes: OneProcess | None = None) -> None:
+    """Run `recipe` for `loop_cfg.steps` steps; `data_gen` must come from `seed_everything`. Under `accelerate launch`,
     pass `processes.current()`: every process trains, process 0 alone writes (see training/processes.py)."""
     processes = processes or OneProcess()
     main = processes.is_main
-    run_dir = Path(cfg.run_dir)
+    run_dir = Path(loop_cfg.run_dir)
     (run_dir / "samples").mkdir(parents=True, exist_ok=True)
     state_path = run_dir / STATE_FILE
     start = 0
-    if cfg.resume and state_path.exists():
-        check_settings(state_path, cfg.settings)
+    if loop_cfg.resume and state_path.exists():
+        check_settings(state_path, loop_cfg.settings)
         start = load_state(state_path, recipe, data_gen)
         if main:
             print(f"resumed from {state_path} at step {start}")
             _truncate_log(run_dir / LOG_FILE, start)  # steps logged after the last save are done again
-    elif not cfg.resume:
-        if state_path.exists() and not cfg.force:
+    elif not loop_cfg.resume:
+        if state_path.exists() and not loop_cfg.force:
             raise SystemExit(f"{run_dir} holds a saved run: continue it with --resume, or start afresh with --force")
         if main:
             for stale in (run_dir / LOG_FILE, run_dir / BEST_FILE):
                 stale.unlink(missing_ok=True)  # a fresh run starts a fresh log and a fresh best
-    processes.attach(recipe, cfg.seed, data_gen, start)
+    processes.attach(recipe, loop_cfg.seed, data_gen, start)
 
-    validating = main and cfg.validate_every > 0 and hasattr(recipe, "validate")
+    validating = main and loop_cfg.validate_every > 0 and hasattr(recipe, "validate")
     best_path = run_dir / BEST_FILE
-    best = json.loads(best_path.read_text())["value"] if cfg.resume and best_path.exists() else float("-inf")
+    best = json.loads(best_path.read_text())["value"] if loop_cfg.resume and best_path.exists() else float("-inf")
     last_save = time.monotonic()
     t0 = time.monotonic()
     first_losses = None
     with contextlib.ExitStack() as stack:
         log = stack.enter_context(open(run_dir / LOG_FILE, "a")) if main else None
-        bar = stack.enter_context(tqdm(total=cfg.steps, initial=start, dynamic_ncols=True, disable=not main))
-        for step in range(start, cfg.steps):
+        bar = stack.enter_context(tqdm(total=loop_cfg.steps, initial=start, dynamic_ncols=True, disable=not main))
+        for step in range(start, loop_cfg.steps):
             set_mode(recipe, training=True)
             with processes.autocast():
                 losses = recipe.train_step(step, data_gen)
@@ -205,13 +205,13 @@ def train(recipe: Recipe, cfg: LoopConfig, data_gen: torch.Generator, processes:
             bar.update(1)
             if not main:
                 continue
-            if done % cfg.log_every == 0 or done == cfg.steps:
+            if done % loop_cfg.log_every == 0 or done == loop_cfg.steps:
                 bar.set_postfix({k: f"{v:.3f}" for k, v in losses.items()})
                 log.write(json.dumps({"step": done, "seconds": round(time.monotonic() - t0, 1), **losses}) + "\n")
                 log.flush()
-            if done % cfg.sample_every == 0 or done == cfg.steps:
+            if done % loop_cfg.sample_every == 0 or done == loop_cfg.steps:
                 save_image(_sample(recipe), run_dir / "samples" / f"step_{done:06d}.png")
-            if validating and (done % cfg.validate_every == 0 or done == cfg.steps):
+            if validating and (done % loop_cfg.validate_every == 0 or done == loop_cfg.steps):
                 figures = _validate(recipe)
                 if figures is None:
                     validating = False
@@ -224,10 +224,10 @@ def train(recipe: Recipe, cfg: LoopConfig, data_gen: torch.Generator, processes:
                     best = figures[recipe.select_by]
                     export(recipe, run_dir / "best")
                     atomic_write(best_path, json.dumps({"step": done, "value": best, "figures": figures}, indent=2))
-            if cfg.snapshot_every and done % cfg.snapshot_every == 0:
+            if loop_cfg.snapshot_every and done % loop_cfg.snapshot_every == 0:
                 export(recipe, run_dir / "snapshots" / f"step_{done:06d}")
-            if time.monotonic() - last_save > cfg.save_every_s or done == cfg.steps:
-                save_state(state_path, recipe, done, data_gen, cfg.settings)
+            if time.monotonic() - last_save > loop_cfg.save_every_s or done == loop_cfg.steps:
+                save_state(state_path, recipe, done, data_gen, loop_cfg.settings)
                 last_save = time.monotonic()
     if processes.world > 1:
         _check_processes_agree(recipe, processes, first_losses, run_dir / PROCESSES_FILE)

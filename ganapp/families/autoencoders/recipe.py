@@ -36,10 +36,10 @@ class AutoencoderRecipe(VAERecipe):
 
     def train_step(self, step: int, generator: torch.Generator) -> dict[str, float]:
         for group in self.opt.param_groups:  # a lower learning rate for the last quarter, as the VAE's
-            group["lr"] = self.cfg.lr * (0.3 if step >= 0.75 * self.cfg.steps else 1.0)
-        x, _ = self.data.sample(self.cfg.batch_size, generator)                        # (B, 1, 28, 28) clean
-        if self.cfg.noise_max:
-            sigma = torch.rand(len(x), generator=generator) * self.cfg.noise_max        # (B,) one level per digit
+            group["lr"] = self.train_cfg.lr * (0.3 if step >= 0.75 * self.train_cfg.steps else 1.0)
+        x, _ = self.data.sample(self.train_cfg.batch_size, generator)                        # (B, 1, 28, 28) clean
+        if self.train_cfg.noise_max:
+            sigma = torch.rand(len(x), generator=generator) * self.train_cfg.noise_max        # (B,) one level per digit
             x_in = corrupt(x, sigma, generator)
         else:
             x_in = x
@@ -68,5 +68,5 @@ class AutoencoderRecipe(VAERecipe):
     def sample_grid(self) -> torch.Tensor:
         """Rows of 16 test digits: clean, corrupted at sigma 0.5 (the DAE), and the model's output."""
         x = self.test.images[:16]
-        x_in = corrupt(x, VALIDATION_SIGMA, torch.Generator().manual_seed(0)) if self.cfg.noise_max else x
+        x_in = corrupt(x, VALIDATION_SIGMA, torch.Generator().manual_seed(0)) if self.train_cfg.noise_max else x
         return make_grid(torch.cat([x, x_in, self.vae.decode(self.vae.encode(x_in)[0])]), nrow=16)

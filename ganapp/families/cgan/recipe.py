@@ -27,7 +27,7 @@ class CGANRecipe:
     train_config_class = CGANTrainConfig
 
     def __init__(self, model: CGANConfig, train: CGANTrainConfig, data_root=None, device="cpu"):
-        self.cfg, self.model_cfg, self.device = train, model, torch.device(device)
+        self.train_cfg, self.model_cfg, self.device = train, model, torch.device(device)
         self.data = MNISTSampler("train", data_root, device)
         self.g, self.d = CGANGenerator(model).to(device), CGANDiscriminator(model).to(device)
         self.opt_g = torch.optim.Adam(self.g.parameters(), train.lr, betas=(train.beta1, 0.999))
@@ -39,7 +39,7 @@ class CGANRecipe:
 
     def real_batch(self, generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
         """A batch of real digits in [-1, 1] and their labels."""
-        real, labels = self.data.sample(self.cfg.batch_size, generator)
+        real, labels = self.data.sample(self.train_cfg.batch_size, generator)
         return real * 2 - 1, labels
 
     def seen_by_d(self, images: torch.Tensor, generator: torch.Generator) -> torch.Tensor:

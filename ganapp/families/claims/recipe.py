@@ -68,7 +68,7 @@ class SmallGANRecipe(CGANRecipe):
         if model.n_classes != (10 if train.conditional else 1):
             raise SystemExit(f"conditional={train.conditional} needs n_classes={10 if train.conditional else 1}")
         model = CGANConfig(**dataclasses.asdict(model))  # what CGANGenerator saves and rebuilds from config.json
-        self.cfg, self.model_cfg, self.device = train, model, torch.device(device)
+        self.train_cfg, self.model_cfg, self.device = train, model, torch.device(device)
         images, labels = (t.to(device) for t in labelled_subset(train.n_labelled))
         self.images = images * 2 - 1                                         # (N, 1, 28, 28) in [-1, 1]
         self.labels = labels if train.conditional else torch.zeros_like(labels)
@@ -81,11 +81,11 @@ class SmallGANRecipe(CGANRecipe):
         self.fixed_y = (torch.arange(10).repeat_interleave(10) % model.n_classes).to(device)
 
     def real_batch(self, generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
-        idx = torch.randint(len(self.images), (self.cfg.batch_size,), generator=generator).to(self.device)
+        idx = torch.randint(len(self.images), (self.train_cfg.batch_size,), generator=generator).to(self.device)
         return self.images[idx], self.labels[idx]
 
     def seen_by_d(self, images: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
-        return diff_augment(images, self.cfg.shift, self.cfg.cutout, generator)
+        return diff_augment(images, self.train_cfg.shift, self.train_cfg.cutout, generator)
 
     def exported(self):
-        return {self.cfg.export_name: self.g}
+        return {self.train_cfg.export_name: self.g}

@@ -25,7 +25,7 @@ class ClassifierRecipe:
     train_config_class = ClassifierTrainConfig
 
     def __init__(self, model: ClassifierConfig, train: ClassifierTrainConfig, data_root=None, device="cpu"):
-        self.cfg = train
+        self.train_cfg = train
         self.data = MNISTSampler("train", data_root, device)
         self.test = MNISTSampler("test", data_root, device)
         self.net = MNISTClassifier(model).to(device)
@@ -35,8 +35,8 @@ class ClassifierRecipe:
 
     def train_step(self, step: int, generator: torch.Generator) -> dict[str, float]:
         for group in self.opt.param_groups:  # cosine decay to zero
-            group["lr"] = 0.5 * self.cfg.lr * (1 + torch.cos(torch.tensor(torch.pi * step / self.cfg.steps))).item()
-        x, y = self.data.sample(self.cfg.batch_size, generator)
+            group["lr"] = 0.5 * self.train_cfg.lr * (1 + torch.cos(torch.tensor(torch.pi * step / self.train_cfg.steps))).item()
+        x, y = self.data.sample(self.train_cfg.batch_size, generator)
         loss = F.cross_entropy(self.net(self.augment(x)), y)
         self.opt.zero_grad(set_to_none=True)
         loss.backward()

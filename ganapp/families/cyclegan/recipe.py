@@ -93,7 +93,7 @@ class CycleGANRecipe:
     train_config_class = CycleGANTrainConfig
 
     def __init__(self, model: CycleGANConfig, train: CycleGANTrainConfig, data_root=None, device="cpu"):
-        self.cfg, self.device = train, torch.device(device)
+        self.train_cfg, self.device = train, torch.device(device)
         split = monet_photo_split(data_root)                       # uint8 (N, 3, 256, 256)
         self.photos, self.monets = split["train_photo"], split["train_monet"]            # 3,800 and 220
         self.val_photos, self.val_monets = split["val_photo"], split["val_monet"]        # 200 and 20
@@ -118,8 +118,8 @@ class CycleGANRecipe:
 
     def _crop(self, images: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
         """`batch_size` random images, each randomly cropped and flipped: (batch_size, 3, crop, crop) in [-1, 1]."""
-        size, crops = self.cfg.crop, []
-        for img in images[random_indices(len(images), self.cfg.batch_size, generator)]:
+        size, crops = self.train_cfg.crop, []
+        for img in images[random_indices(len(images), self.train_cfg.batch_size, generator)]:
             top, left = (int(v) for v in torch.randint(img.shape[-1] - size + 1, (2,), generator=generator))
             img = img[:, top:top + size, left:left + size]
             crops.append(img.flip(-1) if torch.rand((), generator=generator) < 0.5 else img)
@@ -127,18 +127,18 @@ class CycleGANRecipe:
 
     def lambda_cycle(self, step: int) -> float:
         """The cycle weight at `step`: lambda_cycle, decaying linearly to cycle_decay_to * lambda_cycle."""
-        frac = step / max(1, self.cfg.steps - 1)
-        return self.cfg.lambda_cycle * (1.0 - frac * (1.0 - self.cfg.cycle_decay_to))
+        frac = step / max(1, self.train_cfg.steps - 1)
+        return self.train_cfg.lambda_cycle * (1.0 - frac * (1.0 - self.train_cfg.cycle_decay_to))
 
     def _set_lr(self, step: int) -> None:
-        decay_start = self.cfg.decay_from * self.cfg.steps
-        frac = max(0.0, (step - decay_start) / max(1.0, self.cfg.steps - decay_start))
+        decay_start = self.train_cfg.decay_from * self.train_cfg.steps
+        frac = max(0.0, (step - decay_start) / max(1.0, self.train_cfg.steps - decay_start))
         for opt in self.optimizers.values():
             for group in opt.param_groups:
-                group["lr"] = self.cfg.lr * (1.0 - frac)
+                group["lr"] = self.train_cfg.lr * (1.0 - frac)
 
     def train_step(self, step: int, generator: torch.Generator) -> dict[str, float]:
-        cfg = self.cfg
+        train_cfg = self.train_cfg
         self._set_lr(step)
         real_a, real_b = self._crop(self.photos, generator), self._crop(self.monets, generator)
 
@@ -148,14 +148,14 @@ class CycleGANRecipe:
         loss_gan = F.mse_loss(pred_fb, torch.ones_like(pred_fb)) + F.mse_loss(pred_fa, torch.ones_like(pred_fa))
         loss_cycle = F.l1_loss(self.g_ba(fake_b), real_a) + F.l1_loss(self.g_ab(fake_a), real_b)
         zero = real_a.new_zeros(())
-        idt_ab = F.l1_loss(self.g_ab(real_b), real_b) if cfg.lambda_identity_photo2monet else zero  # skipped when
-        idt_ba = F.l1_loss(self.g_ba(real_a), real_a) if cfg.lambda_identity_monet2photo else zero  # off: cheaper
-        loss_idt = cfg.lambda_identity_photo2monet * idt_ab + cfg.lambda_identity_monet2photo * idt_ba
+        idt_ab = F.l1_loss(self.g_ab(real_b), real_b) if train_cfg.lambda_identity_photo2monet else zero  # skipped when
+        idt_ba = F.l1_loss(self.g_ba(real_a), real_a) if train_cfg.lambda_identity_monet2photo else zero  # off: cheaper
+        loss_idt = train_cfg.lambda_identity_photo2monet * idt_ab + train_cfg.lambda_identity_monet2photo * idt_ba
         loss_chroma = chroma_roughness(fake_b) + chroma_roughness(fake_a)
         lambda_cycle = self.lambda_cycle(step)
-        loss_g = loss_gan + lambda_cycle * (loss_cycle + loss_idt) + cfg.lambda_chroma * loss_chroma
+        loss_g = loss_gan + lambda_cycle * (loss_cycle + loss_idt) + train_cfg.lambda_chroma * loss_chroma
         self.opt_g.zero_grad(set_to_none=True)
-        if step >= cfg.g_warmup:
+        if step >= train_cfg.g_warmup:
             loss_g.backward()
             self.opt_g.step()
 
@@ -185,7 +185,7 @@ class CycleGANRecipe:
         from .evaluate import BARS, luminance64
 
         judge = ganapp.load("domain_classifier")
-        photos = self.val_photos[:self.cfg.validation_photos].float().div(127.5).sub(1).to(self.device)
+        photos = self.val_photos[:self.train_cfg.validation_photos].float().div(127.5).sub(1).to(self.device)
         monets = self.val_monets.float().div(127.5).sub(1).to(self.device)
         p2m = torch.cat([self.g_ab(x[None]) for x in photos])
         m2p = torch.cat([self.g_ba(x[None]) for x in monets])

@@ -42,7 +42,7 @@ class DomainRecipe:
     select_by = "balanced_accuracy"   # of the held-out training images, with and without filters
 
     def __init__(self, model: DomainConfig, train: DomainTrainConfig, data_root=None, device="cpu"):
-        self.cfg, self.device = train, torch.device(device)
+        self.train_cfg, self.device = train, torch.device(device)
         # Resized once, as the model resizes (area), and kept as uint8: cheap steps. Crops need the originals.
         originals = monet_photo_split(data_root)
         split = {k: area_resize(v, model.image_size) for k, v in originals.items()}
@@ -57,10 +57,10 @@ class DomainRecipe:
 
     def _batch(self, images: torch.Tensor, n: int, generator: torch.Generator) -> torch.Tensor:
         picked = images[random_indices(len(images), n, generator)]
-        if self.cfg.min_crop < 1:  # a random square of each original, area-resized to the model's size
+        if self.train_cfg.min_crop < 1:  # a random square of each original, area-resized to the model's size
             full, crops = picked.shape[-1], []
             for img in picked:
-                side = int(full * (self.cfg.min_crop + (1 - self.cfg.min_crop) * torch.rand((), generator=generator)))
+                side = int(full * (self.train_cfg.min_crop + (1 - self.train_cfg.min_crop) * torch.rand((), generator=generator)))
                 top, left = (int(v) for v in torch.randint(full - side + 1, (2,), generator=generator))
                 crops.append(img[:, top:top + side, left:left + side])
             picked = torch.cat([area_resize(c[None], self.size) for c in crops])
@@ -69,8 +69,8 @@ class DomainRecipe:
 
     def train_step(self, step: int, generator: torch.Generator) -> dict[str, float]:
         for group in self.opt.param_groups:  # cosine decay to zero
-            group["lr"] = 0.5 * self.cfg.lr * (1 + torch.cos(torch.tensor(torch.pi * step / self.cfg.steps))).item()
-        half = self.cfg.batch_size // 2
+            group["lr"] = 0.5 * self.train_cfg.lr * (1 + torch.cos(torch.tensor(torch.pi * step / self.train_cfg.steps))).item()
+        half = self.train_cfg.batch_size // 2
         x = torch.cat([self._batch(self.photos, half, generator), self._batch(self.monets, half, generator)])
         x = random_filters(x, generator)
         y = torch.cat([torch.zeros(half), torch.ones(half)]).to(self.device)

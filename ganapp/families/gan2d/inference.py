@@ -95,23 +95,23 @@ class Run2D:
     PUBLISHED = ("g", "d")                           # the networks frames draw while the process trains
     LIVE_COUNTERS = ("step", "d_only_steps", "seconds")
 
-    def __init__(self, distribution: Mixture, objective: str, seed: int, cfg: GAN2DConfig = GAN2DConfig(),
+    def __init__(self, distribution: Mixture, objective: str, seed: int, config: GAN2DConfig = GAN2DConfig(),
                  lr_d: float | None = None, lr_g: float | None = None, d_steps: int | None = None):
         self.id = next(_run_ids)
         self.data, self.seed = distribution, seed
-        self._arguments = {"objective": objective, "seed": seed, "cfg": dataclasses.asdict(cfg), "lr_d": lr_d,
+        self._arguments = {"objective": objective, "seed": seed, "config": dataclasses.asdict(config), "lr_d": lr_d,
                            "lr_g": lr_g, "d_steps": d_steps}
         self.objective = objective_2d(objective, lr_d, lr_g, d_steps)
-        self.cfg = dataclasses.replace(cfg, energy_d=objective == "ebgan")
+        self.config = dataclasses.replace(config, energy_d=objective == "ebgan")
         generator = torch.Generator().manual_seed(seed)
         with torch.random.fork_rng():   # weights from the seed, the global RNG untouched
             torch.manual_seed(seed)
-            self.g, self.d = build(self.cfg)
+            self.g, self.d = build(self.config)
         self.opt_g, self.opt_d = self.objective.optimizers(self.g, self.d)
         self.rng = generator                                                        # data and noise
         shown = torch.Generator().manual_seed(seed + 1)
         self.real_shown = distribution.sample(SHOWN, shown)
-        self.z_shown = draw_noise(self.cfg, SHOWN, shown)
+        self.z_shown = draw_noise(self.config, SHOWN, shown)
         self.step = 0          # generator updates
         self.d_only_steps = 0  # discriminator updates with G frozen ("Train D only")
         self.seconds = 0.0
@@ -131,7 +131,7 @@ class Run2D:
         return self.data.sample(BATCH, self.rng)
 
     def _noise(self) -> torch.Tensor:
-        return draw_noise(self.cfg, BATCH, self.rng)
+        return draw_noise(self.config, BATCH, self.rng)
 
     def train_step(self) -> None:
         """One step of the current kind: D's `d_steps` updates and one of G, or (Train D only) one update of D."""
@@ -158,7 +158,7 @@ class Run2D:
         data = settings["data"]
         mixture = Mixture(data["name"], torch.tensor(data["centres"], dtype=torch.float32), data["sigma"],
                           tuple(tuple(m) for m in data["modes"]))
-        return cls(mixture, settings["objective"], settings["seed"], GAN2DConfig(**settings["cfg"]),
+        return cls(mixture, settings["objective"], settings["seed"], GAN2DConfig(**settings["config"]),
                    settings["lr_d"], settings["lr_g"], settings["d_steps"])
 
     def training_parts(self) -> dict:
@@ -250,7 +250,7 @@ class Run2D:
         """(n, 2) fresh samples of G, from noise drawn with `seed` (not the training stream)."""
         with self.lock:
             self.g.eval()
-            return self.g(draw_noise(self.cfg, n, torch.Generator().manual_seed(seed)))
+            return self.g(draw_noise(self.config, n, torch.Generator().manual_seed(seed)))
 
     def figures(self, n: int = MEASURED, seed: int = 0) -> dict:
         """Modes covered, the high-quality share and the JSD (nats), on `n` fresh samples of each distribution."""
@@ -337,9 +337,9 @@ class Run2D:
     @torch.no_grad()
     def _mesh(self) -> list[list[float]]:
         """G's image of a grid over the noise space: MESH lines each way (one line for 1-D noise)."""
-        span = 1.0 if self.cfg.noise == "uniform" else 2.0
+        span = 1.0 if self.config.noise == "uniform" else 2.0
         t = torch.linspace(-span, span, 40)
-        if self.cfg.noise_dim == 1:
+        if self.config.noise_dim == 1:
             lines = [t.unsqueeze(1)]
         else:
             ticks = torch.linspace(-span, span, MESH)

@@ -29,18 +29,18 @@ def mlp(inputs: int, outputs: int, depth: int, width: int, activation: type[nn.M
 
 
 class Generator(nn.Module):
-    def __init__(self, cfg: GAN2DConfig):
+    def __init__(self, config: GAN2DConfig):
         super().__init__()
-        self.net = mlp(cfg.noise_dim, 2, cfg.depth, cfg.width, nn.ReLU)
+        self.net = mlp(config.noise_dim, 2, config.depth, config.width, nn.ReLU)
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:      # (B, noise_dim) -> (B, 2)
         return self.net(z)
 
 
 class Discriminator(nn.Module):
-    def __init__(self, cfg: GAN2DConfig):
+    def __init__(self, config: GAN2DConfig):
         super().__init__()
-        self.net = mlp(2, 1, cfg.depth, cfg.width, lambda: nn.LeakyReLU(0.2))
+        self.net = mlp(2, 1, config.depth, config.width, lambda: nn.LeakyReLU(0.2))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:      # (B, 2) -> (B, 1) raw scores
         return self.net(x)
@@ -49,21 +49,21 @@ class Discriminator(nn.Module):
 class EnergyDiscriminator(nn.Module):
     """EBGAN's D: an autoencoder through a bottleneck of one unit; the energy is the squared reconstruction error."""
 
-    def __init__(self, cfg: GAN2DConfig):
+    def __init__(self, config: GAN2DConfig):
         super().__init__()
-        self.encode = mlp(2, 1, max(1, cfg.depth // 2), cfg.width, lambda: nn.LeakyReLU(0.2))
-        self.decode = mlp(1, 2, max(1, cfg.depth - cfg.depth // 2), cfg.width, lambda: nn.LeakyReLU(0.2))
+        self.encode = mlp(2, 1, max(1, config.depth // 2), config.width, lambda: nn.LeakyReLU(0.2))
+        self.decode = mlp(1, 2, max(1, config.depth - config.depth // 2), config.width, lambda: nn.LeakyReLU(0.2))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:      # (B, 2) -> (B, 1) energies, >= 0
         return (self.decode(self.encode(x)) - x).pow(2).sum(1, keepdim=True)
 
 
-def build(cfg: GAN2DConfig) -> tuple[Generator, nn.Module]:
-    return Generator(cfg), (EnergyDiscriminator(cfg) if cfg.energy_d else Discriminator(cfg))
+def build(config: GAN2DConfig) -> tuple[Generator, nn.Module]:
+    return Generator(config), (EnergyDiscriminator(config) if config.energy_d else Discriminator(config))
 
 
-def draw_noise(cfg: GAN2DConfig, n: int, generator: torch.Generator) -> torch.Tensor:
+def draw_noise(config: GAN2DConfig, n: int, generator: torch.Generator) -> torch.Tensor:
     """(n, noise_dim) noise of the configured kind."""
-    if cfg.noise == "uniform":
-        return torch.rand(n, cfg.noise_dim, generator=generator) * 2 - 1
-    return torch.randn(n, cfg.noise_dim, generator=generator)
+    if config.noise == "uniform":
+        return torch.rand(n, config.noise_dim, generator=generator) * 2 - 1
+    return torch.randn(n, config.noise_dim, generator=generator)

@@ -142,15 +142,15 @@ class LiveRun:
         self.id = next(_run_ids)
         self.objective: Objective = OBJECTIVES[objective]
         self.architecture, self.seed, self.batch_size = architecture, seed, batch_size
-        self.cfg = GANConfig.for_objective(architecture, objective)
+        self.config = GANConfig.for_objective(architecture, objective)
         with _build_lock, torch.random.fork_rng():  # weights from the seed; others' RNG state untouched
             torch.manual_seed(seed)
-            self.g, self.d = build(self.cfg)
+            self.g, self.d = build(self.config)
         default_d, default_g = live_rates(objective)
         self.lr_d, self.lr_g = lr_d or default_d, lr_g or default_g
         self.opt_g, self.opt_d = self.objective.optimizers(self.g, self.d, self.lr_d, self.lr_g)
         self.rng = torch.Generator().manual_seed(seed + 1)             # data and noise
-        self.fixed_z = torch.randn(SAMPLES, self.cfg.z_dim, generator=torch.Generator().manual_seed(seed + 2))
+        self.fixed_z = torch.randn(SAMPLES, self.config.z_dim, generator=torch.Generator().manual_seed(seed + 2))
         self.step = 0                 # generator updates so far
         self.seconds = 0.0            # wall time spent training
         self.history: list[dict] = []  # one row per generator update
@@ -200,7 +200,7 @@ class LiveRun:
         return data[torch.randint(len(data), (self.batch_size,), generator=self.rng)]
 
     def _noise(self) -> torch.Tensor:
-        return torch.randn(self.batch_size, self.cfg.z_dim, generator=self.rng)
+        return torch.randn(self.batch_size, self.config.z_dim, generator=self.rng)
 
     def train_step(self) -> None:
         """`d_steps` discriminator updates, then one generator update."""

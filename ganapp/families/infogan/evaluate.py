@@ -65,13 +65,13 @@ CARDS = {
 def category_counts(g, per_category: int, generator: torch.Generator) -> torch.Tensor:
     """Draw `per_category` samples of every category (training prior for z and the continuous
     codes) and count which digit the evaluator reads: (n_categories, 10)."""
-    cfg, device = g.config, next(g.parameters()).device
-    n = cfg.n_categories * per_category
-    z = torch.randn(n, cfg.z_dim, generator=generator)
-    continuous = torch.rand(n, cfg.n_continuous, generator=generator) * 2 - 1
-    category = torch.arange(cfg.n_categories).repeat_interleave(per_category)
+    config, device = g.config, next(g.parameters()).device
+    n = config.n_categories * per_category
+    z = torch.randn(n, config.z_dim, generator=generator)
+    continuous = torch.rand(n, config.n_continuous, generator=generator) * 2 - 1
+    category = torch.arange(config.n_categories).repeat_interleave(per_category)
     images = (g(z.to(device), category.to(device), continuous.to(device)).cpu() + 1) / 2
-    return category_digit_counts(category, evaluator_outputs(images)[0], cfg.n_categories)
+    return category_digit_counts(category, evaluator_outputs(images)[0], config.n_categories)
 
 
 @torch.inference_mode()
@@ -79,15 +79,15 @@ def code_correlations(g, categories: list[int], sweeps: int, sweep_steps: int, g
     """Spearman ρ of each continuous code with the slant and the width measure, (n_continuous, 2): one code
     swept over [-2, 2] with the others at 0, for fixed noise and category, averaged over `sweeps` sweeps
     (the categories taken in turn)."""
-    cfg, device = g.config, next(g.parameters()).device
-    rho = np.zeros((cfg.n_continuous, 2))  # [code, (slant, width)]
+    config, device = g.config, next(g.parameters()).device
+    rho = np.zeros((config.n_continuous, 2))  # [code, (slant, width)]
     sweep = torch.linspace(-2, 2, sweep_steps)
-    for code in range(cfg.n_continuous):
+    for code in range(config.n_continuous):
         rs = []
         for s in range(sweeps):
-            zz = torch.randn(1, cfg.z_dim, generator=gen).repeat(sweep_steps, 1)
+            zz = torch.randn(1, config.z_dim, generator=gen).repeat(sweep_steps, 1)
             cc = torch.full((sweep_steps,), categories[s % len(categories)])
-            codes = torch.zeros(sweep_steps, cfg.n_continuous)
+            codes = torch.zeros(sweep_steps, config.n_continuous)
             codes[:, code] = sweep
             imgs = (g(zz.to(device), cc.to(device), codes.to(device)).cpu() + 1) / 2
             rs.append([spearman(sweep.numpy(), slant(imgs).numpy()), spearman(sweep.numpy(), width(imgs).numpy())])
@@ -166,19 +166,19 @@ def evaluate_infogan(data_root=None, per_digit: int = 1000, seed: int = 0, sweep
     `previous_metrics`, a metrics.json of an earlier release, adds it as a row for comparison; `trained_with` says
     how the shipped weights were trained when their run folder is not at hand (e.g. "10 labels per digit")."""
     g = load("infogan")
-    cfg = g.config
+    config = g.config
     m = measure(g, per_digit, seed, sweeps, sweep_steps)
     accuracy, assignment, names = m["picked_accuracy_per_digit"], m["category_to_digit"], m["continuous_names"]
     category_of = {d: c for c, d in enumerate(assignment) if d >= 0}
     slant_code, width_code = names.index("slant"), names.index("width")
-    over = cfg.n_categories > 10
+    over = config.n_categories > 10
     rows = [[f"picked digit drawn (evaluator, {per_digit:,} per digit; the app's digit → category choice)",
              f"{100 * m['picked_accuracy']:.2f}%", "≥ 95%"],
             ["worst digit", f"{100 * min(accuracy):.1f}% (digit {accuracy.index(min(accuracy))})", "≥ 90%"],
             ["digit → category (accuracy)", " · ".join(f"{d}→{category_of[d]} ({100 * accuracy[d]:.0f}%)" for d in range(10)),
-             f"{cfg.n_categories} categories, {'over-clustered: the purest one per digit' if over else 'one per digit'}"],
-            [f"category purity (all {cfg.n_categories} categories, majority digit)", f"{100 * m['category_purity']:.2f}%", ""]]
-    for code in range(cfg.n_continuous):
+             f"{config.n_categories} categories, {'over-clustered: the purest one per digit' if over else 'one per digit'}"],
+            [f"category purity (all {config.n_categories} categories, majority digit)", f"{100 * m['category_purity']:.2f}%", ""]]
+    for code in range(config.n_continuous):
         bar = {"slant": f"magnitude ≥ {SLANT_BAR}", "width": f"magnitude ≥ {WIDTH_BAR}"}.get(names[code], "")
         rows.append([f"c{code + 1}: Spearman ρ with slant / with width (mean over {sweeps} sweeps)",
                      f"{m['spearman_slant'][code]:+.3f} / {m['spearman_width'][code]:+.3f}", f"named '{names[code]}'; {bar}"])

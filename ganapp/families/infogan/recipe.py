@@ -46,11 +46,11 @@ class InfoGANTrainConfig:
     sup_batch: int = 32       # labelled digits per step
 
 
-def sample_codes(cfg: InfoGANConfig, n: int, generator: torch.Generator):
+def sample_codes(config: InfoGANConfig, n: int, generator: torch.Generator):
     """Training-time prior: z from the config's prior, category ~ Uniform{0..k-1}, continuous ~ U(-1, 1)."""
-    z = draw_noise(cfg, n, generator)
-    category = torch.randint(cfg.n_categories, (n,), generator=generator)
-    continuous = torch.rand(n, cfg.n_continuous, generator=generator) * 2 - 1
+    z = draw_noise(config, n, generator)
+    category = torch.randint(config.n_categories, (n,), generator=generator)
+    continuous = torch.rand(n, config.n_continuous, generator=generator) * 2 - 1
     return z, category, continuous
 
 
@@ -59,7 +59,7 @@ class InfoGANRecipe:
     train_config_class = InfoGANTrainConfig
 
     def __init__(self, model: InfoGANConfig, train: InfoGANTrainConfig, data_root=None, device="cpu"):
-        self.cfg, self.model_cfg, self.device = train, model, torch.device(device)
+        self.train_cfg, self.model_cfg, self.device = train, model, torch.device(device)
         self.data = MNISTSampler("train", data_root, device)
         self.held_out = self.data.hold_out(min(train.held_out, len(self.data) // 5))  # labels never read
         self.g, self.d = InfoGANGenerator(model).to(device), InfoGANDiscriminator(model).to(device)
@@ -107,11 +107,11 @@ class InfoGANRecipe:
         return figures
 
     def _info_loss(self, q_cat, q_cont, category, continuous) -> torch.Tensor:
-        return self.cfg.lambda_cat * F.cross_entropy(q_cat, category) + \
-            self.cfg.lambda_cont * 0.5 * (q_cont - continuous).pow(2).sum(1).mean()
+        return self.train_cfg.lambda_cat * F.cross_entropy(q_cat, category) + \
+            self.train_cfg.lambda_cont * 0.5 * (q_cont - continuous).pow(2).sum(1).mean()
 
     def train_step(self, step: int, generator: torch.Generator) -> dict[str, float]:
-        real, _ = self.data.sample(self.cfg.batch_size, generator)  # labels unused
+        real, _ = self.data.sample(self.train_cfg.batch_size, generator)  # labels unused
         real = real * 2 - 1
         z, category, continuous = (t.to(self.device) for t in sample_codes(self.model_cfg, len(real), generator))
         fake = self.g(z, category, continuous)
@@ -121,10 +121,10 @@ class InfoGANRecipe:
         d_fake, q_cat, q_cont = self.d(fake.detach())
         loss_d = F.softplus(-d_real).mean() + F.softplus(d_fake).mean()
         loss_info_d = self._info_loss(q_cat, q_cont, category, continuous)
-        if self.cfg.labels_per_digit:
-            pick = self.labelled[torch.randint(len(self.labelled), (self.cfg.sup_batch,), generator=generator)]
+        if self.train_cfg.labels_per_digit:
+            pick = self.labelled[torch.randint(len(self.labelled), (self.train_cfg.sup_batch,), generator=generator)]
             _, q_cat_real, _ = self.d(self.data.images[pick] * 2 - 1)
-            loss_info_d = loss_info_d + self.cfg.lambda_sup * F.cross_entropy(q_cat_real, self.data.labels[pick])
+            loss_info_d = loss_info_d + self.train_cfg.lambda_sup * F.cross_entropy(q_cat_real, self.data.labels[pick])
         self.opt_d.zero_grad(set_to_none=True)
         (loss_d + loss_info_d).backward()
         self.opt_d.step()

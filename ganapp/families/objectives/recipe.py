@@ -30,7 +30,7 @@ class ObjectiveGANRecipe:
     train_config_class = ObjectiveTrainConfig
 
     def __init__(self, model: ObjectiveGANConfig, train: ObjectiveTrainConfig, data_root=None, device="cpu"):
-        self.cfg, self.device = train, torch.device(device)
+        self.train_cfg, self.device = train, torch.device(device)
         self.data = MNISTSampler("train", data_root, device)
         self.reference = RealReference(self.data.hold_out(train.validation_size).images)
         self.generator = ObjectiveGenerator(model).to(device)
@@ -45,9 +45,9 @@ class ObjectiveGANRecipe:
 
     def train_step(self, step: int, generator: torch.Generator) -> dict[str, float]:
         def real_batch():
-            return self.data.sample(self.cfg.batch_size, generator)[0] * 2 - 1   # labels unused
+            return self.data.sample(self.train_cfg.batch_size, generator)[0] * 2 - 1   # labels unused
         def noise():
-            return torch.randn(self.cfg.batch_size, self.generator.config.z_dim, generator=generator).to(self.device)
+            return torch.randn(self.train_cfg.batch_size, self.generator.config.z_dim, generator=generator).to(self.device)
         return self.objective.train_step(self.generator, self.d, self.opt_g, self.opt_d, real_batch, noise, generator)
 
     select_by = "neg_frechet"

@@ -46,7 +46,7 @@ class StyleGANRecipe:
     train_config_class = StyleGANTrainConfig
 
     def __init__(self, model: StyleGANConfig, train: StyleGANTrainConfig, data_root=None, device="cpu"):
-        self.cfg, self.device = train, torch.device(device)
+        self.train_cfg, self.device = train, torch.device(device)
         self.data = MNISTSampler("train", data_root, device)
         self.reference = RealReference(self.data.hold_out(train.validation_size).images)
         self.g = StyleGANGenerator(model).to(device)
@@ -66,22 +66,22 @@ class StyleGANRecipe:
         blocks, z_dim = len(self.g.blocks), self.g.config.z_dim
         w = self.g.map(torch.randn(n, z_dim, generator=generator).to(self.device))
         ws = w[:, None].repeat(1, blocks, 1)
-        if torch.rand((), generator=generator) < self.cfg.mixing_prob:
+        if torch.rand((), generator=generator) < self.train_cfg.mixing_prob:
             cut = int(torch.randint(1, blocks, (), generator=generator))
             ws[:, cut:] = self.g.map(torch.randn(n, z_dim, generator=generator).to(self.device))[:, None]
         with torch.no_grad():
-            self.g.w_avg.lerp_(w.mean(0), 1 - self.cfg.w_avg_beta)
+            self.g.w_avg.lerp_(w.mean(0), 1 - self.train_cfg.w_avg_beta)
         return ws
 
     def _fake(self, n: int, generator: torch.Generator) -> torch.Tensor:
         return self.g.synthesis(self._styles(n, generator), self.g.draw_noise(n, generator))
 
     def train_step(self, step: int, generator: torch.Generator) -> dict[str, float]:
-        n = self.cfg.batch_size
+        n = self.train_cfg.batch_size
         real = pad32(self.data.sample(n, generator)[0])                      # labels unused
 
         # D: real high, generated low; every r1_every steps also flatten D around the real images.
-        regularise = self.cfg.r1_gamma > 0 and step % self.cfg.r1_every == 0
+        regularise = self.train_cfg.r1_gamma > 0 and step % self.train_cfg.r1_every == 0
         real.requires_grad_(regularise)
         d_real, d_fake = self.d(real), self.d(self._fake(n, generator).detach())
         loss_d = F.softplus(-d_real).mean() + F.softplus(d_fake).mean()
@@ -89,7 +89,7 @@ class StyleGANRecipe:
         if regularise:
             grad, = torch.autograd.grad(d_real.sum(), real, create_graph=True)
             r1 = grad.pow(2).flatten(1).sum(1).mean()
-            loss_d = loss_d + 0.5 * self.cfg.r1_gamma * self.cfg.r1_every * r1
+            loss_d = loss_d + 0.5 * self.train_cfg.r1_gamma * self.train_cfg.r1_every * r1
         self.opt_d.zero_grad(set_to_none=True)
         loss_d.backward()
         self.opt_d.step()
@@ -100,7 +100,7 @@ class StyleGANRecipe:
         loss_g.backward()
         self.opt_g.step()
 
-        beta = 0.5 ** (n / self.cfg.ema_images)
+        beta = 0.5 ** (n / self.train_cfg.ema_images)
         with torch.no_grad():
             for p_ema, p in zip(self.g_ema.parameters(), self.g.parameters()):
                 p_ema.lerp_(p, 1 - beta)

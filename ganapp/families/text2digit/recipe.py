@@ -68,7 +68,7 @@ class Text2DigitRecipe:
     select_by = "score"  # mean of validation digit accuracy and attribute-pair agreement
 
     def __init__(self, model: Text2DigitConfig, train: Text2DigitTrainConfig, data_root=None, device="cpu"):
-        self.cfg, self.model_cfg, self.device = train, model, torch.device(device)
+        self.train_cfg, self.model_cfg, self.device = train, model, torch.device(device)
         self.data = MNISTSampler("train", data_root, device)
         self.held_out = self.data.hold_out(train.validation_size)
         self.buckets = attribute_buckets(self.data.images, self.data.labels)  # (N, 4) in {-1, 0, 1}
@@ -107,7 +107,7 @@ class Text2DigitRecipe:
         return token_ids(parsed, self.device), said[:, 0], said[:, 1:]
 
     def train_step(self, step: int, generator: torch.Generator) -> dict[str, float]:
-        idx = random_indices(len(self.data), self.cfg.batch_size, generator).to(self.device)
+        idx = random_indices(len(self.data), self.train_cfg.batch_size, generator).to(self.device)
         real, labels, buckets = self.data.images[idx] * 2 - 1, self.data.labels[idx], self.buckets[idx]
         rng = random.Random(int(torch.randint(2**62, (1,), generator=generator)))  # captions follow the run's seed
         ids, digits, said = self.captions(labels, buckets, rng)
@@ -136,14 +136,14 @@ class Text2DigitRecipe:
 
         loss_g = F.softplus(-self.d(fake, e)).mean() + F.softplus(-self.d(self.g.decode(z[n:], e_mix), e_mix)).mean()
         figures = {}
-        if self.cfg.lambda_ms:
+        if self.train_cfg.lambda_ms:
             # Half the batch's captions drawn again from other noise: the mean L1 distance between the two images
             # per unit of L1 distance between their noises (MSGAN's ratio), to be large.
             half = n // 2
             z_other = torch.randn(half, self.model_cfg.z_dim, generator=generator).to(self.device)
             other = self.g.decode(z_other, e[:half])
             ratio = (fake[:half] - other).abs().mean() / (z[:half] - z_other).abs().mean()
-            loss_g = loss_g + self.cfg.lambda_ms / (ratio + 1e-5)
+            loss_g = loss_g + self.train_cfg.lambda_ms / (ratio + 1e-5)
             figures["ms_ratio"] = ratio.item()
         self.opt_g.zero_grad(set_to_none=True)
         loss_g.backward()
@@ -155,10 +155,10 @@ class Text2DigitRecipe:
         """Digit accuracy of samples for captions of held-out training digits (training templates) and agreement
         of attribute pairs; never the test set or the held-out templates."""
         rng = random.Random(0)
-        n = self.cfg.validation_samples
+        n = self.train_cfg.validation_samples
         accuracy = digit_accuracy(self.g, self.held_out.labels[:n], self.held_out_buckets[:n], rng, held_out=False)
-        pairs = attribute_pair_agreement(self.g, self.cfg.validation_pairs, rng, held_out=False)
-        per_digit = self.cfg.validation_variety
+        pairs = attribute_pair_agreement(self.g, self.train_cfg.validation_pairs, rng, held_out=False)
+        per_digit = self.train_cfg.validation_variety
         variety = min(mean_pairwise_distance(generate(self.g, [str(d)] * per_digit, d))
                       / mean_pairwise_distance(self.held_out.images[self.held_out.labels == d][:per_digit])
                       for d in range(10))

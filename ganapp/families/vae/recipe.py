@@ -28,7 +28,7 @@ class VAERecipe:
     train_config_class = VAETrainConfig
 
     def __init__(self, model: VAEConfig, train: VAETrainConfig, data_root=None, device="cpu"):
-        self.cfg, self.device = train, torch.device(device)
+        self.train_cfg, self.device = train, torch.device(device)
         self.data = MNISTSampler("train", data_root, device)
         self.test = MNISTSampler("test", data_root, device)  # for the sample grid only, never for choosing
         self.validation = self.data.hold_out(train.validation_size) if train.validation_size else None
@@ -39,12 +39,12 @@ class VAERecipe:
 
     def train_step(self, step: int, generator: torch.Generator) -> dict[str, float]:
         for group in self.opt.param_groups:  # a lower learning rate for the last quarter
-            group["lr"] = self.cfg.lr * (0.3 if step >= 0.75 * self.cfg.steps else 1.0)
-        x, _ = self.data.sample(self.cfg.batch_size, generator)
+            group["lr"] = self.train_cfg.lr * (0.3 if step >= 0.75 * self.train_cfg.steps else 1.0)
+        x, _ = self.data.sample(self.train_cfg.batch_size, generator)
         logits, mu, logvar = self.vae(x, generator)
         if self.vae.config.variational:
             # KL warm-up: the reconstruction term first, so that more latent dimensions get used.
-            beta = min(1.0, (step + 1) / self.cfg.kl_warmup) if self.cfg.kl_warmup else 1.0
+            beta = min(1.0, (step + 1) / self.train_cfg.kl_warmup) if self.train_cfg.kl_warmup else 1.0
             loss = negative_elbo(logits, x, mu, logvar, beta).mean()
         else:  # a plain autoencoder: reconstruction only, nothing shapes the latent space
             loss = reconstruction_nll(logits, x).mean()
@@ -72,4 +72,4 @@ class VAERecipe:
         return make_grid(torch.cat([x, recon, self.vae.decode(self.fixed_z)]), nrow=16)
 
     def exported(self):
-        return {self.cfg.export_name: self.vae}
+        return {self.train_cfg.export_name: self.vae}
