@@ -22,7 +22,7 @@ from pathlib import Path
 import torch
 
 from ganapp.families.gan2d.distributions import built_in
-from ganapp.families.gan2d.inference import OBJECTIVES_2D, Run2D
+from ganapp.families.gan2d.live import OBJECTIVES_2D, Run2D
 from ganapp.files import atomic_write
 from ganapp.messages import markdown_table
 from ganapp.reports import splice_readme

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import torch
 
-from ganapp.families.gantrain.inference import LiveRun
+from ganapp.families.gantrain.live import LiveRun
 
 OUT = Path(__file__).resolve().parent
 CHECK_EVERY = 25   # generator steps between two reads of the evaluator

@@ -25,7 +25,7 @@ import torch
 
 from benchmarks.gan2d_frames import FLAGS
 from benchmarks.inpage import free_port
-from ganapp.families.gantrain.inference import LiveRun
+from ganapp.families.gantrain.live import LiveRun
 
 ROOT = Path(__file__).resolve().parent.parent
 STEP = re.compile(r"Step \*{0,2}(\d+)")

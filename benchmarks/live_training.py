@@ -14,7 +14,7 @@ from pathlib import Path
 
 import torch
 
-from ganapp.families.gantrain.inference import LiveRun
+from ganapp.families.gantrain.live import LiveRun
 from ganapp.losses import OBJECTIVES
 
 OUT = Path(__file__).resolve().parent / "live_training.md"  # --out overrides

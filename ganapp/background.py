@@ -7,7 +7,7 @@ thread, either slows the server's other handlers (the cGAN's latency rose 1.6-1.
 process of its own, at a lower scheduling priority (`NICE`) and on one thread, the run trains flat out when the
 machine is free and gives way when a visitor asks for something.
 
-The contract with a run (`gan2d.inference.Run2D` follows it):
+The contract with a run (`gan2d.live.Run2D` follows it):
 - `run.settings()`: a JSON-able dict, and `type(run).from_settings(settings)` rebuilds the same run in the child.
 - `run.training_parts()`: {name: module, optimiser or torch.Generator}, everything its training state is made of;
   `training_state` / `load_training_state` move it between processes as safetensors bytes (no pickle).

@@ -10,9 +10,9 @@ import pytest
 import torch
 
 from ganapp import background
-from ganapp.families.gan2d import inference
+from ganapp.families.gan2d import live
 from ganapp.families.gan2d.distributions import built_in, drawn
-from ganapp.families.gantrain.inference import LiveRun
+from ganapp.families.gantrain.live import LiveRun
 
 
 def weights(run) -> list[torch.Tensor]:
@@ -29,7 +29,7 @@ def one_thread():
 
 @pytest.mark.parametrize("objective", ["nonsaturating", "wgan-gp"])
 def test_a_packed_run_continues_exactly_where_it_stopped(objective, one_thread):
-    run = inference.Run2D(drawn([[0.1, 0.2], [-0.5, 0.4]]), objective, 3, inference.check_model(2, "uniform", 2, 16))
+    run = live.Run2D(drawn([[0.1, 0.2], [-0.5, 0.4]]), objective, 3, live.check_model(2, "uniform", 2, 16))
     run.mode = "train"
     run.train_steps(10)
     run.measure_curves()
@@ -50,7 +50,7 @@ def wait_for(condition, seconds: float = 60.0) -> None:
         time.sleep(0.05)
 
 
-RUNS = {"gan2d": lambda: inference.Run2D(built_in("ring8"), "nonsaturating", 5),
+RUNS = {"gan2d": lambda: live.Run2D(built_in("ring8"), "nonsaturating", 5),
         "gantrain": lambda: LiveRun("dcgan", "nonsaturating", 5, batch_size=16)}
 
 
@@ -77,7 +77,7 @@ def test_a_run_trained_in_a_child_process_is_the_run_trained_here(kind, one_thre
 
 
 def test_the_tab_run_trains_in_a_child_and_pauses_with_its_state_back():
-    run = inference.Run2D(built_in("moons"), "lsgan", 0)
+    run = live.Run2D(built_in("moons"), "lsgan", 0)
     run.start("train")
     try:
         wait_for(lambda: (run.seen(), run.frame()["step"])[1] > 0)

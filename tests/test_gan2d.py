@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from ganapp.checks import InvalidInput
-from ganapp.families.gan2d import inference
+from ganapp.families.gan2d import live
 from ganapp.families.gan2d.distributions import DISTRIBUTIONS, Mixture, built_in, drawn
 from ganapp.families.gan2d.measures import KDE, coverage, jsd, optimal_discriminator, weighted_gap
 
@@ -98,13 +98,13 @@ def test_a_drawn_distribution_is_one_small_gaussian_per_point():
     data = drawn([[0.1, 0.2], [-0.5, 0.5]])
     assert torch.allclose(data.centres, torch.tensor([[0.1, 0.2], [-0.5, 0.5]])) and len(data.modes) == 2
     with pytest.raises(InvalidInput):
-        inference.check_distribution("drawn", [])
+        live.check_distribution("drawn", [])
     with pytest.raises(InvalidInput):
-        inference.check_distribution("drawn", [["a", "b"]])
+        live.check_distribution("drawn", [["a", "b"]])
 
 
 def test_training_d_alone_leaves_g_unchanged_and_moves_d_towards_d_star():
-    run = inference.Run2D(built_in("ring8"), "nonsaturating", 0)
+    run = live.Run2D(built_in("ring8"), "nonsaturating", 0)
     run.mode = "train"
     run.train_steps(30)
     before = [p.clone() for p in run.g.parameters()]
@@ -116,23 +116,23 @@ def test_training_d_alone_leaves_g_unchanged_and_moves_d_towards_d_star():
     assert run.d_star_gap(500)[0] < gap_before
 
 
-@pytest.mark.parametrize("objective", inference.OBJECTIVES_2D)
+@pytest.mark.parametrize("objective", live.OBJECTIVES_2D)
 def test_every_objective_trains_and_draws_a_frame(objective):
-    run = inference.Run2D(built_in("moons"), objective, 1, inference.check_model(1, "uniform", 2, 16))
+    run = live.Run2D(built_in("moons"), objective, 1, live.check_model(1, "uniform", 2, 16))
     run.mode = "train"
     run.train_steps(3)
     run.measure_curves()
     frame = run.frame()
-    assert len(frame["real"]) == len(frame["fake"]) == 2 * inference.SHOWN
-    assert len(frame["arrows"]) == 4 * inference.ARROWS and len(frame["mesh"]) == 1   # 1-D noise: one line
+    assert len(frame["real"]) == len(frame["fake"]) == 2 * live.SHOWN
+    assert len(frame["arrows"]) == 4 * live.ARROWS and len(frame["mesh"]) == 1   # 1-D noise: one line
     assert frame["heat"].startswith("data:image/png;base64,") and frame["curves"]["step"] == [3]
-    assert (frame["gap"] is None) == (objective not in inference.DSTAR_COMPARABLE)
+    assert (frame["gap"] is None) == (objective not in live.DSTAR_COMPARABLE)
     assert all(math.isfinite(v) for v in frame["fake"])
 
 
 def test_gan2d_train_is_deterministic_and_reports_its_figures():
     png = lambda img: (img.save(buf := io.BytesIO(), format="PNG"), buf.getvalue())[1]  # noqa: E731
-    (a, figures_a), (b, figures_b) = (inference.gan2d_train("ring8", "lsgan", 20, 3) for _ in range(2))
+    (a, figures_a), (b, figures_b) = (live.gan2d_train("ring8", "lsgan", 20, 3) for _ in range(2))
     assert png(a) == png(b) and figures_a == figures_b
     assert set(figures_a) == {"modes_covered", "modes_total", "high_quality_share", "jsd"}
     assert figures_a["modes_total"] == 8 and 0 <= figures_a["jsd"] <= math.log(2)
@@ -142,4 +142,4 @@ def test_gan2d_train_is_deterministic_and_reports_its_figures():
                                   ("ring8", "lsgan", 20001, 0), ("ring8", "lsgan", 10, -1), ("drawn", "lsgan", 10, 0)])
 def test_gan2d_train_refuses_bad_inputs(args):
     with pytest.raises(InvalidInput):
-        inference.gan2d_train(*args)
+        live.gan2d_train(*args)

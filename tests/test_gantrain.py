@@ -9,8 +9,8 @@ import time
 import pytest
 import torch
 
-from ganapp.families.gantrain import inference, tab
-from ganapp.families.gantrain.inference import LiveRun, Slots
+from ganapp.families.gantrain import live, tab
+from ganapp.families.gantrain.live import LiveRun, Slots
 from ganapp.losses import OBJECTIVES
 
 
@@ -106,8 +106,8 @@ def test_one_slot_means_a_second_run_waits_its_turn():
 
 
 def test_pause_step_and_reset(tiny, monkeypatch):
-    monkeypatch.setattr(inference, "SLOTS", Slots(1))
-    monkeypatch.setattr(tab, "SLOTS", inference.SLOTS)
+    monkeypatch.setattr(live, "SLOTS", Slots(1))
+    monkeypatch.setattr(tab, "SLOTS", live.SLOTS)
     run, timer, button, image, losses, scores, status = tab.start("mlp", "hinge", 2e-4, 2e-4, 16, 0, None)
     assert isinstance(run, LiveRun) and timer.active and "Step **0**" in status
     assert button["value"] == "● Training…" and not button["interactive"]   # Start shows that it runs
@@ -130,8 +130,8 @@ def test_pause_step_and_reset(tiny, monkeypatch):
     tab.step_once(run)
     assert run.step == steps + 1
     other = LiveRun("mlp", "hinge", 1)
-    assert inference.SLOTS.try_acquire(other.id) == 0  # the paused run gave its slot away
-    inference.SLOTS.release(other.id)
+    assert live.SLOTS.try_acquire(other.id) == 0  # the paused run gave its slot away
+    live.SLOTS.release(other.id)
     cleared = tab.reset(run)
     assert cleared[0] is None and not cleared[1].active and cleared[2]["interactive"]
 
@@ -157,8 +157,8 @@ def test_gan_train_endpoint_through_the_client(tiny_checkpoints, monkeypatch):
 def test_a_live_run_trains_between_ticks_and_stops_when_the_page_goes_away(tiny, monkeypatch):
     """The tick only draws: training goes on between ticks (the wall time is training's), and a run whose page
     stops ticking stops within a lease."""
-    monkeypatch.setattr(inference, "SLOTS", Slots(1, lease_s=1.5))
-    monkeypatch.setattr(tab, "SLOTS", inference.SLOTS)
+    monkeypatch.setattr(live, "SLOTS", Slots(1, lease_s=1.5))
+    monkeypatch.setattr(tab, "SLOTS", live.SLOTS)
     run = tab.start("mlp", "hinge", 2e-4, 2e-4, 16, 0, None)[0]
     started = time.monotonic()
     tab.tick(run)

@@ -77,7 +77,7 @@ def _rendered(value, lang: str):
 
 
 POOL = "pool"            # runs a model in the app's shared pool of model workers (app.py sizes it to the cores)
-TRAINING = "training"    # trains a live GAN under the trainer's own slots (gantrain.inference.SLOTS): minutes of
+TRAINING = "training"    # trains a live GAN under the trainer's own slots (gantrain.live.SLOTS): minutes of
                          # work that would otherwise hold a pool worker, bounded by GANAPP_TRAIN_SLOTS instead
 MODEL_USES = (POOL, TRAINING, None)   # None: runs no model
 

@@ -2,7 +2,7 @@
 
 `augment_run(n_labelled, arm, seed)` trains exactly what `python -m ganapp.evaluate claims` trained for that cell
 (`augment.run_cell`, the same settings, digits and seed), so it reproduces the table's figure for that seed. It
-waits for the live trainer's slot (`gantrain.inference.SLOTS`): one training at a time on a small machine.
+waits for the live trainer's slot (`gantrain.live.SLOTS`): one training at a time on a small machine.
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import uuid
 from ... import WeightsUnavailable, load
 from ...checks import MAX_SEED, InvalidInput, check_choice, check_int
 from ...hub import beside_weights
-from ..gantrain.inference import API_WAIT_SECONDS, SLOTS
+from ..gantrain.live import API_WAIT_SECONDS, SLOTS
 from .augment import ARMS, GAN_ARMS, run_cell
 from .digits import SIZES, labelled_subset, mnist_test_set
 

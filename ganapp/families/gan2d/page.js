@@ -1,4 +1,4 @@
-// The 2-D GAN in the page: the server trains (families/gan2d/inference.py), this module asks for a frame several
+// The 2-D GAN in the page: the server trains (families/gan2d/live.py), this module asks for a frame several
 // times a second (the gr.HTML server function `frame`, no queue) and draws it: D's heat map under the real and fake
 // points, G's noise grid, the gradient arrows, D* beside it, and the three curves. On "drawn" it also collects the
 // visitor's points, which every button hands to the server with the page's key (window.ganappGan2d.withPage).

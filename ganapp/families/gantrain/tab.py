@@ -17,8 +17,8 @@ from ...ui.handlers import TRAINING, handler
 from ...ui.i18n import shown, t
 from ...ui.notes import how_it_works
 from ..objectives.tab import build_comparison
-from . import inference
-from .inference import RUN_SECONDS, SLOTS, LiveRun
+from . import live
+from .live import RUN_SECONDS, SLOTS, LiveRun
 
 PLOTTED_ROWS = 400   # at most about this many steps per curve
 
@@ -66,8 +66,8 @@ def _start_button(running: bool):
 @handler(models=TRAINING)
 def start(architecture, objective, lr_d, lr_g, batch_size, seed, run: LiveRun | None):
     """A new run when the settings changed (or there is none), else carry on with the same one."""
-    architecture, objective, seed = inference.check_settings(architecture, objective, seed)
-    lr_d, lr_g = inference.check_learning_rate("lr_d", lr_d), inference.check_learning_rate("lr_g", lr_g)
+    architecture, objective, seed = live.check_settings(architecture, objective, seed)
+    lr_d, lr_g = live.check_learning_rate("lr_d", lr_d), live.check_learning_rate("lr_g", lr_g)
     batch_size = int(batch_size)
     settings = {"architecture": architecture, "objective": objective, "seed": seed, "lr_d": lr_d, "lr_g": lr_g,
                 "batch_size": batch_size}
@@ -144,14 +144,14 @@ def release(run: LiveRun | None) -> None:
 
 @handler(models=TRAINING)
 def api_train(architecture, objective, steps, seed):
-    return inference.gan_train(architecture, objective, steps, seed)
+    return live.gan_train(architecture, objective, steps, seed)
 
 
 @handler(models=None)
 def _defaults(objective):
     """The objective's learning rates for a live run, and what else it sets, in a sentence."""
     obj = OBJECTIVES[objective]
-    return *inference.live_rates(objective), say(
+    return *live.live_rates(objective), say(
         "gantrain.defaults", optimizer=obj.optimizer, d_steps=obj.d_steps, scores=say(f"gantrain.plotted.{objective}"),
         clip=say("gantrain.clip", clip=obj.clip) if obj.clip else "",
         penalty=say("gantrain.penalty", weight=obj.gp_weight) if obj.gp_weight else "",
@@ -159,7 +159,7 @@ def _defaults(objective):
 
 
 def build(demo: gr.Blocks) -> dict:
-    background.warm_up(inference.__name__, after_s=background.WARM_UP_AFTER_S)   # live runs train in child processes
+    background.warm_up(live.__name__, after_s=background.WARM_UP_AFTER_S)   # live runs train in child processes
     run = gr.State(None, delete_callback=release)
     with gr.Row():
         with gr.Column(scale=1, min_width=260):
@@ -179,8 +179,8 @@ def build(demo: gr.Blocks) -> dict:
             objective = gr.Radio(list(OBJECTIVES), value="nonsaturating", label=t("gantrain.objective"))
             defaults = gr.Markdown(shown(_defaults.__wrapped__("nonsaturating")[2]))
             with gr.Row():
-                lr_d = gr.Number(value=inference.live_rates("nonsaturating")[0], label=t("gantrain.lr_d"))
-                lr_g = gr.Number(value=inference.live_rates("nonsaturating")[1], label=t("gantrain.lr_g"))
+                lr_d = gr.Number(value=live.live_rates("nonsaturating")[0], label=t("gantrain.lr_d"))
+                lr_g = gr.Number(value=live.live_rates("nonsaturating")[1], label=t("gantrain.lr_g"))
             batch_size = gr.Slider(16, 128, value=64, step=16, label=t("gantrain.batch"))
             seed = seed_control("gantrain")
             with gr.Row():
@@ -202,10 +202,10 @@ def build(demo: gr.Blocks) -> dict:
     reset_button.click(reset, inputs=run, outputs=[run, timer, start_button, *view], api_visibility="private")
     # The public endpoint: a fresh run of `steps` generator updates, its 8x8 samples.
     steps = gr.Number(value=200, visible=False, precision=0)
-    steps.api_range = (1, 2000)  # what the API page says (ui/api_docs.py); inference.gan_train checks it
+    steps.api_range = (1, 2000)  # what the API page says (ui/api_docs.py); live.gan_train checks it
     api_result = gr.Image(visible=False, type="pil", format="png")
     steps.submit(api_train, inputs=[architecture, objective, steps, seed], outputs=api_result, api_name="gan_train")
-    gr.Markdown(t("gantrain.limits", minutes=RUN_SECONDS / 60, runs=inference.MAX_RUNS))
+    gr.Markdown(t("gantrain.limits", minutes=RUN_SECONDS / 60, runs=live.MAX_RUNS))
     how_it_works(t("gantrain.explanation"))
     build_comparison(demo)
     return share_link("gantrain", {"architecture": choice_param(architecture, ARCHITECTURES, "architecture"),

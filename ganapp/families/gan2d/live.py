@@ -27,7 +27,7 @@ from PIL import Image, ImageDraw
 from ...background import train_while
 from ...checks import MAX_SEED, InvalidInput, check_choice, check_float, check_int
 from ...losses import OBJECTIVES, Objective
-from ..gantrain.inference import TRAINING_RUNS, Slots
+from ..gantrain.live import TRAINING_RUNS, Slots
 from .distributions import DISTRIBUTIONS, MAX_DRAWN, PLANE, Mixture, built_in, drawn
 from .measures import KDE, coverage, jsd, optimal_discriminator, weighted_gap
 from .model import NOISE_KINDS, GAN2DConfig, build, draw_noise
@@ -205,7 +205,7 @@ class Run2D:
         if trainer is not None and trainer is not threading.current_thread():
             trainer.join()
 
-    stop = pause   # what the exit hook calls (gantrain.inference.stop_training_at_exit)
+    stop = pause   # what the exit hook calls (gantrain.live.stop_training_at_exit)
 
     def seen(self) -> None:
         """The page is still there (it asks for frames several times a second)."""
