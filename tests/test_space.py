@@ -26,16 +26,16 @@ def test_handlers_run_on_a_gpu_where_the_spaces_package_is(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(tmp_path), "HF_HUB_OFFLINE": "1"}
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
     wrapped = json.loads(out.stdout.strip().splitlines()[-1])
-    assert wrapped["ganapp.families.cgan.tab.generate"] == 15
-    assert wrapped["ganapp.families.cyclegan.tab.translate"] == 30
+    assert wrapped["ganapp.families.cgan.tab.cgan_generate"] == 15
+    assert wrapped["ganapp.families.cyclegan.tab.cyclegan_translate"] == 30
     # Live training stays in the server process (a GPU worker would train a copy of the run and its slot).
     assert not any(name.startswith("ganapp.families.gantrain.") for name in wrapped)
-    assert {"ganapp.families.infogan.tab.generate", "ganapp.families.vae.tab.interpolate_api"} <= set(wrapped)
+    assert {"ganapp.families.infogan.tab.infogan_generate", "ganapp.families.vae.tab.vae_interpolate"} <= set(wrapped)
 
 
 def test_without_spaces_nothing_is_wrapped():
     from ganapp.families.cgan import tab
 
-    assert tab.generate.__wrapped__.__module__ == "ganapp.families.cgan.tab"
+    assert tab.cgan_generate.__wrapped__.__module__ == "ganapp.families.cgan.tab"
     import importlib.util
     assert importlib.util.find_spec("spaces") is None

@@ -13,7 +13,7 @@ from . import inference
 
 
 @handler(models=POOL)
-def generate(digit, count, seed):
+def cgan_generate(digit, count, seed):
     return inference.cgan_generate(digit, count, seed)
 
 
@@ -43,7 +43,7 @@ def build(demo: gr.Blocks) -> dict:
             digit = gr.Radio(list(range(10)), value=3, label=t("cgan.digit"))
             count = gr.Slider(1, inference.MAX_COUNT, value=16, step=1, label=t("cgan.count"))
             seed = seed_control("cgan")
-    inpage.wire("cgan", in_page, [demo.load, digit.change, count.change, seed.change], generate, [digit, count, seed],
+    inpage.wire("cgan", in_page, [demo.load, digit.change, count.change, seed.change], cgan_generate, [digit, count, seed],
                 samples, "cgan_generate", show_progress="minimal")
     with gr.Accordion(t("cgan.all_digits"), open=True):
         grid_button = gr.Button(t("cgan.redraw"))

@@ -15,7 +15,7 @@ MAX_SIDE = 512  # the longest side of what we translate; larger uploads are down
 
 
 @handler(models=POOL, gpu_seconds=30)
-def translate(image, direction):
+def cyclegan_translate(image, direction):
     if image is None:
         raise InvalidInput("cyclegan.no_image")
     return inference.cyclegan_translate(image, direction, MAX_SIDE)
@@ -76,7 +76,7 @@ def build(demo: gr.Blocks) -> dict:
                       show_progress="hidden")  # unticked: no empty "translated back" frame
     # The public endpoint /cyclegan_translate(image, direction), on a trigger visitors never fire.
     api_trigger, api_result = gr.Number(visible=False), gr.Image(visible=False, type="pil", format="png")
-    api_trigger.change(translate, inputs=[image, direction], outputs=api_result, api_name="cyclegan_translate")
+    api_trigger.change(cyclegan_translate, inputs=[image, direction], outputs=api_result, api_name="cyclegan_translate")
     how_it_works(t("cyclegan.explanation"))
     gallery = {p.stem: str(p) for p in examples}
     return share_link("cyclegan", {

@@ -143,7 +143,7 @@ def release(run: LiveRun | None) -> None:
 
 
 @handler(models=TRAINING)
-def api_train(architecture, objective, steps, seed):
+def gan_train(architecture, objective, steps, seed):
     return live.gan_train(architecture, objective, steps, seed)
 
 
@@ -204,7 +204,7 @@ def build(demo: gr.Blocks) -> dict:
     steps = gr.Number(value=200, visible=False, precision=0)
     steps.api_range = (1, 2000)  # what the API page says (ui/api_docs.py); live.gan_train checks it
     api_result = gr.Image(visible=False, type="pil", format="png")
-    steps.submit(api_train, inputs=[architecture, objective, steps, seed], outputs=api_result, api_name="gan_train")
+    steps.submit(gan_train, inputs=[architecture, objective, steps, seed], outputs=api_result, api_name="gan_train")
     gr.Markdown(t("gantrain.limits", minutes=RUN_SECONDS / 60, runs=live.MAX_RUNS))
     how_it_works(t("gantrain.explanation"))
     build_comparison(demo)

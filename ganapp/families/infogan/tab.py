@@ -78,7 +78,7 @@ def _code_text(name: str) -> Text | str:
 
 
 @handler(models=POOL)
-def generate(digit, c1, c2, seed):
+def infogan_generate(digit, c1, c2, seed):
     return inference.infogan_generate(digit, c1, c2, seed)
 
 
@@ -118,7 +118,7 @@ def build(demo: gr.Blocks) -> dict:
             c1 = gr.Slider(-2, 2, value=0, step=0.05, label=_code_label(0, names[0]))
             c2 = gr.Slider(-2, 2, value=0, step=0.05, label=_code_label(1, names[1]))
             seed = seed_control("infogan")
-    inpage.wire("infogan", in_page, [demo.load, digit.change, c1.change, c2.change, seed.change], generate,
+    inpage.wire("infogan", in_page, [demo.load, digit.change, c1.change, c2.change, seed.change], infogan_generate,
                 [digit, c1, c2, seed], image, "infogan_generate", show_progress="hidden")
     with gr.Accordion(t("infogan.traversal"), open=False) as traversal_panel:
         with gr.Row():

@@ -36,7 +36,7 @@ def compare(seed):
 
 
 @handler(models=POOL)
-def api_samples(objective, seed):
+def objective_samples(objective, seed):
     return inference.objective_samples(objective, seed)
 
 
@@ -83,4 +83,4 @@ def build_comparison(demo: gr.Blocks) -> None:
     # The public endpoint: /objective_samples(objective, seed) -> one 8x8 grid.
     objective = gr.Dropdown(list(SHIPPED_OBJECTIVES), value=SHIPPED_OBJECTIVES[0], visible=False)
     result = gr.Image(visible=False, type="pil", format="png")
-    objective.change(api_samples, inputs=[objective, seed], outputs=result, api_name="objective_samples")
+    objective.change(objective_samples, inputs=[objective, seed], outputs=result, api_name="objective_samples")

@@ -18,7 +18,7 @@ from .model import LEVELS
 
 
 @handler(models=POOL)
-def mix(seed_a, seed_b, level, psi):
+def stylegan_mix(seed_a, seed_b, level, psi):
     return inference.stylegan_mix(seed_a, seed_b, level, psi)
 
 
@@ -74,7 +74,7 @@ def build(demo: gr.Blocks) -> dict:
             seed_b = seed_control("stylegan_b", value=100, label=t("stylegan.seed_b"), button=t("stylegan.new_b"))
     inputs = [seed_a, seed_b, level, psi]
     triggers = [demo.load, seed_a.change, seed_b.change, level.change, psi.change]
-    inpage.wire("stylegan", cell_view, triggers, mix, inputs, cell, "stylegan_mix", show_progress="minimal")
+    inpage.wire("stylegan", cell_view, triggers, stylegan_mix, inputs, cell, "stylegan_mix", show_progress="minimal")
     inpage.wire("stylegan-mixing", grid_view, triggers, mixing_grid, inputs, grid, None, show_progress="minimal")
     with gr.Accordion(t("stylegan.truncation"), open=True):
         strip = gr.Image(show_label=False, type="pil", format="png", interactive=False, elem_classes="pixelated")

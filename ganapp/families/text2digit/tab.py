@@ -33,7 +33,7 @@ class DescriptionBox(gr.Textbox):
 
 
 @handler(models=POOL)
-def generate(text, count, seed):
+def text_to_digit(text, count, seed):
     return inference.text_to_digit(text, count, seed)
 
 
@@ -109,10 +109,10 @@ def build(demo: gr.Blocks) -> dict:
     inputs = [text, count, seed]
     prompt_set = demo.load(local_prompt, outputs=text, api_name="text2digit_local_prompt", api_visibility="private",
                            show_progress="hidden")
-    gr.on([text.submit, draw.click, count.change, seed.change], generate, inputs=inputs, outputs=samples,
+    gr.on([text.submit, draw.click, count.change, seed.change], text_to_digit, inputs=inputs, outputs=samples,
           api_name="text_to_digit", trigger_mode="always_last", show_progress="minimal")
-    prompt_set.then(generate, inputs=inputs, outputs=samples, api_visibility="private")    # the first drawing
-    examples.load_input_event.then(generate, inputs=inputs, outputs=samples, api_visibility="private")  # click = draw
+    prompt_set.then(text_to_digit, inputs=inputs, outputs=samples, api_visibility="private")    # the first drawing
+    examples.load_input_event.then(text_to_digit, inputs=inputs, outputs=samples, api_visibility="private")  # click = draw
     gr.on([text.change], reading, inputs=text, outputs=note, api_name="text2digit_reading",
           api_visibility="private", show_progress="hidden")
     prompt_set.then(reading, inputs=text, outputs=note, api_visibility="private", show_progress="hidden")

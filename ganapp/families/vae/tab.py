@@ -58,7 +58,7 @@ def _check_ends(ends) -> torch.Tensor:
 
 
 @handler(models=POOL)
-def interpolate_api(start_digit, end_digit, steps, seed, method):
+def vae_interpolate(start_digit, end_digit, steps, seed, method):
     return inference.vae_interpolate(start_digit, end_digit, steps, seed, method)
 
 
@@ -202,7 +202,7 @@ def build(demo: gr.Blocks) -> dict:
     # redoes the strip with any drawing, and adds the real digits used, the frame at t and the GIF.
     # Live, like every tab: any control redraws.
     public = gr.on([demo.load, start_digit.change, end_digit.change, steps.change, method.change, seed.change],
-                   interpolate_api, inputs=[start_digit, end_digit, steps, seed, method], outputs=strip,
+                   vae_interpolate, inputs=[start_digit, end_digit, steps, seed, method], outputs=strip,
                    api_name="vae_interpolate", trigger_mode="always_last")
     drawn = gr.on([start_editor.change, end_editor.change], nothing, api_visibility="private",
                   show_progress="hidden", trigger_mode="always_last")
