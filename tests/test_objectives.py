@@ -70,13 +70,11 @@ def test_objective_samples_refuses_bad_inputs(tiny, objective, seed):
         inference.objective_samples(objective, seed)
 
 
-def test_objective_samples_endpoint_through_the_client(tiny):
+def test_objective_samples_endpoint_through_the_client(tiny, monkeypatch):
+    from conftest import serve
     from gradio_client import Client
 
-    import app
-
-    demo = app.build_demo()
-    _, url, _ = demo.launch(prevent_thread_lock=True, quiet=True)
+    demo, url = serve(tiny, monkeypatch)   # as app.py launches it
     try:
         client = Client(url, verbose=False)
         path = client.predict("wgan-gp", 3, api_name="/objective_samples")

@@ -78,13 +78,11 @@ def test_stylegan_mix_refuses_bad_inputs(tiny, args):
         inference.stylegan_mix(*args)
 
 
-def test_stylegan_mix_endpoint_through_the_client(tiny):
+def test_stylegan_mix_endpoint_through_the_client(tiny, monkeypatch):
+    from conftest import serve
     from gradio_client import Client
 
-    import app
-
-    demo = app.build_demo()
-    _, url, _ = demo.launch(prevent_thread_lock=True, quiet=True)
+    demo, url = serve(tiny, monkeypatch)   # as app.py launches it
     try:
         client = Client(url, verbose=False)
         path = client.predict(7, 11, "middle", 0.7, api_name="/stylegan_mix")
