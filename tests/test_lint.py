@@ -65,7 +65,7 @@ def test_no_import_circle_in_the_package():
 
 def test_no_test_file_imports_another():
     """What several test files share lives in conftest.py."""
-    offenders = [p.name for p in (ROOT / "tests").glob("test_*.py")
+    offenders = [p.name for p in (ROOT / "tests").rglob("test_*.py")
                  if any(line.startswith(("from test_", "import test_")) for line in
                         (s.strip() for s in p.read_text().splitlines()))]
     assert offenders == []
