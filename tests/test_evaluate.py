@@ -137,7 +137,8 @@ def test_infogan_runs_are_chosen_without_labels_from_their_logged_figures(tmp_pa
     """The chosen step is the kept one (snapshot, best or final) with the best label-free score: here step 500,
     whose categories are crisp (Q information 0.98) though step 250's codes are better; the run's settings come
     from its own stdout record; the curves are plotted."""
-    from ganapp.families.infogan.evaluate import _run_settings, choose_checkpoint, label_free_score, plot_runs
+    from ganapp.families.infogan.evaluate import _run_settings, choose_checkpoint, plot_runs
+    from ganapp.families.infogan.measures import label_free_score
 
     run = tmp_path / "infogan-u-seed1"
     figures = {250: (0.81, 1.0, 0.9), 500: (0.98, 0.92, 0.85), 750: (0.97, 0.5, 0.2)}

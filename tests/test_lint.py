@@ -69,3 +69,15 @@ def test_no_test_file_imports_another():
                  if any(line.startswith(("from test_", "import test_")) for line in
                         (s.strip() for s in p.read_text().splitlines()))]
     assert offenders == []
+
+
+def test_recipes_never_import_evaluation_code():
+    """Training uses a family's measures (measures.py), never its evaluation (evaluate.py: the report, the cards)."""
+    import ast
+
+    offenders = []
+    for recipe in sorted((ROOT / "ganapp" / "families").glob("*/recipe.py")):
+        for node in ast.walk(ast.parse(recipe.read_text())):   # at any depth: imports inside functions too
+            if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[-1] == "evaluate":
+                offenders.append(f"{recipe.parent.name}: line {node.lineno}")
+    assert offenders == []

@@ -37,13 +37,13 @@ def test_resume_continues_exactly(model, tiny_data, tmp_path):
 
 
 def test_validation_keeps_the_best_checkpoint_by_its_figure(tiny, tiny_data, tmp_path, monkeypatch):
-    import ganapp.families.infogan.evaluate
+    import ganapp.families.infogan.measures
     import ganapp.metrics
 
     def no_evaluator(*args, **kwargs):
         raise AssertionError("InfoGAN's model selection must use no evaluator (and no label)")
 
-    for module in (ganapp.metrics, ganapp.families.infogan.evaluate):
+    for module in (ganapp.metrics, ganapp.families.infogan.measures):
         monkeypatch.setattr(module, "evaluator_outputs", no_evaluator)
     run("infogan", tmp_path, tiny_data, 4, "--validate-every", "2")
     figures = [r["validation"] for r in map(json.loads, (tmp_path / "log.jsonl").read_text().splitlines())

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 from PIL import Image
 
 from ...files import atomic_write
@@ -19,8 +18,10 @@ from ...metrics import colour_speckle, luminance_detail, ssim
 from ...reports import markdown_table, write_metrics
 from ...training.data import load_image_folder, monet_photo_folder, monet_photo_split
 from ..domain.augment import painterly_filter, photo_filter
-from ..domain.evaluate import MONET_PHOTO_DATA, monet_probability
+from ..domain.evaluate import MONET_PHOTO_DATA
+from ..domain.measures import monet_probability
 from .inference import EXAMPLES, smooth_chroma, translate_tensor
+from .measures import BARS, luminance64
 
 _PAIR = dict(  # both generators are trained together, in one run, and evaluated together
         what="A ResNet generator (Zhu et al. 2017) slimmed for a 2-core CPU: 16 base filters (paper: 64), 9 residual "
@@ -49,17 +50,6 @@ _PAIR = dict(  # both generators are trained together, in one run, and evaluated
         data=MONET_PHOTO_DATA, tags=("ganapp", "cyclegan", "image-to-image"))
 CARDS = {"cyclegan_photo2monet": {**_PAIR, "title": "CycleGAN generator, photo → Monet"},
          "cyclegan_monet2photo": {**_PAIR, "title": "CycleGAN generator, Monet → photo"}}
-
-
-def luminance64(images: torch.Tensor) -> torch.Tensor:
-    """(B, 3, H, W) in [-1, 1] -> (B, 1, 64, 64) luminance (ITU-R BT.601) in [0, 1]."""
-    rgb = (images + 1) / 2
-    y = (rgb * torch.tensor([0.299, 0.587, 0.114]).view(1, 3, 1, 1)).sum(1, keepdim=True)
-    return F.interpolate(y, size=(64, 64), mode="area")
-
-
-BARS = {"photo2monet_called_monet": 0.85, "monet2photo_called_photo": 0.7, "ssim": 0.5,
-        "speckle_ratio": 1.5, "detail_ratio": 1.5}  # ratios: within 1/x..x of real target-domain images
 
 
 SIGMAS = (0.0, 0.4, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 1.0)   # colour smoothing tried by part="chroma", px

@@ -178,11 +178,11 @@ class CycleGANRecipe:
         """On held-out training images at full size: how often the domain classifier takes the translations for
         the target domain, content kept (SSIM of luminance), and colour speckle against real target images.
         and luminance detail against real target images. `bars_met`: the worst of the figures as a fraction of its bar
-        (`evaluate.BARS`), capped at 1 each, plus a hundredth of their sum to break ties."""
+        (`measures.BARS`), capped at 1 each, plus a hundredth of their sum to break ties."""
         import ganapp
 
-        from ...families.domain.evaluate import monet_probability
-        from .evaluate import BARS, luminance64
+        from ..domain.measures import monet_probability
+        from .measures import BARS, luminance64
 
         judge = ganapp.load("domain_classifier")
         photos = self.val_photos[:self.train_cfg.validation_photos].float().div(127.5).sub(1).to(self.device)

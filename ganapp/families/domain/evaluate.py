@@ -10,6 +10,7 @@ from ...messages import Text, say
 from ...reports import markdown_table, write_metrics
 from ...training.data import IMAGE_SUFFIXES, load_image_folder, monet_photo_folder
 from .augment import painterly_filter, photo_filter
+from .measures import verdicts
 
 MONET_PHOTO_DATA = ("Kaggle *I'm Something of a Painter Myself*: 240 Monet paintings (public domain) and 4,000 landscape "
                     "photos for training, of which the last 20 paintings and 200 photos (by file name) are held out for "
@@ -30,21 +31,6 @@ CARDS = {
         train="python -m ganapp.train domain --threads 1 --validate-every 250 --export checkpoints",
         evaluate="python -m ganapp.evaluate domain"),
 }
-
-
-@torch.inference_mode()
-def monet_probability(net, images: torch.Tensor) -> torch.Tensor:
-    """(N, 3, H, W) in [-1, 1] -> (N,) the judge's probability of "Monet painting"."""
-    device = next(net.parameters()).device
-    return torch.cat([torch.sigmoid(net(c.to(device))).cpu() for c in images.split(50)])
-
-
-def verdicts(net, photos: torch.Tensor, monets: torch.Tensor) -> dict[str, float]:
-    """Accuracy on photos and paintings (in [-1, 1]), and how often a filter alone flips the verdict."""
-    return {"accuracy_photo": float((monet_probability(net, photos) < 0.5).float().mean()),
-            "accuracy_monet": float((monet_probability(net, monets) >= 0.5).float().mean()),
-            "filtered_monet_called_photo": float((monet_probability(net, photo_filter(monets)) < 0.5).float().mean()),
-            "filtered_photo_called_monet": float((monet_probability(net, painterly_filter(photos)) >= 0.5).float().mean())}
 
 
 def evaluate_domain(data_root=None, seed: int = 0) -> dict:

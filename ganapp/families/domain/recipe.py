@@ -81,7 +81,7 @@ class DomainRecipe:
         return {"loss": loss.item()}
 
     def validate(self) -> dict[str, float]:
-        from .evaluate import verdicts
+        from .measures import verdicts
 
         figures = verdicts(self.net, self.val_photos.float() / 127.5 - 1, self.val_monets.float() / 127.5 - 1)
         figures["balanced_accuracy"] = (figures["accuracy_photo"] + figures["accuracy_monet"]) / 2 - \

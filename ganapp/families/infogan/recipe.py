@@ -26,7 +26,7 @@ from torch import nn
 from torchvision.utils import make_grid
 
 from ...training.data import MNISTSampler
-from .evaluate import code_correlations, name_codes
+from .measures import code_correlations, name_codes
 from .model import InfoGANConfig, InfoGANDiscriminator, InfoGANGenerator, draw_noise
 
 

@@ -173,3 +173,8 @@ def named_digits(text: str) -> list[int]:
                 continue
             out.append(0 if tok == "〇" else DIGIT_WORDS["zh"].index(tok))
     return out
+
+
+# The prompts of the sample pictures (a row each: the training run's samples, the card's samples.png).
+SAMPLE_PROMPTS = ("a thick 0", "一个细的1", "two leaning left", "向右倾斜的3", "a wide four", "窄窄的5",
+                  "a small six", "大大的7", "a thin 8 leaning right", "粗体的九")

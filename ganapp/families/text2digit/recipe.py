@@ -26,13 +26,10 @@ from torchvision.utils import make_grid
 
 from ...metrics import mean_pairwise_distance
 from ...training.data import MNISTSampler, random_indices
-from .captions import ATTRIBUTES, LANGUAGES, parse, render
-from .evaluate import attribute_buckets, attribute_pair_agreement, digit_accuracy, generate
+from .captions import ATTRIBUTES, LANGUAGES, SAMPLE_PROMPTS, parse, render
 from .inference import token_ids
+from .measures import attribute_buckets, attribute_pair_agreement, digit_accuracy, generate
 from .model import Text2DigitConfig, Text2DigitDiscriminator, Text2DigitGenerator
-
-SAMPLE_PROMPTS = ("a thick 0", "一个细的1", "two leaning left", "向右倾斜的3", "a wide four", "窄窄的5",
-                  "a small six", "大大的7", "a thin 8 leaning right", "粗体的九")
 
 
 @dataclass

@@ -9,7 +9,7 @@ import torch
 from torchvision.utils import make_grid
 
 from ...training.data import MNISTSampler
-from .evaluate import test_negative_elbo, test_reconstruction_nll
+from .measures import test_negative_elbo, test_reconstruction_nll
 from .model import VAE, VAEConfig, negative_elbo, reconstruction_nll
 
 

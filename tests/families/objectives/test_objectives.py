@@ -108,7 +108,7 @@ def test_comparison_evaluation_writes_every_generators_figures(tiny, tiny_data, 
 
 def test_vae_bounds_order_iwae_below_elbo_above_the_pixel_floor(tiny, tiny_data):
     from ganapp import load
-    from ganapp.families.vae.evaluate import (
+    from ganapp.families.vae.measures import (
         pixel_entropy,
         test_iwae_bound,
         test_negative_elbo,
@@ -122,7 +122,7 @@ def test_vae_bounds_order_iwae_below_elbo_above_the_pixel_floor(tiny, tiny_data)
 
 
 def test_pixel_entropy_by_hand():
-    from ganapp.families.vae.evaluate import pixel_entropy
+    from ganapp.families.vae.measures import pixel_entropy
 
     class Half:
         images = torch.full((3, 1, 28, 28), 0.5)

@@ -116,7 +116,7 @@ def test_interpolation_ends_are_the_two_texts(tiny):
 
 
 def test_attribute_pairs_differ_in_that_attribute_word_only():
-    from ganapp.families.text2digit.evaluate import attribute_pairs
+    from ganapp.families.text2digit.measures import attribute_pairs
 
     for language in captions.LANGUAGES:
         for a, (low, high) in attribute_pairs(30, random.Random(0), held_out=True, language=language).items():
