@@ -237,6 +237,36 @@ def test_without_webassembly_text_to_digits_strip_and_frame_are_drawn_by_the_ser
     page.context.close()
 
 
+def drag_t_with_no_request(page, part: str, server_image: str, slider_index: int) -> None:
+    """Once `part` draws in the page (its server picture stepped aside), drag the tab's slider number
+    `slider_index` across 0-1: the canvas follows and no request reaches the server."""
+    page.locator(f"#{part}-page").scroll_into_view_if_needed()
+    page.wait_for_selector(f"#{part}-page .inpage-ready canvas", timeout=30000)
+    page.wait_for_function(f"() => document.querySelector('#{part}-page canvas').dataset.drawn")
+    assert not page.locator(f"#{server_image}").is_visible()
+    page.wait_for_timeout(500)
+    before, drawn = len(page.requests), set()
+    slider = page.locator(".tabitem:visible input[type=range]").nth(slider_index)
+    for value in np.linspace(0, 1, 17):
+        slider.fill(f"{value:.2f}")
+        page.wait_for_timeout(20)
+        drawn.add(page.locator(f"#{part}-page canvas").get_attribute("data-drawn"))
+    page.wait_for_timeout(300)
+    asked = [r for r in page.requests[before:] if "/gradio_api/" in r and "file=" not in r]
+    assert asked == [] and len(drawn) > 5, asked
+
+
+def assert_drawn_like(page, part: str, values: list, expected: np.ndarray) -> None:
+    """The page draws `values` on `part`'s canvas: fp16 weights, so at most one grey level off `expected` (the
+    server's picture at one pixel per model pixel), on at most 2% of the pixels."""
+    shown = json.dumps(values)
+    page.evaluate(f"() => window.ganappInPage.request({json.dumps(part)}, {shown})")
+    page.wait_for_function(f"() => document.querySelector('#{part}-page canvas').dataset.drawn === "
+                           f"JSON.stringify({shown})")
+    off = np.abs(canvas_grey(page, f"{part}-page").astype(int) - expected)
+    assert off.max() <= 1 and (off > 0).mean() <= 0.02, f"{values[1:]}: {(off > 0).sum()} off, at most {off.max()}"
+
+
 @pytest.mark.browser
 def test_the_vae_morphs_frame_at_t_is_decoded_in_the_page_and_matches_the_server(served, browser):
     import torch
@@ -246,30 +276,11 @@ def test_the_vae_morphs_frame_at_t_is_decoded_in_the_page_and_matches_the_server
 
     url, _ = served
     page = open_page(browser, f"{url}?tab=vae")
-    page.locator("#vae-morph-page").scroll_into_view_if_needed()
-    page.wait_for_selector("#vae-morph-page .inpage-ready canvas", timeout=30000)
-    page.wait_for_function("() => document.querySelector('#vae-morph-page canvas').dataset.drawn")
-    assert not page.locator("#vae-at-t").is_visible()   # the server's picture stepped aside
-    page.wait_for_timeout(500)
-    before, drawn = len(page.requests), set()
-    slider = page.locator(".tabitem:visible input[type=range]").nth(1)   # steps, then t
-    for value in np.linspace(0, 1, 17):
-        slider.fill(f"{value:.2f}")
-        page.wait_for_timeout(20)
-        drawn.add(page.locator("#vae-morph-page canvas").get_attribute("data-drawn"))
-    page.wait_for_timeout(300)
-    asked = [r for r in page.requests[before:] if "/gradio_api/" in r and "file=" not in r]
-    assert asked == [] and len(drawn) > 5, asked
+    drag_t_with_no_request(page, "vae-morph", "vae-at-t", slider_index=1)   # steps, then t
     ends = inference.latent_means(inference.example_digit(3, 0), inference.example_digit(8, 0))
     for method, t in (("lerp", 0.37), ("slerp", 0.8), ("even", 0.5), ("lerp", 1.0)):
-        shown = json.dumps([ends.tolist(), method, t])
-        page.evaluate(f"() => window.ganappInPage.request('vae-morph', {shown})")
-        page.wait_for_function(f"() => document.querySelector('#vae-morph-page canvas').dataset.drawn === "
-                               f"JSON.stringify({shown})")
         expected = np.array(to_pil(inference.frames_between(ends, torch.tensor([t]), method)[0]).convert("L"))
-        off = np.abs(canvas_grey(page, "vae-morph-page").astype(int) - expected)
-        # fp16 weights in the page: at most one grey level off, on at most 2% of the pixels
-        assert off.max() <= 1 and (off > 0).mean() <= 0.02, f"{method} {t}: {(off > 0).sum()} off, at most {off.max()}"
+        assert_drawn_like(page, "vae-morph", [ends.tolist(), method, t], expected)
     assert not page.errors, page.errors
     page.context.close()
 
@@ -284,20 +295,7 @@ def test_text_to_digits_strip_and_frame_at_t_are_drawn_in_the_page_and_match_the
 
     url, _ = served
     page = open_page(browser, f"{url}?tab=text2digit")
-    page.locator("#text2digit-morph-page").scroll_into_view_if_needed()
-    page.wait_for_selector("#text2digit-morph-page .inpage-ready canvas", timeout=30000)
-    page.wait_for_function("() => document.querySelector('#text2digit-morph-page canvas').dataset.drawn")
-    assert not page.locator("#text2digit-at-t").is_visible()   # the server's picture stepped aside
-    page.wait_for_timeout(500)
-    before, drawn = len(page.requests), set()
-    slider = page.locator(".tabitem:visible input[type=range]").nth(1)   # the count, then t
-    for value in np.linspace(0, 1, 17):
-        slider.fill(f"{value:.2f}")
-        page.wait_for_timeout(20)
-        drawn.add(page.locator("#text2digit-morph-page canvas").get_attribute("data-drawn"))
-    page.wait_for_timeout(300)
-    asked = [r for r in page.requests[before:] if "/gradio_api/" in r and "file=" not in r]
-    assert asked == [] and len(drawn) > 5, asked
+    drag_t_with_no_request(page, "text2digit-morph", "text2digit-at-t", slider_index=1)   # the count, then t
     z, ends = inference.morph_ends(*MORPH_EXAMPLES, 0)   # what the page was sent (seed 0)
     # the strip, drawn in the page from the same: the server's strip, one model pixel per pixel
     strip = np.array(inference.text_interpolate(*MORPH_EXAMPLES, 0).convert("L"))[::4, ::4].astype(int)
@@ -306,14 +304,8 @@ def test_text_to_digits_strip_and_frame_at_t_are_drawn_in_the_page_and_match_the
     off = np.abs(canvas_grey(page, "text2digit-strip-page").astype(int) - strip)
     assert off.max() <= 1 and (off > 0).mean() <= 0.02, f"strip: {(off > 0).sum()} off, at most {off.max()}"
     for t in (0.0, 0.37, 0.5, 1.0):
-        shown = json.dumps([[z.tolist(), *ends.tolist()], t])
-        page.evaluate(f"() => window.ganappInPage.request('text2digit-morph', {shown})")
-        page.wait_for_function(f"() => document.querySelector('#text2digit-morph-page canvas').dataset.drawn === "
-                               f"JSON.stringify({shown})")
         expected = np.array(to_pil(inference.decode_between(z, ends, torch.tensor([t]))[0], (-1, 1)).convert("L"))
-        off = np.abs(canvas_grey(page, "text2digit-morph-page").astype(int) - expected)
-        # fp16 weights in the page: at most one grey level off, on at most 2% of the pixels
-        assert off.max() <= 1 and (off > 0).mean() <= 0.02, f"{t}: {(off > 0).sum()} off, at most {off.max()}"
+        assert_drawn_like(page, "text2digit-morph", [[z.tolist(), *ends.tolist()], t], expected)
     assert not page.errors, page.errors
     page.context.close()
 
