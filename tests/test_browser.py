@@ -110,7 +110,8 @@ def test_editing_the_seed_raises_no_error_and_the_box_shows_the_seed_used(page):
     box.fill("-4")
     box.press("Enter")
     page.wait_for_timeout(800)
-    assert box.input_value() == "2"  # out of range: the seed in use stays, and says so
+    assert box.input_value() == "2"  # out of range: the seed in use stays, and says so (a notice, not an error)
+    page.get_by_text("-4 is not, so the pictures keep seed 2").first.wait_for(timeout=5000)
     assert page.locator(".toast-body.error, .toast-wrap .error").count() == 0
     finish(page, "cgan-seed")
 

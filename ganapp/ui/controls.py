@@ -10,7 +10,7 @@ from pathlib import Path
 import gradio as gr
 
 from ganapp.checks import MAX_SEED, InvalidInput, check_choice, check_float, check_int
-from ganapp.messages import LANGUAGES, render
+from ganapp.messages import LANGUAGE, LANGUAGES, render
 
 from .handlers import handler
 from .i18n import t
@@ -25,11 +25,14 @@ def random_seed() -> int:
 @handler(models=None)
 def commit_seed(typed, current) -> tuple[int, int]:
     """The seed to use, shown in the box and committed: what was typed when it is a whole number in
-    range (the box rounds 1.5 to 2, and shows it), else the seed in use — never an error."""
+    range (the box rounds 1.5 to 2, and shows it), else the seed in use — never an error; a number out of range
+    is said to be, in a short notice (a cleared box just shows the seed in use again)."""
     try:
         seed = check_int("seed", typed, 0, MAX_SEED)
     except InvalidInput:
         seed = int(current)
+        if typed is not None:
+            gr.Warning(render("common.seed_kept", LANGUAGE.get(), typed=typed, most=f"{MAX_SEED:,}", seed=seed))
     return seed, seed
 
 
