@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 
-from .messages import Text, say
+from .messages import Text, say, strings
 
 MAX_SEED = 2**32 - 1
 
@@ -23,6 +23,8 @@ class InvalidInput(ValueError):
     name="seed")` names a text in ganapp/locales, shown in the visitor's language (str(e) is English)."""
 
     def __init__(self, key: str, **params):
+        if isinstance(params.get("name"), str) and f"param.{params['name']}" in strings("en"):
+            params["name"] = say(f"param.{params['name']}")   # "The seed (seed)": for people, naming the parameter
         self.text: Text = say(key, **params)
         super().__init__(str(self.text))
 

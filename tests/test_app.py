@@ -113,11 +113,11 @@ def test_messages_follow_the_visitors_language(client):
     """A Chinese browser (Accept-Language), or ?lang=zh-CN on the page, gets our messages in Chinese;
     API clients that say nothing get English."""
     zh = Client(client.src, verbose=False, headers={"Accept-Language": "zh-CN,zh;q=0.9"})
-    with pytest.raises(Exception, match="text 有 201 个字符，最多只能 200 个"):
+    with pytest.raises(Exception, match="描述（text）有 201 个字符，最多只能 200 个"):
         zh.predict("7" * 201, 4, 0, api_name="/text_to_digit")
     with pytest.raises(Exception, match="里没有说是哪个数字"):
         zh.predict("a purple cat", 4, 0, api_name="/text_to_digit")
-    with pytest.raises(Exception, match="text is 201 characters long; at most 200, please"):
+    with pytest.raises(Exception, match=r"The description \(text\) is 201 characters long; at most 200, please"):
         client.predict("7" * 201, 4, 0, api_name="/text_to_digit")
 
 

@@ -155,8 +155,8 @@ def test_a_text_renders_in_the_visitors_language_and_errors_are_escaped():
     assert language_of(None, "fr-FR,fr") == language_of(None, None) == language_of("xx", "de") == "en"
     with pytest.raises(InvalidInput) as err:
         check_int("seed", 1.5, 0, 9)
-    assert str(err.value) == "seed must be an integer from 0 to 9, got 1.5"  # English for logs, the API, the CLI
-    assert err.value.text.render("zh-CN") == "seed 必须是 0 到 9 之间的整数，收到的是 1.5"
+    assert str(err.value) == "The seed (seed) must be an integer from 0 to 9, got 1.5"  # English for logs, the API, the CLI
+    assert err.value.text.render("zh-CN") == "种子（seed）必须是 0 到 9 之间的整数，收到的是 1.5"
 
     class Request:  # what Gradio passes: the page's query and the browser's headers
         def __init__(self, lang=None, accept="zh-CN"):
@@ -173,4 +173,4 @@ def test_a_text_renders_in_the_visitors_language_and_errors_are_escaped():
     assert handler("ok", Request(lang="en")) == (1, "paused")
     with pytest.raises(gr.Error) as err:
         handler("bad", Request())
-    assert err.value.message == "text 有 &lt;b&gt;9&lt;/b&gt; 个字符，最多只能 3 个"  # the toast shows HTML: values escaped
+    assert err.value.message == "描述（text）有 &lt;b&gt;9&lt;/b&gt; 个字符，最多只能 3 个"  # the toast shows HTML: values escaped
