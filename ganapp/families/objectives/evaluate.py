@@ -16,7 +16,7 @@ from ...training.loop import read_log
 from .inference import objective_samples, samples
 from .model import SHIPPED_OBJECTIVES, ObjectiveGANConfig, checkpoint_name
 from .recipe import ObjectiveTrainConfig
-from .table import CONFIDENCE_BAR, FD_FACTOR_BAR, RAREST_BAR, comparison_table
+from .table import CONFIDENCE_BAR, FD_BAR, RAREST_BAR, comparison_table
 
 TITLES = {"nonsaturating": "non-saturating GAN (Goodfellow et al. 2014)", "lsgan": "LSGAN (Mao et al. 2017)",
           "wgan": "WGAN, weight clipping (Arjovsky et al. 2017)", "wgan-gp": "WGAN-GP (Gulrajani et al. 2017)",
@@ -103,19 +103,19 @@ def below_target(metrics: dict) -> list[Text]:
             out.append(say("below.objective", objective=o, confidence=f["confidence"], rarest=100 * f["rarest_share"],
                            confidence_bar=CONFIDENCE_BAR, rarest_bar=100 * RAREST_BAR))
     best = metrics["objectives"][metrics["best"]]["frechet"]
-    if best > FD_FACTOR_BAR * metrics["frechet_real_train_vs_test"]:
-        out.append(say("below.objectives_best", objective=metrics["best"], frechet=best, factor=FD_FACTOR_BAR,
+    if best > FD_BAR:
+        out.append(say("below.objectives_best", objective=metrics["best"], frechet=best, fd_bar=FD_BAR,
                        floor=metrics["frechet_real_train_vs_test"]))
     return out
 
 
 def plain_words(metrics: dict) -> Text:
     """What the comparison found, in words a learner knows (the tab's first line)."""
-    return say("plain.objectives", steps=f"{metrics['steps']:,}", best=metrics["best"])
+    return say("plain.objectives", best=metrics["best"])
 
 
 def quality_line(metrics: dict) -> Text:
     f, best = metrics["objectives"], metrics["best"]
     met = sum(1 for v in f.values() if v["confidence"] >= CONFIDENCE_BAR and v["rarest_share"] >= RAREST_BAR)
-    return say("quality_line.objectives", steps=metrics["steps"], best=best, frechet=f[best]["frechet"],
+    return say("quality_line.objectives", best=best, frechet=f[best]["frechet"],
                floor=metrics["frechet_real_train_vs_test"], met=met, total=len(f))

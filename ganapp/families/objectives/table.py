@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...messages import markdown_table, render
 
-CONFIDENCE_BAR, RAREST_BAR, FD_FACTOR_BAR = 0.85, 0.05, 5.0
+CONFIDENCE_BAR, RAREST_BAR, FD_BAR = 0.85, 0.05, 30.0   # FD_BAR: the best objective's Fréchet distance (issue #29)
 
 
 def comparison_table(metrics: dict, lang: str = "en") -> str:
@@ -21,4 +21,4 @@ def comparison_table(metrics: dict, lang: str = "en") -> str:
               for c in ("objective", "width", "updates", "frechet", "ratio", "confidence", "rarest", "kl", "seconds",
                         "spread")]
     return markdown_table(header, rows) + "\n\n" + render(
-        "objectives.footnote", lang, floor=fd_real, rarest=100 * RAREST_BAR, confidence=CONFIDENCE_BAR, factor=FD_FACTOR_BAR)
+        "objectives.footnote", lang, floor=fd_real, rarest=100 * RAREST_BAR, confidence=CONFIDENCE_BAR, fd_bar=FD_BAR)
