@@ -215,6 +215,26 @@ def test_without_webassembly_the_server_draws_and_says_so(served, browser, tmp_p
     page.context.close()
 
 
+# every part that draws in the page, its tab and the server's picture it stands in for
+PARTS = [("infogan", "infogan", "infogan-sample"), ("cgan", "cgan", "cgan-samples"), ("vae-morph", "vae", "vae-at-t"),
+         ("text2digit-strip", "text2digit", "text2digit-strip"), ("text2digit-morph", "text2digit", "text2digit-at-t"),
+         ("stylegan", "stylegan", "stylegan-cell"), ("stylegan-mixing", "stylegan", "stylegan-grid")]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("part,tab,server_image", PARTS, ids=[p[0] for p in PARTS])
+def test_without_webassembly_every_part_is_drawn_by_the_server_and_says_so(served, browser, part, tab, server_image):
+    url, _ = served
+    page = open_page(browser, f"{url}?tab={tab}")
+    page.context.add_init_script("delete window.WebAssembly")
+    page.reload()
+    page.locator(f"#{part}-page").scroll_into_view_if_needed()
+    page.wait_for_selector(f"#{part}-page .inpage-server", timeout=30000)
+    assert "server" in page.locator(f"#{part}-page .inpage-note").inner_text()
+    page.locator(f"#{server_image} img").first.wait_for(timeout=20000)   # the server's picture, shown
+    page.context.close()
+
+
 @pytest.mark.browser
 def test_without_webassembly_text_to_digits_strip_and_frame_are_drawn_by_the_server(served, browser):
     url, _ = served
