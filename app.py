@@ -77,7 +77,8 @@ log = logging.getLogger("ganapp")
 def refusals_in_one_line(demo: gr.Blocks) -> None:
     """Gradio's own input checks (a value not among a Radio's choices, say) raise its Error with a traceback in the
     server's log, for a wrong value any client may send. Each such refusal now logs one line; the client's answer
-    is the same."""
+    is the same. (A component a handler rebuilds for one session, with new choices say, is Gradio's new copy and
+    logs as before.)"""
     for block in demo.blocks.values():
         if callable(getattr(block, "preprocess", None)):
             block.preprocess = _one_line_refusal(block.preprocess, type(block).__name__)

@@ -45,8 +45,8 @@ PARTS = {
                                                               r.randrange(1000), r.choice(["lerp", "slerp", "even"]),
                                                               r.randrange(MORPH_TILES)]
                   if seed is None else [3, 8, MORPH_TILES, seed, "even", r.randrange(MORPH_TILES)]),
-    # text to digit's frame at t between two descriptions: /text_interpolate's inputs and the tile the frame should
-    # equal (while the t slider is dragged the descriptions stay)
+    # text to digit's frame at t between two descriptions: inference.text_interpolate's inputs and the tile the frame
+    # should equal (while the t slider is dragged the descriptions stay)
     # (no public endpoint draws it: its picture is computed here, by the code the server runs, on the same weights)
     "text2digit-morph": ("text2digit", None,
                          lambda r, seed: [*T2D_PAIRS[r.randrange(len(T2D_PAIRS)) if seed is None else 0],

@@ -135,12 +135,18 @@ def onnx_metadata(path: Path) -> dict[str, str]:
 
 
 def is_stale(name: str, folder: Path | None = None) -> bool:
-    """True when `model.onnx` is missing or was exported from other weights than the model.safetensors beside it,
-    or when the page's `model.onnx.gz` is missing or holds other bytes than model.onnx."""
+    """True when `model.onnx` is missing, was exported from other weights than the model.safetensors beside it or
+    from another `generate` (other input names), or when the page's `model.onnx.gz` is missing or holds other bytes
+    than model.onnx."""
     folder = Path(folder or local_folder(name))
     path, page_file = folder / ONNX_FILE, folder / PAGE_FILE
-    if not path.is_file() or onnx_metadata(path).get(SOURCE_KEY) != sha256_of(folder / "model.safetensors"):
+    if not path.is_file():
         return True
+    recorded = onnx_metadata(path)
+    if recorded.get(SOURCE_KEY) != sha256_of(folder / "model.safetensors"):
+        return True
+    if recorded.get(INPUTS_KEY) != ",".join(input_names(MODELS[name].model_class.from_pretrained(folder))):
+        return True   # exported from an older `generate` (other inputs than the page now sends)
     return not page_file.is_file() or gzip.decompress(page_file.read_bytes()) != path.read_bytes()
 
 

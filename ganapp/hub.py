@@ -49,7 +49,7 @@ GENERATION_FILE = "generation_config.json"
 QUALITY_FILE = "quality.json"
 OPTIONAL_FILES = (GENERATION_FILE, QUALITY_FILE, "metrics.json",   # and what tabs show beside a model:
                   "latent_scatter.png", "mse_by_size.png", "maps_2d.png", "claims.json", "augmentation.png",
-                  "sharpness_strip.png")
+                  "sharpness_strip.png", "provenance.json")
 
 
 class HubModel(nn.Module, PyTorchModelHubMixin):

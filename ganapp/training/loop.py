@@ -142,10 +142,10 @@ def publish(run_dir: Path, out_dir: Path) -> tuple[list[Path], str]:
     for model in sorted(p for p in source.iterdir() if p.is_dir()):
         for file in model.iterdir():  # config.json, model.safetensors: written whole, each
             atomic_write(Path(out_dir) / model.name / file.name, file.read_bytes())
-        stale = Path(out_dir) / model.name / "model.onnx"   # the page's copy of the old weights: worse than none
-        if stale.is_file():
-            stale.unlink()
-            print(f"removed {stale}, exported from the old weights: python -m ganapp.export onnx {model.name}")
+        for stale in (Path(out_dir) / model.name / f for f in ("model.onnx", "model.onnx.gz")):
+            if stale.is_file():   # the page's copy of the old weights: worse than none
+                stale.unlink()
+                print(f"removed {stale}, exported from the old weights: python -m ganapp.export onnx {model.name}")
         atomic_write(Path(out_dir) / model.name / PROVENANCE_FILE, json.dumps(provenance, indent=2) + "\n")
         folders.append(Path(out_dir) / model.name)
     return folders, which

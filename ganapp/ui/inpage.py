@@ -58,7 +58,7 @@ def view(tab: str, family: str, models: dict[str, str], server_functions: list, 
     exported. `models` maps a role to a model name, e.g. {"generator": "infogan"}; `props` reach the script.
     Each of `server_functions` is called by the script with one argument (Gradio passes one), a list if need be."""
     files = {role: local_folder(name) / PAGE_FILE for role, name in models.items()}
-    if not all(f.is_file() for f in files.values()):
+    if not all(f.is_file() and f.with_suffix("").is_file() for f in files.values()):   # model.onnx.gz, model.onnx
         return None
     runtime = sum(f.stat().st_size for f in (STATIC / "vendor").rglob("*") if f.suffix in (".gz", ".mjs"))
     megabytes = (runtime + sum(f.stat().st_size for f in files.values())) / 1e6

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import torch
 
-from ...hub import WeightsUnavailable, local_folder
+from ... import load
+from ...hub import WeightsUnavailable, beside_weights, local_folder
 from ...messages import Text, say
 from ...metrics import RealReference
 from ...reports import write_metrics
@@ -26,40 +27,50 @@ STEPS = ObjectiveTrainConfig.steps   # generator updates, every objective (the c
 WIDTH = ObjectiveGANConfig.width     # filters at 14x14 (twice that at 7x7), every objective (the cGAN's)
 EARLIER = {"steps": 5000, "width": 32}   # what the generators published before the fair fight were trained with
 
-CARDS = {
-    checkpoint_name(o): dict(
+def _card(o: str) -> dict:
+    """The model card's words for the generator of `o`, as it was trained (its config and provenance beside it)."""
+    folder = local_folder(checkpoint_name(o))
+    config = json.loads((folder / "config.json").read_text()) if (folder / "config.json").is_file() else {}
+    provenance = json.loads((folder / "provenance.json").read_text()) if (folder / "provenance.json").is_file() else {}
+    width, steps = config.get("width", WIDTH), provenance.get("run_steps") or EARLIER["steps"]
+    retrained = (width, steps) == (WIDTH, STEPS)
+    d = {"capsgan": " — here replaced by a capsule network: a convolution, 8×7×7 primary capsules of 8 dimensions and "
+                    "two 16-d output capsules (real, generated) reached by three routing iterations, trained with the "
+                    "margin loss", "ebgan": " and an autoencoder head (EBGAN energy)"}.get(o, "")
+    return dict(
         title=f"DCGAN generator trained with {TITLES[o]}, MNIST",
-        what=f"A DCGAN at the conditional GAN's width (generator: linear → {2 * WIDTH}×7×7 → {WIDTH}×14×14 → 1×28×28, "
-             f"batch norm, tanh; discriminator: two strided convolutions{' — here replaced by a capsule network: a convolution, 8×7×7 primary capsules of 8 dimensions and two 16-d output capsules (real, generated) reached by three routing iterations, trained with the margin loss' if o == 'capsgan' else ' and an autoencoder head (EBGAN energy)' if o == 'ebgan' else ''}), "
-             f"trained for {STEPS:,} generator updates at batch 64 on 58,000 MNIST training digits under the `{o}` objective, with "
-             "its own paper's optimiser settings and critic steps (see `ganapp/losses.py`). One of seven generators "
-             "trained identically but for the objective (a fair fight); the table compares them all and gives each "
-             "one's own width and updates (a generator not yet retrained keeps the earlier 5,000 updates at width 32). "
-             "The checkpoint kept is the one with the lowest Fréchet distance to 2,000 held-out training digits "
-             "(validated every 500 updates).",
-        train=f"python -m ganapp.train objectives --threads 1 --run-dir runs/gan-{o} --steps {STEPS} --validate-every 500 "
-              f"--set objective={o} --export checkpoints",
+        what=f"A DCGAN (generator: linear → {2 * width}×7×7 → {width}×14×14 → 1×28×28, batch norm, tanh; "
+             f"discriminator: two strided convolutions{d}), trained for {steps:,} generator updates at batch 64 on "
+             f"58,000 MNIST training digits under the `{o}` objective, with its own paper's optimiser settings and "
+             "critic steps (see `ganapp/losses.py`). One of seven generators trained identically but for the "
+             "objective; the table compares them all, each with its own width and updates. "
+             + ("This one is the fair fight's: the conditional GAN's width and budget. " if retrained else
+                f"This one was not retrained for the fair fight (width {WIDTH}, {STEPS:,} updates) yet. ")
+             + "The checkpoint kept is the one with the lowest Fréchet distance to 2,000 held-out training digits.",
+        train=f"python -m ganapp.train objectives --threads 1 --run-dir runs/gan-{o} --steps {steps} --validate-every "
+              f"{500 if retrained else 250} --set objective={o}" + ("" if retrained else f" --set width={width}")
+              + " --export checkpoints",
         evaluate="python -m ganapp.evaluate objectives",
         run_dir=f"runs/gan-{o}")
-    for o in SHIPPED_OBJECTIVES}
+
+
+CARDS = {checkpoint_name(o): _card(o) for o in SHIPPED_OBJECTIVES}
 
 
 def _budget(o: str) -> dict:
     """The width and generator updates the shipped generator of `o` was trained with (its config, its provenance)."""
-    folder = local_folder(checkpoint_name(o))
-    provenance = folder / "provenance.json"
-    run_steps = json.loads(provenance.read_text()).get("run_steps") if provenance.is_file() else None
-    return {"width": json.loads((folder / "config.json").read_text())["width"],
-            "steps": run_steps or EARLIER["steps"]}
+    provenance = beside_weights(checkpoint_name(o), "provenance.json")
+    return {"width": load(checkpoint_name(o)).config.width,
+            "steps": provenance.get("run_steps") or EARLIER["steps"]}
 
 
 def _run_figures(run: Path, o: str) -> dict:
     """Wall time per 1,000 generator updates and the validation curve, from a training run's log (where the run is
     not on this machine: as the last evaluation stored them)."""
-    if not (run / "log.jsonl").is_file():
-        stored = local_folder(checkpoint_name(o)) / "metrics.json"
-        before = json.loads(stored.read_text())["objectives"].get(o, {}) if stored.is_file() else {}
-        return {k: before.get(k) for k in ("seconds_per_1000", "validation_curve", "fd_spread_last5")}
+    if not (run / "log.jsonl").is_file():   # as stored, where they are the same weights' (the same width, updates)
+        before = beside_weights(checkpoint_name(o), "metrics.json").get("objectives", {}).get(o, {})
+        same = all(before.get(k, EARLIER.get(k)) == v for k, v in _budget(o).items())
+        return {k: before.get(k) if same else None for k in ("seconds_per_1000", "validation_curve", "fd_spread_last5")}
     rows = read_log(run)
     timed = [r for r in rows if "seconds" in r]
     curve = [[r["step"], r["validation"]["frechet"]] for r in rows if "validation" in r]

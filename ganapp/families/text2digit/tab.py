@@ -62,6 +62,8 @@ def _check_ends(ends) -> tuple[torch.Tensor, torch.Tensor]:
 @handler(models=POOL)
 def strip_of(ends):
     """The strip between the two descriptions: what the page draws, on the server."""
+    if not ends:   # asked before the descriptions were read (the page falls back at once): nothing to draw yet
+        return gr.skip()
     z, pair = _check_ends(ends)
     return inference.strip_image(inference.decode_between(z, pair, inference.strip_positions()))
 
@@ -69,6 +71,8 @@ def strip_of(ends):
 @handler(models=POOL)
 def frame_at(ends, t):
     """The digit at fraction t of the way between the two descriptions: what the page draws, on the server."""
+    if not ends:
+        return gr.skip()
     t = check_float("t", t, 0, 1)
     z, pair = _check_ends(ends)
     return to_pil(inference.decode_between(z, pair, torch.tensor([t]))[0], (-1.0, 1.0), scale=8)

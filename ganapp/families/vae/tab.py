@@ -82,6 +82,8 @@ def interpolate_ui(start_digit, end_digit, start_editor, end_editor, seed, steps
 @handler(models=POOL)
 def frame_at(ends, method, t):
     """The frame at fraction t of the morph between the latent means `ends`: what the page draws, on the server."""
+    if not ends:   # asked before the strip's event sent the means (the page falls back at once): nothing yet
+        return gr.skip()
     t = check_float("t", t, 0, 1)
     return to_pil(inference.frames_between(_check_ends(ends), torch.tensor([t]), method)[0], scale=8)
 

@@ -2,7 +2,7 @@
   // The page's own script (app.py passes it to launch as `js`): it runs once, when the page loads.
   // The drawing editor decodes a dropped or chosen file in the browser: a file that is not a picture fails there,
   // before anything reaches the server, as an uncaught error and nothing on screen. Turn that failure into the
-  // editor's note (ui.common.drawing_note), shown for a few seconds.
+  // editor's note (ui.inputs.drawing_note), shown for a few seconds.
   const decodeFailed = (reason) => /could not be decoded|decode|Failed to load image|EncodingError/i
       .test(String(reason && (reason.message || reason.name) || reason));
   const show = (event, reason) => {
@@ -17,7 +17,7 @@
   window.addEventListener("unhandledrejection", (e) => show(e, e.reason));
   window.addEventListener("error", (e) => show(e, e.error || e.message));
 
-  // "Copy link" (ui.common.share_link): the page's address with the tab's inputs as its query, copied, shown in the
+  // "Copy link" (ui.controls.share_link): the page's address with the tab's inputs as its query, copied, shown in the
   // address bar, and the button says so for a moment. A gallery image is named by its file name, no extension.
   window.ganappCopyLink = (tab, names, values, copied) => {
     const query = new URLSearchParams({ tab });
