@@ -14,6 +14,7 @@ from .captions import ATTRIBUTES, LANGUAGES, parse, render
 from .inference import token_ids
 
 MEASURES = {"thickness": thickness, "slant": slant, "width": width, "size": size}  # attribute -> (B,1,H,W) -> (B,)
+VARIETY_BAR = 0.8      # samples of one prompt: their spread over real digits' spread, the least varied digit (#29)
 LOW, HIGH = 0.3, 0.7   # a digit is "thin" below its class's 30th thickness percentile, "thick" above the 70th
 
 
