@@ -137,7 +137,7 @@ def below_target(metrics: dict) -> list[Text]:
     out = [say("below.text2digit_accuracy", language=language, percent=100 * metrics[f"accuracy_{language}_held_out_templates"])
            for language in LANGUAGES if metrics[f"accuracy_{language}_held_out_templates"] < 0.97]
     out += [say("below.text2digit_pairs", pairs=k, percent=100 * v) for k, v in _pair_shares(metrics).items() if v < 0.9]
-    variety = min(metrics.get("variety_ratio_per_digit") or [VARIETY_BAR])   # (not measured before 2026-11)
+    variety = min(metrics.get("variety_ratio_per_digit") or [VARIETY_BAR])   # (older metrics files lack it)
     if variety < VARIETY_BAR:
         out.append(say("below.text2digit_variety", ratio=variety, bar=VARIETY_BAR))
     return out
