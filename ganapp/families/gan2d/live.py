@@ -72,7 +72,7 @@ def plane_grid(n: int = HEAT) -> torch.Tensor:
     return torch.stack([x.flatten(), y.flatten()], 1)
 
 
-def _png_data_url(values: torch.Tensor, signed: bool = False) -> str:
+def _png_data_url(values: torch.Tensor) -> str:
     """A HEAT x HEAT grid of values in [0, 1] as a small PNG (data: URL): blue (0, "fake") to white to orange
     (1, "real")."""
     v = values.reshape(HEAT, HEAT).clamp(0, 1)
