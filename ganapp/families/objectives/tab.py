@@ -72,10 +72,12 @@ def build_comparison(demo: gr.Blocks) -> None:
     quality_note(checkpoint_name(SHIPPED_OBJECTIVES[0]))
     seed = seed_control("objectives")
     with gr.Row():
-        images = [gr.Image(label=o, type="pil", format="png", interactive=False, height=160, min_width=120,
-                           elem_classes="pixelated") for o in SHIPPED_OBJECTIVES]
+        # Each 8x8 grid at about its own size (224 px: digits at 28 px), four to a row on a desktop, one on a phone;
+        # no corner buttons over the objective's name.
+        images = [gr.Image(label=o, type="pil", format="png", interactive=False, height=240, min_width=240,
+                           elem_classes="pixelated", buttons=[]) for o in SHIPPED_OBJECTIVES]
     with gr.Accordion(t("objectives.table"), open=False):
-        gr.Markdown(_table())
+        gr.Markdown(_table(), elem_id="objectives-table")
         gr.LinePlot(_curves(), x="step", y="log10 FD", color="objective", title=t("objectives.curves"), height=300,
                     x_title=t("gantrain.axis_step"), y_title=t("objectives.axis_fd"), color_title=t("objectives.legend"))
     gr.on([demo.load, seed.change], compare, inputs=seed, outputs=images, api_name="objectives_compare",
