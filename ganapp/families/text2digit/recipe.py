@@ -43,8 +43,9 @@ class Text2DigitTrainConfig:
     validation_samples: int = 600   # digits generated per validation (digit accuracy)
     validation_pairs: int = 50      # prompt pairs per attribute per validation
     validation_variety: int = 100   # samples per digit of the bare prompt "<digit>" for the variety ratio
-    lambda_ms: float = 0.0   # mode seeking (MSGAN, Mao et al. 2019): G's loss adds lambda / (image distance over
-    # noise distance) of two samples of one caption, so that different noise gives different digits; 0: off
+    lambda_ms: float = 0.3   # mode seeking (MSGAN, Mao et al. 2019): G's loss adds lambda / (image distance over
+    # noise distance) of two samples of one caption, so that different noise gives different digits; 0: off.
+    # 0.3 (shipped): variety 0.58 -> 0.86 at 97.8% held-out English accuracy; 1.0 cost accuracy (96.5% on validation)
 
 
 class CaptionHeads(nn.Module):
