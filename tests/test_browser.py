@@ -233,7 +233,7 @@ def served_url(page):
     return page.url.split("?")[0]
 
 
-def shows_the_api_picture(page, elem_id: str, expected: bytes, timeout_s: float = 15) -> bool:
+def shows_the_api_picture(page, elem_id: str, expected: bytes, timeout_s: float = 30) -> bool:
     for _ in range(int(timeout_s * 10)):
         for src in image_sources(page, elem_id):
             if src.startswith("http") and page.request.get(src).body() == expected:
