@@ -56,10 +56,10 @@ def ready_seconds(browser, port: int) -> tuple[float, float]:
                 if proc.poll() is not None or time.perf_counter() - t0 > 120:
                     raise RuntimeError("the app did not start") from None
                 time.sleep(0.05)
-        page.wait_for_selector("button[role=tab]", timeout=60000)
+        page.wait_for_selector("button[role=tab]", timeout=180000)
         tabs = time.perf_counter() - t0
         # Drawn in the page once its model is fetched (`data-drawn`), or by the server where the page cannot.
-        page.wait_for_selector(".tabitem:visible canvas[data-drawn], #infogan-sample img", timeout=60000)
+        page.wait_for_selector(".tabitem:visible canvas[data-drawn], #infogan-sample img", timeout=180000)
         return tabs, time.perf_counter() - t0
     finally:
         page.close()

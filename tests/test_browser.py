@@ -309,6 +309,29 @@ def test_a_file_that_is_not_a_picture_dropped_on_a_canvas_gets_a_note_not_a_sile
     finish(page, "vae-not-a-picture")  # and no uncaught error on the page
 
 
+def test_a_stroke_on_a_fresh_canvas_draws_and_redraws_the_morph_in_one_event(page):
+    """The brush is chosen when the editors first appear (no tool to find first), and one stroke redraws the
+    strip (#34 item 5; that it takes one event is tests/test_ui.py's)."""
+    page.goto(page.url.split("?")[0])   # a fresh page: the drawing panel closed, as a visitor finds it
+    page.wait_for_selector("button[role=tab]")
+    panel = open_tab(page, "VAE")
+    before = wait_for_new_image(page, "vae-strip", [])
+    panel.get_by_text("Draw your own start or end digit").click()
+    page.wait_for_function("() => document.querySelectorAll('.draw-first[data-brush-chosen]').length === 2",
+                           timeout=10000)
+    tools = panel.locator(".draw-first").first.locator("button.quite-round")
+    assert "highlight" in tools.nth(1).get_attribute("class")      # the brush, not the image tool
+    box = panel.locator(".draw-first canvas").first.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 4
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for k in range(12):
+        page.mouse.move(x + (k % 3 - 1) * 5, y + k * box["height"] * 0.04, steps=2)
+    page.mouse.up()
+    wait_for_new_image(page, "vae-strip", before)
+    finish(page, "vae-drawn")
+
+
 def test_clicking_a_latent_map_decodes_and_marks_the_point(page):
     panel = open_tab(page, "VAE")
     before = wait_for_new_image(page, "vae2d-map", [])

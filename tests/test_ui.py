@@ -177,3 +177,16 @@ def test_a_text_renders_in_the_visitors_language_and_errors_are_escaped():
     with pytest.raises(gr.Error) as err:
         handler("bad", Request())
     assert err.value.message == "描述（text）有 &lt;b&gt;9&lt;/b&gt; 个字符，最多只能 3 个"  # the toast shows HTML: values escaped
+
+
+def test_a_drawing_redraws_the_morph_in_one_event(tiny):
+    """A stroke in either VAE editor runs the redraw itself: a no-op event to chain after cost a second round trip
+    and a second upload of both drawings (#34 item 5: the morph followed a drawing 2.6 s after it ended)."""
+    import app
+
+    demo = app.build_demo()
+    editors = {c._id for c in demo.blocks.values() if "draw-first" in (getattr(c, "elem_classes", None) or [])}
+    assert len(editors) == 2
+    on_a_drawing = [fn for fn in demo.fns.values() if any(block in editors and event == "change"
+                                                          for block, event in fn.targets)]
+    assert [fn.fn.__name__ for fn in on_a_drawing] == ["interpolate_ui"]

@@ -17,7 +17,7 @@ from ...sampling import DIGIT_SCALE
 from ...ui import inpage
 from ...ui.controls import choice_param, int_param, seed_control, share_link
 from ...ui.exports import png_file, save_gif
-from ...ui.handlers import POOL, handler, nothing, same
+from ...ui.handlers import POOL, handler, same
 from ...ui.i18n import t
 from ...ui.inputs import DrawingEditor, drawing_note
 from ...ui.notes import availability_note, how_it_works, quality_note, stored_figure
@@ -161,7 +161,8 @@ def _map_figures(name: str) -> Text:
 def _editor(label) -> DrawingEditor:
     return DrawingEditor(label=label, type="pil", sources=["upload", "clipboard"],
                          image_mode="RGBA", brush=gr.Brush(colors=["#000000"], default_size=18),
-                         canvas_size=(280, 280), height=300, layers=False, transforms=())
+                         canvas_size=(280, 280), height=300, layers=False, transforms=(),
+                         elem_classes="draw-first")   # the page chooses the brush (static/page.js)
 
 
 def build(demo: gr.Blocks) -> dict:
@@ -206,12 +207,14 @@ def build(demo: gr.Blocks) -> dict:
     public = gr.on([demo.load, start_digit.change, end_digit.change, steps.change, method.change, seed.change],
                    vae_interpolate, inputs=[start_digit, end_digit, steps, seed, method], outputs=strip,
                    api_name="vae_interpolate", trigger_mode="always_last")
-    drawn = gr.on([start_editor.change, end_editor.change], nothing, api_visibility="private",
-                  show_progress="hidden", trigger_mode="always_last")
-    for event in (public, drawn):
-        event.success(interpolate_ui, inputs=ui_inputs, outputs=ui_outputs, api_visibility="private",
-                      show_progress="hidden").success(same, inputs=animation, outputs=gif,
-                                                      api_visibility="private", show_progress="hidden")
+    # A drawing redraws at once, in one event (a no-op event first, to chain after, cost a second round trip and a
+    # second upload of both drawings: #34 item 5).
+    redraws = [public.success(interpolate_ui, inputs=ui_inputs, outputs=ui_outputs, api_visibility="private",
+                              show_progress="hidden"),
+               gr.on([start_editor.change, end_editor.change], interpolate_ui, inputs=ui_inputs, outputs=ui_outputs,
+                     api_visibility="private", show_progress="hidden", trigger_mode="always_last")]
+    for redraw in redraws:
+        redraw.success(same, inputs=animation, outputs=gif, api_visibility="private", show_progress="hidden")
     # The frame at t: decoded in the page while the slider moves (from the means the strip's event left), else here.
     inpage.wire("vae-morph", morph_page, [position.change, ends.change], frame_at, [ends, method, position], at_t, None,
                 show_progress="hidden")

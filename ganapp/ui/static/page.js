@@ -17,6 +17,18 @@
   window.addEventListener("unhandledrejection", (e) => show(e, e.reason));
   window.addEventListener("error", (e) => show(e, e.error || e.message));
 
+  // A drawing editor (ui.inputs.DrawingEditor) opens with Gradio's image tool chosen ("Upload an image or select the
+  // draw tool"); ours are for drawing a digit, so choose the brush once, when each editor first appears. The tools
+  // are the editor's round buttons: image, brush, eraser, ... (their labels change with Gradio's language).
+  const brushFirst = () => document.querySelectorAll(".draw-first:not([data-brush-chosen])").forEach((editor) => {
+    const tools = editor.querySelectorAll("button.quite-round");
+    if (tools.length < 2 || !editor.offsetParent) return;   // not drawn yet, or inside a closed panel
+    editor.dataset.brushChosen = "1";
+    tools[1].click();
+  });
+  new MutationObserver(brushFirst).observe(document.body, { childList: true, subtree: true, attributes: true,
+                                                            attributeFilter: ["style", "class"] });
+
   // "Copy link" (ui.controls.share_link): the page's address with the tab's inputs as its query, copied, shown in the
   // address bar, and the button says so for a moment. A gallery image is named by its file name, no extension.
   window.ganappCopyLink = (tab, names, values, copied) => {
