@@ -413,6 +413,17 @@ def test_the_text_to_digit_tab_draws_what_is_typed_and_names_ignored_words(page)
     wait_for_new_image(page, "text2digit-samples", after)
     box.fill("hello")
     page.locator("#text2digit-note").get_by_text("names no digit").wait_for(timeout=10000)
+    box.press("Enter")   # drawn anyway: the error is said once, in the note under the box (#34 item 3) ...
+    picture = "#text2digit-samples img"
+    page.wait_for_function(f"() => getComputedStyle(document.querySelector({picture!r})).opacity < 0.5",
+                           timeout=10000)   # ... and the old picture is dimmed, with no "Error" pill over it
+    page.wait_for_timeout(1000)
+    assert page.locator(".toast-body.error:visible").count() == 0
+    assert page.locator("#text2digit-samples span.error:visible").count() == 0
+    box.fill("a 3")
+    box.press("Enter")
+    wait_for_new_image(page, "text2digit-samples", after)
+    page.wait_for_function(f"() => getComputedStyle(document.querySelector({picture!r})).opacity == 1", timeout=10000)
     finish(page, "text2digit")
 
 

@@ -26,7 +26,15 @@
     editor.dataset.brushChosen = "1";
     tools[1].click();
   });
-  new MutationObserver(brushFirst).observe(document.body, { childList: true, subtree: true, attributes: true,
+  // An error the visible tab already shows in a note under its input (text to digit's reading of a description,
+  // say) is said there once: its toast closes.
+  const sayOnce = () => document.querySelectorAll(".toast-body.error:not([data-checked])").forEach((toast) => {
+    toast.dataset.checked = "1";
+    const message = toast.querySelector(".toast-text, [class*=text]")?.innerText.trim() || "";
+    const notes = Array.from(document.querySelectorAll(".tabitem .prose")).filter((n) => n.offsetParent);
+    if (message && notes.some((n) => n.innerText.includes(message))) toast.querySelector("button")?.click();
+  });
+  new MutationObserver(() => { brushFirst(); sayOnce(); }).observe(document.body, { childList: true, subtree: true, attributes: true,
                                                             attributeFilter: ["style", "class"] });
 
   // "Copy link" (ui.controls.share_link): the page's address with the tab's inputs as its query, copied, shown in the
