@@ -93,6 +93,26 @@ def test_cyclegan_tab_translates_an_upload_at_once(page):
     finish(page, "cyclegan")
 
 
+def test_a_count_typed_out_of_range_shows_the_count_used(page):
+    """-3 typed in a slider's box and Enter: the slider goes to 1, and so does the box (#34 item 3)."""
+    page.goto(page.url.split("?")[0])
+    page.wait_for_selector("button[role=tab]")
+    page.errors.clear()   # the last page's connections, cut by the reload
+    panel = open_tab(page, "Conditional GAN")
+    wait_for_new_image(page, "cgan-samples", [])
+    box, slider = panel.locator("input[type=number]").first, panel.locator("input[type=range]").first
+    for typed, used in (("-3", "1"), ("999", "64")):
+        box.fill(typed)
+        box.press("Enter")
+        page.wait_for_function("([b, v]) => b.value === v", arg=[box.element_handle(), used], timeout=5000)
+        assert slider.input_value() == used
+    page.wait_for_timeout(2000)   # the redraws settle (the page draws them; the server's picture follows)
+    finish(page, "cgan-count")
+    page.goto(page.url.split("?")[0])   # the next test finds the tab as a visitor does
+    page.wait_for_selector("button[role=tab]")
+    page.errors.clear()
+
+
 def test_editing_the_seed_raises_no_error_and_the_box_shows_the_seed_used(page):
     panel = open_tab(page, "Conditional GAN")
     before = wait_for_new_image(page, "cgan-samples", [])

@@ -26,6 +26,19 @@
     editor.dataset.brushChosen = "1";
     tools[1].click();
   });
+  // A slider's number box: Enter with a value out of range moves the slider to its end but leaves the box showing
+  // what was typed (-3 beside a slider at 1); show the value in use, as the box itself does on leaving it.
+  document.addEventListener("keydown", (e) => {
+    const box = e.target;
+    if (e.key !== "Enter" || !(box instanceof HTMLInputElement) || box.type !== "number") return;
+    const range = box.closest(".block")?.querySelector("input[type=range]");
+    if (!range) return;
+    setTimeout(() => {
+      const typed = Number(box.value);
+      if (box.value !== "" && (typed < Number(range.min) || typed > Number(range.max))) box.value = range.value;
+    }, 50);
+  }, true);
+
   // An error the visible tab already shows in a note under its input (text to digit's reading of a description,
   // say) is said there once: its toast closes.
   const sayOnce = () => document.querySelectorAll(".toast-body.error:not([data-checked])").forEach((toast) => {
