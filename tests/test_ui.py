@@ -190,3 +190,16 @@ def test_a_drawing_redraws_the_morph_in_one_event(tiny):
     on_a_drawing = [fn for fn in demo.fns.values() if any(block in editors and event == "change"
                                                           for block, event in fn.targets)]
     assert [fn.fn.__name__ for fn in on_a_drawing] == ["interpolate_ui"]
+
+
+def test_cyclegan_says_when_a_picture_is_too_small_to_translate(tiny, tmp_path):
+    """An 8×8 or 2000×20 upload came back as a dot or a sliver with no word (#34 item 3)."""
+    from ganapp.families.cyclegan import tab as cyclegan_tab
+
+    for size, small in (((8, 8), True), ((2000, 20), True), ((96, 64), False)):
+        path = tmp_path / f"{size[0]}x{size[1]}.png"
+        Image.new("RGB", size, (90, 140, 60)).save(path)
+        translated, back, note = cyclegan_tab.translate_shown(str(path), "photo2monet", True)
+        assert translated and back
+        assert (f"{size[0]}×{size[1]} pixels" in note) == small, (size, note)
+    assert cyclegan_tab.translate_shown(None, "photo2monet", True) == (None, None, "")

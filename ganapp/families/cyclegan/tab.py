@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import gradio as gr
+from PIL import Image
 
 from ...checks import InvalidInput, check_choice
+from ...messages import Text, say
 from ...ui.controls import LinkParam, choice_param, share_link
 from ...ui.handlers import POOL, handler
 from ...ui.i18n import t
@@ -12,6 +14,7 @@ from ...ui.notes import availability_note, how_it_works, quality_note
 from . import inference
 
 MAX_SIDE = 512  # the longest side of what we translate; larger uploads are downscaled first
+LEAST_SIDE = 64  # a picture with a shorter side than this comes back as a dot or a sliver: the tab says why
 
 
 @handler(models=POOL, gpu_seconds=30)
@@ -21,17 +24,28 @@ def cyclegan_translate(image, direction):
     return inference.cyclegan_translate(image, direction, MAX_SIDE)
 
 
+def size_note(image) -> Text | str:
+    """What the tab says under a picture too small to translate into anything visible (8×8, 2000×20), else ""."""
+    try:
+        with Image.open(image) as img:   # the header only
+            width, height = img.size
+    except (OSError, ValueError, TypeError):
+        return ""   # the translation itself refuses what cannot be read, with its own message
+    return say("cyclegan.too_small", width=width, height=height, least=LEAST_SIDE) if min(width, height) < LEAST_SIDE else ""
+
+
 @handler(models=POOL, gpu_seconds=60)
 def translate_shown(image, direction, show_cycle):
-    """The tab's pair: the translation and, when the cycle is asked for, the translation back; nothing (and no
-    error) without an image, as when the picture is cleared or an example is still loading."""
+    """The tab's pair: the translation and, when the cycle is asked for, the translation back, and the note on the
+    picture's size; nothing (and no error) without an image, as when the picture is cleared or an example is still
+    loading."""
     if image is None:
-        return None, None
+        return None, None, ""
     translated = inference.cyclegan_translate(image, direction, MAX_SIDE)
     if not show_cycle:
-        return translated, None
+        return translated, None, size_note(image)
     back = "monet2photo" if direction == "photo2monet" else "photo2monet"
-    return translated, inference.cyclegan_translate(translated, back, MAX_SIDE)
+    return translated, inference.cyclegan_translate(translated, back, MAX_SIDE), size_note(image)
 
 
 @handler(models=None)
@@ -41,8 +55,9 @@ def show_way_back(shown: bool):
 
 @handler(models=None)
 def clear_translation():
-    """Both pictures emptied, when the picture to translate was refused (no stale result stays on screen)."""
-    return None, None
+    """Both pictures and the note emptied, when the picture to translate was refused (no stale result stays on
+    screen)."""
+    return None, None, ""
 
 
 def build(demo: gr.Blocks) -> dict:
@@ -54,6 +69,7 @@ def build(demo: gr.Blocks) -> dict:
         with gr.Column():
             image = UploadImage(value=first_photo, label=t("cyclegan.image"), type="filepath",
                                 sources=["upload", "webcam", "clipboard"], height=400)
+            note = gr.Markdown(elem_id="cyclegan-note")
             direction = gr.Radio([(t("cyclegan.photo2monet"), "photo2monet"), (t("cyclegan.monet2photo"), "monet2photo")],
                                  value="photo2monet", label=t("cyclegan.direction"))
             show_cycle = gr.Checkbox(value=True, label=t("cyclegan.cycle"))
@@ -69,9 +85,9 @@ def build(demo: gr.Blocks) -> dict:
     # Live, like every tab: the page opens with an example translated, and a new picture (uploaded, pasted,
     # taken, or an example clicked), direction or cycle choice translates at once. One event draws both pictures, so no stale "back" image can outlive a failure.
     shown = gr.on([demo.load, image.change, direction.change, show_cycle.change], translate_shown,
-                  inputs=[image, direction, show_cycle], outputs=[translated, cycled], trigger_mode="always_last",
-                  api_visibility="private")
-    shown.failure(clear_translation, outputs=[translated, cycled], api_visibility="private", show_progress="hidden")
+                  inputs=[image, direction, show_cycle], outputs=[translated, cycled, note],
+                  trigger_mode="always_last", api_visibility="private")
+    shown.failure(clear_translation, outputs=[translated, cycled, note], api_visibility="private", show_progress="hidden")
     show_cycle.change(show_way_back, inputs=show_cycle, outputs=cycled, api_visibility="private",
                       show_progress="hidden")  # unticked: no empty "translated back" frame
     # The public endpoint /cyclegan_translate(image, direction), on a trigger visitors never fire.
