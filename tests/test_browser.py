@@ -144,7 +144,7 @@ def test_train_a_gan_tab_trains_live_then_pauses(page):
     page.wait_for_function("() => /Step [1-9]/.test(document.querySelector('#gantrain-status').innerText)",
                            timeout=30000)   # its training process starts (seconds for the first one after launch)
     status = page.locator("#gantrain-status").inner_text()
-    assert "evaluator: mean confidence" in status and "Step 0 " not in status
+    assert "look like real handwritten digits" in status and "Step 0 " not in status
     assert panel.get_by_role("button", name="● Training…").is_disabled()   # Start shows that the run trains
     lines = page.locator("#gantrain-losses svg .mark-line path")  # the loss curves are drawn, in colour
     page.wait_for_function("() => document.querySelectorAll('#gantrain-losses svg .mark-line path').length === 2",

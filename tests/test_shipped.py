@@ -95,3 +95,18 @@ def test_the_denoising_autoencoder_beats_both_filters_and_the_autoencoder_beats_
     ae, pca = ganapp.load("ae8"), ganapp.load("pca")
     ae_error = float((ae.decode(ae.encode(x)[0]) - x).pow(2).mean())
     assert ae_error < float((pca.reconstruct(x, 8) - x).pow(2).mean())
+
+
+@shipped("classifier")
+def test_the_live_trainers_realism_figure_reads_noise_as_none_and_real_digits_as_most(real):
+    """The evaluator's confidence reads an untrained generator's noise as one digit at 1.00; the share of samples
+    among real digits in its feature space reads it as none (#34 item 7)."""
+    from ganapp.families.gantrain import live
+
+    live.real_reference.cache_clear()
+    try:
+        run = live.LiveRun("dcgan", "nonsaturating", 0)   # untrained
+        assert run.realistic_share() == 0.0
+        assert run.realistic_share(live.training_digits()[5000:5064]) >= 0.8   # real digits outside the reference
+    finally:
+        live.real_reference.cache_clear()

@@ -29,6 +29,7 @@ from ...background import train_while
 from ...checks import MAX_SEED, InvalidInput, check_choice, check_float, check_int
 from ...images import grid, tile_sheet
 from ...losses import OBJECTIVES, Objective
+from ...metrics import RealReference
 from ...sampling import device_of
 from ...small_gans import ARCHITECTURES, GANConfig, build
 
@@ -275,6 +276,20 @@ class LiveRun:
         probs = torch.softmax(clf(images.to(device_of(clf))), dim=1).cpu()
         top, digits = probs.max(1)
         return float(top.mean()), len(set(digits.tolist()))
+
+    def realistic_share(self, samples: torch.Tensor | None = None) -> float:
+        """The share of the samples that look like real digits to the evaluator (`metrics.RealReference`): 0 on the
+        noise of an untrained generator, where the mean confidence can read 1.00."""
+        return real_reference().realistic_share(((self.samples() if samples is None else samples) + 1) / 2)
+
+
+@lru_cache(maxsize=1)
+def real_reference() -> RealReference:
+    """1,000 of the training digits, which generated ones are read against (`LiveRun.realistic_share`); their
+    features and neighbour distances are computed on first use (seconds: the tab warms it when built)."""
+    reference = RealReference((training_digits()[:1000] + 1) / 2)
+    reference.realistic_share(reference.images[:1])
+    return reference
 
 
 def check_settings(architecture, objective, seed) -> tuple[str, str, int]:

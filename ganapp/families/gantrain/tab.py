@@ -2,6 +2,8 @@
 MNIST on the server — samples, losses, scores and the evaluator's verdict about once a second."""
 from __future__ import annotations
 
+import threading
+
 import gradio as gr
 import pandas as pd
 
@@ -18,7 +20,7 @@ from ...ui.i18n import shown, t
 from ...ui.notes import how_it_works
 from ..objectives.tab import build_comparison
 from . import live
-from .live import RUN_SECONDS, SLOTS, LiveRun
+from .live import RUN_SECONDS, SAMPLES, SLOTS, LiveRun
 
 PLOTTED_ROWS = 400   # at most about this many steps per curve
 
@@ -44,7 +46,8 @@ def _status(run: LiveRun | None, waiting: int = 0, note: Text | None = None, sam
         return say("gantrain.waiting", place=waiting)
     try:
         confidence, digits = run.evaluator_read(samples)
-        verdict = say("gantrain.evaluator", confidence=confidence, digits=digits)
+        realistic = round(SAMPLES * run.realistic_share(samples))
+        verdict = say("gantrain.evaluator", confidence=confidence, digits=digits, realistic=realistic, samples=SAMPLES)
     except ganapp.WeightsUnavailable:
         verdict = ""  # no evaluator here: the samples and curves still tell the story
     return say("gantrain.status", step=run.step, seconds=run.seconds, evaluator=verdict,
@@ -160,6 +163,9 @@ def _defaults(objective):
 
 def build(demo: gr.Blocks) -> dict:
     background.warm_up(live.__name__, after_s=background.WARM_UP_AFTER_S)   # live runs train in child processes
+    warm = threading.Timer(background.WARM_UP_AFTER_S, live.real_reference)    # the first status line's reference
+    warm.daemon = True
+    warm.start()
     run = gr.State(None, delete_callback=release)
     with gr.Row():
         with gr.Column(scale=1, min_width=260):
