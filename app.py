@@ -20,7 +20,7 @@ from ganapp.ui.api_docs import document
 from ganapp.ui.controls import LinkParam
 from ganapp.ui.handlers import POOL, runs_no_model
 from ganapp.ui.i18n import I18N, ForceLanguage, language, t, t_or
-from ganapp.ui.inpage import PAGE_JS, STATIC, static_paths
+from ganapp.ui.inpage import PAGE_JS, STATIC, static_paths, toast_titles
 
 MAX_FILE_SIZE = "10mb"    # uploads above this are refused with HTTP 413 before reaching a handler
 QUEUE_SIZE = 64           # beyond this many waiting jobs, new ones are told the app is busy
@@ -36,6 +36,7 @@ def build_demo(queue_size: int = QUEUE_SIZE, concurrency: int = CONCURRENCY,
     gr.set_static_paths(static_paths())  # the page's scripts, the vendored runtime, the exported models: no more
     with gr.Blocks(title="ganapp", delete_cache=(600, 1800)) as demo:
         gr.Markdown(t("app.intro"))
+        toast_titles()
         note = gr.Markdown(visible=False, elem_id="link-note")  # what a link asked for that was ignored: in sight
         links: dict[str, dict[str, LinkParam]] = {}
         with gr.Tabs() as tabs:

@@ -360,6 +360,26 @@ def test_clicking_a_latent_map_decodes_and_marks_the_point(page):
     assert "(u, v) = (" in panel.inner_text()
 
 
+def test_notices_carry_their_title_in_the_visitors_language(page):
+    """Gradio titles every notice in English ("Warning", "Error"); the page retitles them (#34 item 3)."""
+    context = page.context.browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    zh = context.new_page()
+    try:
+        zh.goto(page.url.split("?")[0])
+        zh.wait_for_selector("button[role=tab]")
+        zh.get_by_role("tab", name="条件 GAN").click()
+        box = zh.locator(".tabitem:visible .seed-box input").first
+        box.wait_for(timeout=30000)
+        zh.wait_for_timeout(1000)
+        box.fill("-4")
+        box.press("Enter")
+        toast = zh.locator(".toast-body").first
+        toast.get_by_text("提示").wait_for(timeout=10000)
+        assert "-4 不是" in toast.inner_text() and "Warning" not in toast.inner_text()
+    finally:
+        context.close()
+
+
 def test_the_interface_speaks_chinese_to_a_chinese_browser(page):
     browser = page.context.browser
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 1000})

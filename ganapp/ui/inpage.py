@@ -70,6 +70,14 @@ def view(tab: str, family: str, models: dict[str, str], server_functions: list, 
         loading_note=texts("common.loading_model", mb=f"{megabytes:.0f}"), **props)
 
 
+def toast_titles() -> gr.HTML:
+    """Nothing to see: it hands the page's script the titles of Gradio's notices in every language (Gradio titles
+    them "Error", "Warning", "Info" in English whatever the page's language; static/page.js retitles them)."""
+    return gr.HTML(value="", elem_id="toast-titles", padding=False,
+                   js_on_load="window.ganappToastTitles = props.titles;",
+                   titles={kind: texts(f"common.toast.{kind.lower()}") for kind in ("Error", "Warning", "Info")})
+
+
 def texts(key: str, **params) -> dict[str, str]:
     """A locale text in every language, for a page script (it shows the one the page shows: inpage.say)."""
     return {lang: render(key, lang, **params) for lang in LANGUAGES}

@@ -47,7 +47,16 @@
     const notes = Array.from(document.querySelectorAll(".tabitem .prose")).filter((n) => n.offsetParent);
     if (message && notes.some((n) => n.innerText.includes(message))) toast.querySelector("button")?.click();
   });
-  new MutationObserver(() => { brushFirst(); sayOnce(); }).observe(document.body, { childList: true, subtree: true, attributes: true,
+  // Gradio titles its notices in English ("Error", "Warning") on a Chinese page too: retitle them in the page's
+  // language, from the locale texts the server handed over (ui.inpage.toast_titles).
+  const first = (navigator.languages && navigator.languages[0]) || navigator.language || "en";  // as Gradio picks
+  const lang = first.toLowerCase().startsWith("zh") ? "zh-CN" : "en";
+  const retitle = () => document.querySelectorAll(".toast-title").forEach((title) => {
+    const word = Array.from(title.childNodes).find((n) => n.nodeType === Node.TEXT_NODE && n.data.trim());
+    const texts = word && (window.ganappToastTitles || {})[word.data.trim()];
+    if (texts) word.data = (texts[lang] || texts.en) + " ";   // the text only: Gradio's own nodes stay
+  });
+  new MutationObserver(() => { brushFirst(); sayOnce(); retitle(); }).observe(document.body, { childList: true, subtree: true, attributes: true,
                                                             attributeFilter: ["style", "class"] });
 
   // "Copy link" (ui.controls.share_link): the page's address with the tab's inputs as its query, copied, shown in the
