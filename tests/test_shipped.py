@@ -110,3 +110,19 @@ def test_the_live_trainers_realism_figure_reads_noise_as_none_and_real_digits_as
         assert run.realistic_share(live.training_digits()[5000:5064]) >= 0.8   # real digits outside the reference
     finally:
         live.real_reference.cache_clear()
+
+
+@shipped("infogan")
+def test_infogan_traversal_names_each_code_as_its_slider_does(real):
+    """The slider said "c2: no clear meaning learned" while the traversal offered c2 as "width" (#34 item 8)."""
+    from ganapp.families.infogan import tab
+    from ganapp.ui.i18n import I18N
+
+    def english(label) -> str:
+        return I18N.translations["en"][label.key]
+
+    metrics = json.loads((SHIPPED / "infogan" / "metrics.json").read_text())
+    for index, name in enumerate(tab._code_names()):
+        unclear = abs(metrics[f"spearman_{name}"][index]) < 0.5
+        assert ("no clear meaning" in english(tab._code_label(index, name))) == unclear
+        assert ("no clear meaning" in english(tab._code_choice(index, name))) == unclear

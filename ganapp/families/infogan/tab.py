@@ -53,17 +53,32 @@ def _categories_of_digits() -> list[int] | None:
     return [mapping.index(d) for d in range(10)] if mapping else None
 
 
+def _code_rho(index: int, name: str) -> float | None:
+    """|Spearman ρ| of code `index` with the measure it is named for, in the stored evaluation (None: unmeasured)."""
+    try:
+        return abs(beside_weights("infogan", "metrics.json")[f"spearman_{name}"][index])
+    except (ganapp.WeightsUnavailable, KeyError, IndexError, TypeError):
+        return None
+
+
+def _unclear(index: int, name: str) -> bool:
+    """The code controls nothing measurable: |ρ| with its named measure under 0.5."""
+    rho = _code_rho(index, name)
+    return rho is not None and rho < 0.5
+
+
 def _code_label(index: int, name: str):
     """A slider's label: the code and what it was found to control, or plainly that it controls nothing
-    measurable (|Spearman ρ| with the named measure under 0.5 in the stored evaluation)."""
-    try:
-        rho = abs(beside_weights("infogan", "metrics.json")[f"spearman_{name}"][index])
-    except (ganapp.WeightsUnavailable, KeyError, IndexError, TypeError):
-        rho = None
+    measurable."""
     code = f"c{index + 1}"
-    if rho is not None and rho < 0.5:
-        return t("infogan.code_unclear", code=code, name=_code_text(name), rho=rho)
+    if _unclear(index, name):
+        return t("infogan.code_unclear", code=code, name=_code_text(name), rho=_code_rho(index, name))
     return t("infogan.code_slider", code=code, name=_code_text(name))
+
+
+def _code_choice(index: int, name: str):
+    """The traversal's name for a code, agreeing with its slider's label (#34 item 8)."""
+    return t("infogan.code_choice_unclear", code=f"c{index + 1}") if _unclear(index, name) else shown(_code_text(name))
 
 
 def _code_names() -> list[str]:
@@ -122,7 +137,8 @@ def build(demo: gr.Blocks) -> dict:
                 [digit, c1, c2, seed], image, "infogan_generate", show_progress="hidden")
     with gr.Accordion(t("infogan.traversal"), open=False) as traversal_panel:
         with gr.Row():
-            code = gr.Radio([(shown(_code_text(n)), n) for n in names], value=names[0], label=t("infogan.code"))
+            code = gr.Radio([(_code_choice(i, n), n) for i, n in enumerate(names)], value=names[0],
+                            label=t("infogan.code"))
             sweep_button = gr.Button(t("infogan.sweep"))
         with gr.Row():
             sweep = gr.Image(label=t("infogan.sweep_grid"), type="pil", format="png",
