@@ -45,10 +45,13 @@ def _card(o: str) -> dict:
              "critic steps (see `ganapp/losses.py`). One of seven generators trained identically but for the "
              "objective; the table compares them all, each with its own width and updates. "
              + ("This one is the fair fight's: the conditional GAN's width and budget. " if retrained else
+                f"This one has the fair fight's width but {steps:,} of its {STEPS:,} updates: its run was stopped "
+                "there (the session's end). " if width == WIDTH else
                 f"This one was not retrained for the fair fight (width {WIDTH}, {STEPS:,} updates) yet. ")
              + "The checkpoint kept is the one with the lowest Fréchet distance to 2,000 held-out training digits.",
-        train=f"python -m ganapp.train objectives --threads 1 --run-dir runs/gan-{o} --steps {steps} --validate-every "
-              f"{500 if retrained else 250} --set objective={o}" + ("" if retrained else f" --set width={width}")
+        train=f"python -m ganapp.train objectives --threads 1 --run-dir runs/gan-{o} --steps "
+              f"{STEPS if width == WIDTH else steps} --validate-every {500 if width == WIDTH else 250} --set objective={o}"
+              + ("" if width == WIDTH else f" --set width={width}")
               + " --export checkpoints",
         evaluate="python -m ganapp.evaluate objectives",
         run_dir=f"runs/gan-{o}")
