@@ -82,7 +82,7 @@ class RealReference:
 
     def __init__(self, images01: torch.Tensor):
         self.images = images01      # (N, 1, 28, 28) in [0, 1]
-        self._features = self._radii = None
+        self._features = None
 
     @property
     def features(self) -> torch.Tensor:
@@ -93,16 +93,6 @@ class RealReference:
     def floor(self, other01: torch.Tensor) -> float:
         """The Fréchet distance of other real digits to these: what a perfect generator would score."""
         return frechet_distance(evaluator_outputs(other01)[1], self.features)
-
-    @torch.inference_mode()
-    def realistic_share(self, fakes01: torch.Tensor, k: int = 3) -> float:
-        """The share of generated digits that lie among real ones in the evaluator's feature space: within the
-        distance from some real digit to its k-th nearest real neighbour (the "precision" of Kynkäänniemi et al.,
-        2019). Unlike the evaluator's confidence, which reads noise as one digit at 1.00, it reads noise as 0."""
-        if self._radii is None:
-            self._radii = torch.cdist(self.features, self.features).kthvalue(k + 1, dim=1).values   # (N,) self is 0
-        feats = evaluator_outputs(fakes01)[1]
-        return float((torch.cdist(feats, self.features) <= self._radii).any(1).double().mean())
 
     @torch.inference_mode()
     def compare(self, fakes01: torch.Tensor) -> dict:

@@ -103,13 +103,13 @@ def test_the_live_trainers_realism_figure_reads_noise_as_none_and_real_digits_as
     among real digits in its feature space reads it as none (#34 item 7)."""
     from ganapp.families.gantrain import live
 
-    live.real_reference.cache_clear()
+    live.real_neighbourhoods.cache_clear()
     try:
         run = live.LiveRun("dcgan", "nonsaturating", 0)   # untrained
         assert run.realistic_share() == 0.0
         assert run.realistic_share(live.training_digits()[5000:5064]) >= 0.8   # real digits outside the reference
     finally:
-        live.real_reference.cache_clear()
+        live.real_neighbourhoods.cache_clear()
 
 
 @shipped("infogan")

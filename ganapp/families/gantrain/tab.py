@@ -163,7 +163,7 @@ def _defaults(objective):
 
 def build(demo: gr.Blocks) -> dict:
     background.warm_up(live.__name__, after_s=background.WARM_UP_AFTER_S)   # live runs train in child processes
-    warm = threading.Timer(background.WARM_UP_AFTER_S, live.real_reference)    # the first status line's reference
+    warm = threading.Timer(background.WARM_UP_AFTER_S, live.real_neighbourhoods)    # the first status line's reference
     warm.daemon = True
     warm.start()
     run = gr.State(None, delete_callback=release)
