@@ -334,6 +334,7 @@ def test_a_stroke_on_a_fresh_canvas_draws_and_redraws_the_morph_in_one_event(pag
     strip (#34 item 5; that it takes one event is tests/test_ui.py's)."""
     page.goto(page.url.split("?")[0])   # a fresh page: the drawing panel closed, as a visitor finds it
     page.wait_for_selector("button[role=tab]")
+    page.errors.clear()   # the last page's connections, cut by the reload
     panel = open_tab(page, "VAE")
     before = wait_for_new_image(page, "vae-strip", [])
     panel.get_by_text("Draw your own start or end digit").click()

@@ -56,8 +56,8 @@
     const texts = word && (window.ganappToastTitles || {})[word.data.trim()];
     if (texts) word.data = (texts[lang] || texts.en) + " ";   // the text only: Gradio's own nodes stay
   });
-  new MutationObserver(() => { brushFirst(); sayOnce(); retitle(); }).observe(document.body, { childList: true, subtree: true, attributes: true,
-                                                            attributeFilter: ["style", "class"] });
+  new MutationObserver(() => { brushFirst(); sayOnce(); retitle(); })
+    .observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ["style", "class"] });
 
   // "Copy link" (ui.controls.share_link): the page's address with the tab's inputs as its query, copied, shown in the
   // address bar, and the button says so for a moment. A gallery image is named by its file name, no extension.
@@ -73,12 +73,10 @@
     navigator.clipboard?.writeText(url);
     window.history.replaceState(null, "", url);
     const button = document.getElementById(`${tab}-copy-link`);
-    const first = (navigator.languages && navigator.languages[0]) || navigator.language || "en";  // as Gradio picks
-    const zh = first.toLowerCase().startsWith("zh");
     if (button) {
       const label = button.querySelector("span") || button;
       button.dataset.label = button.dataset.label || label.textContent;
-      label.textContent = zh ? copied["zh-CN"] : copied.en;
+      label.textContent = copied[lang] || copied.en;
       clearTimeout(button.copiedTimer);
       button.copiedTimer = setTimeout(() => { label.textContent = button.dataset.label; }, 2500);
     }
