@@ -127,12 +127,6 @@ def same(value):
     return value
 
 
-@handler(models=None)
-def nothing():
-    """No value: an event that clears an output, or only triggers what is chained after it."""
-    return None
-
-
 def _as_files(result):
     if isinstance(result, tuple):
         return tuple(_as_files(r) for r in result)
