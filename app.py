@@ -13,7 +13,7 @@ import gradio as gr
 from starlette.middleware import Middleware
 
 from ganapp.checks import InvalidInput
-from ganapp.device import set_cpu_threads
+from ganapp.device import return_freed_memory, set_cpu_threads
 from ganapp.messages import render
 from ganapp.registry import FAMILIES
 from ganapp.ui.api_docs import document
@@ -148,6 +148,7 @@ def apply_link(links: dict, targets: list, request: gr.Request):
 LAUNCH_OPTIONS = dict(max_file_size=MAX_FILE_SIZE, share=False, show_error=False, css_paths=[STATIC / "page.css"],
                       js=PAGE_JS, i18n=I18N, app_kwargs={"middleware": [Middleware(ForceLanguage)]})
 
+return_freed_memory()
 set_cpu_threads(max(1, CORES // MODEL_WORKERS))
 demo = build_demo()
 

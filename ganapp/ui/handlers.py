@@ -3,6 +3,7 @@ every model handler in the shared pool; answers in the visitor's language (our i
 messages); PIL results become PNG files; on a ZeroGPU Space, pool handlers run on a GPU."""
 from __future__ import annotations
 
+import contextvars
 import functools
 import html
 import inspect
@@ -20,6 +21,7 @@ from .exports import png_file
 from .i18n import language
 
 log = logging.getLogger("ganapp")
+SESSION: contextvars.ContextVar[str | None] = contextvars.ContextVar("session", default=None)  # the visitor's, in a handler
 
 GPU_SECONDS = 15   # a ZeroGPU allocation for one MNIST handler; heavier ones ask for more
 
@@ -38,7 +40,8 @@ def in_visitor_language(fn):
     """Wrap a handler so that it answers in the visitor's language. Gradio passes it the request (an extra
     `request: gr.Request` parameter, which API clients never see); `Text` results (and `gr.update(value=Text)`)
     are rendered in the language the visitor's page shows, `InvalidInput` becomes a short gr.Error in that
-    language, logged as one line, and `messages.LANGUAGE` holds the language while the handler runs."""
+    language, logged as one line, and `messages.LANGUAGE` holds the language (`SESSION` the visitor's session) while
+    the handler runs."""
     signature = inspect.signature(fn)
     arity = len(signature.parameters)
     try:
@@ -50,7 +53,7 @@ def in_visitor_language(fn):
     def wrapper(*args, **kwargs):
         request = args[arity] if len(args) > arity else kwargs.pop("request", None)
         lang = language(request)
-        token = LANGUAGE.set(lang)
+        token, session = LANGUAGE.set(lang), SESSION.set(getattr(request, "session_hash", None))
         try:
             return _rendered(fn(*args[:arity], **kwargs), lang)
         except InvalidInput as e:
@@ -59,6 +62,7 @@ def in_visitor_language(fn):
             raise gr.Error(render(e.text.key, lang, **safe), print_exception=False) from None
         finally:
             LANGUAGE.reset(token)
+            SESSION.reset(session)
 
     request = inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None, annotation=gr.Request)
     wrapper.__signature__ = signature.replace(parameters=[*signature.parameters.values(), request])

@@ -235,6 +235,12 @@ class LiveRun:
             trainer.join()
         self._trainer = None
 
+    def close(self) -> None:
+        """Stop for good and drop the networks, optimisers and curves (the visitor left): only its settings stay."""
+        self.stop()
+        self.g = self.d = self.opt_g = self.opt_d = None
+        self.history = []
+
     @property
     def training(self) -> bool:
         return self._trainer is not None and self._trainer.is_alive()

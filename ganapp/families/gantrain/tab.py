@@ -15,7 +15,7 @@ from ...losses import OBJECTIVES
 from ...messages import LANGUAGE, Text, render, say
 from ...small_gans import ARCHITECTURES
 from ...ui.controls import choice_param, int_param, seed_control, share_link
-from ...ui.handlers import TRAINING, handler
+from ...ui.handlers import SESSION, TRAINING, handler, runs_no_model
 from ...ui.i18n import shown, t
 from ...ui.notes import how_it_works
 from ..objectives.tab import build_comparison
@@ -23,6 +23,7 @@ from . import live
 from .live import RUN_SECONDS, SAMPLES, SLOTS, LiveRun
 
 PLOTTED_ROWS = 400   # at most about this many steps per curve
+RUN_OF_SESSION: dict[str, LiveRun] = {}   # each visitor's latest run, closed when they leave (`leave`)
 
 
 def _plots(run: LiveRun | None):
@@ -79,6 +80,8 @@ def start(architecture, objective, lr_d, lr_g, batch_size, seed, run: LiveRun | 
             run.stop()
             SLOTS.release(run.id)
         run = LiveRun(**settings)
+        if SESSION.get():
+            RUN_OF_SESSION[SESSION.get()] = run
     run.paused = False
     return run, gr.Timer(active=True), _start_button(True), *_show(run)
 
@@ -135,6 +138,7 @@ def reset(run: LiveRun | None):
     if run is not None:
         run.stop()
         SLOTS.release(run.id)
+        RUN_OF_SESSION.pop(SESSION.get(), None)
     return None, gr.Timer(active=False), _start_button(False), *_show(None)
 
 
@@ -143,6 +147,17 @@ def release(run: LiveRun | None) -> None:
     if run is not None:
         run.stop()
         SLOTS.release(run.id)
+
+
+@runs_no_model
+def leave(request: gr.Request):
+    """The visitor closed or reloaded the page: stop their run and free its networks at once. (Gradio keeps a
+    closed session's state an hour, in case the page reconnects; a reload is a new session. Held that long, every
+    visit that trained kept ~2 MB, and the server's memory grew with its visitors: benchmarks/session.py.)"""
+    run = RUN_OF_SESSION.pop(getattr(request, "session_hash", None), None)
+    if run is not None:
+        release(run)
+        run.close()
 
 
 @handler(models=TRAINING)
@@ -195,6 +210,7 @@ def build(demo: gr.Blocks) -> dict:
                 step_button = gr.Button(t("gantrain.step"))
                 reset_button = gr.Button(t("gantrain.reset"))
     timer = gr.Timer(1.0, active=False)
+    demo.unload(leave)
     view = [samples, losses, scores, status]
     objective.change(_defaults, inputs=objective, outputs=[lr_d, lr_g, defaults], api_visibility="private",
                      show_progress="hidden")

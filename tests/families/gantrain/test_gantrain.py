@@ -181,3 +181,21 @@ def test_a_live_run_trains_between_ticks_and_stops_when_the_page_goes_away(tiny,
     time.sleep(0.2)
     assert run.step == stopped_at
     tab.reset(run)
+
+
+def test_leaving_the_page_stops_the_run_and_frees_its_networks(tiny, monkeypatch):
+    """A visitor who closes the page (Gradio's unload event) gives back their slot and their run's memory at once,
+    instead of an hour later when Gradio drops the closed session's state."""
+    from types import SimpleNamespace
+
+    monkeypatch.setattr(live, "SLOTS", Slots(1))
+    monkeypatch.setattr(tab, "SLOTS", live.SLOTS)
+    run = tab.start("mlp", "hinge", 2e-4, 2e-4, 16, 0, None, request=SimpleNamespace(session_hash="visitor-1"))[0]
+    assert tab.RUN_OF_SESSION["visitor-1"] is run
+    tab.leave(SimpleNamespace(session_hash="someone-else"))   # another visitor leaving leaves this run alone
+    assert tab.RUN_OF_SESSION["visitor-1"] is run and run.g is not None
+    tab.leave(SimpleNamespace(session_hash="visitor-1"))
+    assert "visitor-1" not in tab.RUN_OF_SESSION and not run.training and run.g is None and run.opt_d is None
+    other = LiveRun("mlp", "hinge", 1)
+    assert live.SLOTS.try_acquire(other.id) == 0   # its slot is free for the next visitor
+    live.SLOTS.release(other.id)
