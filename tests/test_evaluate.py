@@ -201,3 +201,29 @@ def test_smooth_chroma_removes_colour_noise_and_keeps_luminance():
     y = smooth_chroma(x, 1.0)
     torch.testing.assert_close(to_ycbcr(y)[:, 0], to_ycbcr(x)[:, 0], atol=1e-5, rtol=0)
     assert float(metrics.colour_speckle(y).mean()) < 0.3 * float(metrics.colour_speckle(x).mean())
+
+
+@pytest.mark.parametrize("noise", ["uniform", "gaussian"])
+def test_infogan_measures_draw_the_noise_the_model_was_trained_with(noise, monkeypatch):
+    """The evaluator reads samples drawn as the app draws them: z from the model's own prior. (It drew N(0, I) for
+    every model, so a U(-1, 1)-trained generator was measured on noise it never saw: a third of its coordinates
+    beyond ±1.)"""
+    from ganapp.families.infogan import measures
+    from ganapp.families.infogan.model import InfoGANConfig, InfoGANGenerator
+
+    seen = []
+
+    class Recording(InfoGANGenerator):
+        def forward(self, z, category, continuous):
+            seen.append(z)
+            return super().forward(z, category, continuous)
+
+    g = Recording(InfoGANConfig(hidden=32, noise=noise)).eval()
+    monkeypatch.setattr(measures, "evaluator_outputs", lambda images: (torch.zeros(len(images), dtype=torch.long),))
+    measures.category_counts(g, 50, torch.Generator().manual_seed(0))
+    measures.code_correlations(g, [0, 1], 2, 5, torch.Generator().manual_seed(0))
+    z = torch.cat(seen)
+    if noise == "uniform":
+        assert z.abs().max() <= 1
+    else:
+        assert z.abs().max() > 1.5

@@ -17,15 +17,16 @@ from ...metrics import (
     spearman,
     width,
 )
+from .model import draw_noise
 
 
 @torch.inference_mode()
 def category_counts(g, per_category: int, generator: torch.Generator) -> torch.Tensor:
-    """Draw `per_category` samples of every category (training prior for z and the continuous
-    codes) and count which digit the evaluator reads: (n_categories, 10)."""
+    """Draw `per_category` samples of every category (the training prior for z and the continuous
+    codes, as the app draws them) and count which digit the evaluator reads: (n_categories, 10)."""
     config, device = g.config, next(g.parameters()).device
     n = config.n_categories * per_category
-    z = torch.randn(n, config.z_dim, generator=generator)
+    z = draw_noise(config, n, generator)
     continuous = torch.rand(n, config.n_continuous, generator=generator) * 2 - 1
     category = torch.arange(config.n_categories).repeat_interleave(per_category)
     images = (g(z.to(device), category.to(device), continuous.to(device)).cpu() + 1) / 2
@@ -43,7 +44,7 @@ def code_correlations(g, categories: list[int], sweeps: int, sweep_steps: int, g
     for code in range(config.n_continuous):
         rs = []
         for s in range(sweeps):
-            zz = torch.randn(1, config.z_dim, generator=gen).repeat(sweep_steps, 1)
+            zz = draw_noise(config, 1, gen).repeat(sweep_steps, 1)
             cc = torch.full((sweep_steps,), categories[s % len(categories)])
             codes = torch.zeros(sweep_steps, config.n_continuous)
             codes[:, code] = sweep
