@@ -206,10 +206,7 @@ def _child(settings: dict, blob: bytes, arrays, pipe) -> None:
 
 def _publish(board: _Board, run, tensors: list[torch.Tensor]) -> None:
     board.header[VERSION] += 1                 # odd: being written
-    at = 0
-    for t in tensors:
-        board.weights[at:at + t.numel()] = t.detach().reshape(-1).numpy()
-        at += t.numel()
+    board.weights[:] = torch.cat([t.detach().reshape(-1) for t in tensors]).numpy()
     for i, name in enumerate(run.LIVE_COUNTERS):
         board.header[2 + i] = getattr(run, name)
     board.header[VERSION] += 1                 # even: whole
@@ -272,10 +269,9 @@ class TrainingProcess:
             for name, value in zip(self.run.LIVE_COUNTERS, counters):
                 setattr(self.run, name, type(getattr(self.run, name))(value))
             if copied is not None:
-                at = 0
-                for t in _published(self.run):
-                    t.copy_(torch.from_numpy(copied[at:at + t.numel()]).reshape(t.shape))
-                    at += t.numel()
+                tensors = _published(self.run)
+                for t, chunk in zip(tensors, torch.from_numpy(copied).split([t.numel() for t in tensors])):
+                    t.copy_(chunk.reshape(t.shape))
                 self._synced = version
             return
 

@@ -104,9 +104,7 @@ class Objective:
         """One discriminator (critic) update on a real and a generated batch (WGAN's clipping included); returns
         its loss and scores. Alone, with G frozen, it is the 2-D view's "Train D only"."""
         loss_d, r, f = self.d_loss(d, real, fake, generator)
-        opt_d.zero_grad(set_to_none=True)
-        loss_d.backward()
-        opt_d.step()
+        descend(opt_d, loss_d)
         if self.clip:
             with torch.no_grad():
                 for p in d.parameters():
@@ -122,11 +120,16 @@ class Objective:
         for _ in range(self.d_steps):
             loss_d, r, f = self.d_step(d, opt_d, real_batch(), g(noise()).detach(), generator)
         loss_g = self.g_loss(d(g(noise())))
-        opt_g.zero_grad(set_to_none=True)
-        loss_g.backward()
-        opt_g.step()
+        descend(opt_g, loss_g)
         score_real, score_fake = self.readable_scores(r.detach(), f.detach())
         return {"loss_d": loss_d.item(), "loss_g": loss_g.item(), "score_real": score_real, "score_fake": score_fake}
+
+
+def descend(optimizer: torch.optim.Optimizer, loss: torch.Tensor) -> None:
+    """One gradient step on `loss` for the parameters `optimizer` holds, their old gradients cleared first."""
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    optimizer.step()
 
 
 def margin_loss(lengths: torch.Tensor, real: bool, m_plus: float = 0.9, m_minus: float = 0.1,

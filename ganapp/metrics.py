@@ -32,11 +32,8 @@ def pick_categories(counts: torch.Tensor) -> list[int]:
     (over-clustering), the leftover categories are not used.
     """
     precision = (counts.double() / counts.sum(1, keepdim=True).clamp_min(1)).numpy()  # (k, 10)
-    rows, cols = linear_sum_assignment(precision, maximize=True)
-    assignment = [-1] * counts.shape[0]
-    for c, d in zip(rows.tolist(), cols.tolist()):
-        assignment[c] = d
-    return assignment
+    picked = dict(zip(*(a.tolist() for a in linear_sum_assignment(precision, maximize=True))))  # category -> digit
+    return [picked.get(c, -1) for c in range(counts.shape[0])]
 
 
 def picked_accuracy(counts: torch.Tensor, category_to_digit: list[int]) -> list[float]:
@@ -110,9 +107,7 @@ class RealReference:
 def mean_pairwise_distance(images: torch.Tensor) -> float:
     """Mean L2 distance between distinct pairs of images (B, ...), a measure of variety."""
     flat = images.flatten(1).double()
-    d = torch.cdist(flat, flat)
-    n = len(flat)
-    return float(d.sum() / (n * (n - 1)))
+    return float(torch.cdist(flat, flat).sum() / (len(flat) * (len(flat) - 1)))
 
 
 # --- shape measures of digits -------------------------------------------------------------------

@@ -11,6 +11,7 @@ come from its family's `evaluate.CARDS`.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import json
 from pathlib import Path
@@ -40,25 +41,33 @@ def write_metrics(name: str, metrics: dict, table: str) -> None:
     print(table)
 
 
-def plot_curves(run_dir: Path, out: Path) -> bool:
-    """Every logged loss against the step, one panel per loss. False when there is no log."""
-    if not (run_dir / "log.jsonl").is_file():
-        return False
+@contextlib.contextmanager
+def figure(path: Path, *grid, **subplots):
+    """`plt.subplots(*grid, **subplots)`'s figure and axes, laid out tight, saved to `path` and closed on leaving.
+    matplotlib is imported here, on its file-only backend: serving never imports it."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    fig, axes = plt.subplots(*grid, **subplots)
+    yield fig, axes
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
+def plot_curves(run_dir: Path, out: Path) -> bool:
+    """Every logged loss against the step, one panel per loss. False when there is no log."""
+    if not (run_dir / "log.jsonl").is_file():
+        return False
     rows = [r for r in read_log(run_dir) if "validation" not in r]  # losses only
     keys = [k for k in rows[0] if k not in ("step", "seconds")]
-    fig, axes = plt.subplots(1, len(keys), figsize=(3.2 * len(keys), 2.6), dpi=100, squeeze=False)
     steps = [r["step"] for r in rows]
-    for ax, key in zip(axes[0], keys):
-        ax.plot(steps, [r[key] for r in rows], lw=0.8)
-        ax.set_title(key)
-        ax.set_xlabel("step")
-    fig.tight_layout()
-    fig.savefig(out)
-    plt.close(fig)
+    with figure(out, 1, len(keys), figsize=(3.2 * len(keys), 2.6), dpi=100, squeeze=False) as (_, axes):
+        for ax, key in zip(axes[0], keys):
+            ax.plot(steps, [r[key] for r in rows], lw=0.8)
+            ax.set_title(key)
+            ax.set_xlabel("step")
     return True
 
 
@@ -183,13 +192,12 @@ def update_readme(readme: Path = README) -> None:
     texts = cards()
     for name in MODELS:
         folder = local_folder(name)
-        if name not in texts or not (folder / "metrics.md").is_file():
+        table = (folder / "metrics.md").read_text() if (folder / "metrics.md").is_file() else None
+        if name not in texts or table is None or table in shown:  # models evaluated together share one table
             continue
-        if (folder / "metrics.md").read_text() in shown:  # models evaluated together share one table
-            continue
-        shown.add((folder / "metrics.md").read_text())
+        shown.add(table)
         title = texts[name]["title"]
-        parts += [f"### {title} — `{texts[name]['evaluate']}`", "", (folder / "metrics.md").read_text().strip(), ""]
+        parts += [f"### {title} — `{texts[name]['evaluate']}`", "", table.strip(), ""]
         if (folder / "samples.png").is_file():
             parts += [f"![{title} samples](checkpoints/{name}/samples.png)", ""]
     shortfalls = []

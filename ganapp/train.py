@@ -57,10 +57,8 @@ def apply_overrides(configs: list, pairs: list[str]) -> list:
     for pair in pairs:
         name, _, raw = pair.partition("=")
         for i, config in enumerate(configs):
-            fields = {f.name: f for f in dataclasses.fields(config)}
-            if name in fields:
-                value = typed_like(getattr(config, name), raw, pair)
-                configs[i] = dataclasses.replace(config, **{name: value})
+            if name in {f.name for f in dataclasses.fields(config)}:
+                configs[i] = dataclasses.replace(config, **{name: typed_like(getattr(config, name), raw, pair)})
                 break
         else:
             known = sorted(f.name for config in configs for f in dataclasses.fields(config))
@@ -115,8 +113,7 @@ def main(argv: list[str] | None = None) -> None:
     run_dir = args.run_dir or Path("runs") / (args.model if args.seed == 0 else f"{args.model}-seed{args.seed}")
     settings = {"model": dataclasses.asdict(model_cfg), "training": dataclasses.asdict(train_cfg), "seed": args.seed}
     loop = LoopConfig(steps=train_cfg.steps, run_dir=run_dir, seed=args.seed, resume=args.resume, force=args.force,
-                      settings=settings,
-                      save_every_s=args.save_every, sample_every=args.sample_every,
+                      settings=settings, save_every_s=args.save_every, sample_every=args.sample_every,
                       snapshot_every=args.snapshot_every, validate_every=args.validate_every)
     train(recipe, loop, data_gen, processes)
     if args.export and processes.is_main:  # what the docs promise: the best checkpoint where one was kept

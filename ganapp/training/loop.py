@@ -153,12 +153,10 @@ def publish(run_dir: Path, out_dir: Path) -> tuple[list[Path], str]:
 
 def export(recipe: Recipe, out_dir: Path) -> list[Path]:
     """Write each exported model as `out_dir/<name>/` (config.json + model.safetensors)."""
-    folders = []
-    for name, model in recipe.exported().items():
-        folder = out_dir / name
-        model.save_pretrained(folder)
-        folders.append(folder)
-    return folders
+    exported = recipe.exported()
+    for name, model in exported.items():
+        model.save_pretrained(out_dir / name)
+    return [out_dir / name for name in exported]
 
 
 # --- the loop ------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Controls every tab shares: the seed box and its dice, and the share link (each control a link can set)."""
+"""Controls every tab shares: the seed box and its dice, the share link (each control a link can set), and the
+image that shows pixels as pixels."""
 from __future__ import annotations
 
 import json
@@ -16,6 +17,11 @@ from .handlers import handler
 from .i18n import t
 
 ICONS = Path(__file__).resolve().parent / "static" / "icons"   # drawn, not characters: no emoji font needed
+
+
+def pixel_image(label: str | None = None, **options) -> gr.Image:
+    """An output picture of digits (a PNG the visitor cannot edit), scaled up without smoothing."""
+    return gr.Image(label=label, type="pil", format="png", interactive=False, elem_classes="pixelated", **options)
 
 
 def random_seed() -> int:

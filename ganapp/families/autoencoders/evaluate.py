@@ -17,7 +17,7 @@ from ...images import grid
 from ...messages import Text, say
 from ...metrics import evaluator_outputs
 from ...registry import family
-from ...reports import markdown_table, write_metrics
+from ...reports import figure, markdown_table, write_metrics
 from ...training.data import MNISTSampler
 from .inference import CODE_SIZES, DENOISERS, autoencoder_name, compressed, denoised
 from .model import PCA, PCAConfig, corrupt, gaussian_blur, median_filter, psnr
@@ -161,23 +161,16 @@ def plot_maps(codes: dict, labels: np.ndarray, accuracy: dict, path) -> None:
 
 
 def plot_mse(mse: dict, path) -> None:
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     sizes = [int(k) for k in mse]
-    fig, ax = plt.subplots(figsize=(4.8, 3.4), dpi=100)
-    ax.plot(sizes, [mse[str(k)]["ae"] for k in sizes], "o-", label="autoencoder")
-    ax.plot(sizes, [mse[str(k)]["pca"] for k in sizes], "s--", label="PCA")
-    ax.set_xscale("log", base=2)
-    ax.set_xticks(sizes, [str(k) for k in sizes])
-    ax.set_xlabel("code size (numbers per digit)")
-    ax.set_ylabel("test MSE per pixel")
-    ax.set_title("Reconstruction error against code size")
-    ax.legend()
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
+    with figure(path, figsize=(4.8, 3.4), dpi=100) as (_, ax):
+        ax.plot(sizes, [mse[str(k)]["ae"] for k in sizes], "o-", label="autoencoder")
+        ax.plot(sizes, [mse[str(k)]["pca"] for k in sizes], "s--", label="PCA")
+        ax.set_xscale("log", base=2)
+        ax.set_xticks(sizes, [str(k) for k in sizes])
+        ax.set_xlabel("code size (numbers per digit)")
+        ax.set_ylabel("test MSE per pixel")
+        ax.set_title("Reconstruction error against code size")
+        ax.legend()
 
 
 def _table(m: dict) -> str:

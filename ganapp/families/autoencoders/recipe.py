@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import torch
 from torchvision.utils import make_grid
 
+from ...losses import descend
 from ..vae.recipe import VAERecipe, VAETrainConfig
 from .model import AutoencoderConfig, corrupt, psnr, reconstruction_nll
 
@@ -45,9 +46,7 @@ class AutoencoderRecipe(VAERecipe):
             x_in = x
         logits = self.vae.decode_logits(self.vae.encode(x_in)[0])
         loss = reconstruction_nll(logits, x).mean()                                     # against the clean digit
-        self.opt.zero_grad(set_to_none=True)
-        loss.backward()
-        self.opt.step()
+        descend(self.opt, loss)
         return {"recon_nll": loss.item()}
 
     select_by = "validation_score"

@@ -11,7 +11,7 @@ import ganapp
 from ...checks import MAX_SEED
 from ...hub import beside_weights
 from ...messages import Text, say
-from ...ui.controls import choice_param, float_param, int_param, seed_control, share_link
+from ...ui.controls import choice_param, float_param, int_param, pixel_image, seed_control, share_link
 from ...ui.handlers import POOL, handler
 from ...ui.i18n import t
 from ...ui.notes import availability_note, how_it_works, quality_note, stored_figure
@@ -56,8 +56,7 @@ def build(demo: gr.Blocks) -> dict:
     with gr.Row():
         noise = gr.Slider(0, 1, value=0.5, step=0.05, label=t("ae.noise"), info=t("ae.noise_info"))
     seed = seed_control("denoise")
-    row = gr.Image(label=t("ae.row"), type="pil", format="png", interactive=False, elem_id="dae-row",
-                   elem_classes="pixelated")
+    row = pixel_image(t("ae.row"), elem_id="dae-row")
     scores = gr.Markdown(elem_id="dae-scores")
     # The public endpoint: exactly the documented inputs; the PSNR line follows it in the page.
     gr.on([demo.load, noise.change, seed.change], denoise, inputs=[noise, seed], outputs=row, api_name="denoise",
@@ -68,8 +67,7 @@ def build(demo: gr.Blocks) -> dict:
     with gr.Row():
         with gr.Column(scale=3):
             size = gr.Radio(SIZES, value="8", label=t("ae.size"), info=t("ae.size_info"))
-            reconstructions = gr.Image(label=t("ae.reconstructions"), type="pil", format="png", interactive=False,
-                                       elem_id="ae-reconstructions", elem_classes="pixelated")
+            reconstructions = pixel_image(t("ae.reconstructions"), elem_id="ae-reconstructions")
         gr.Image(value=stored_figure("pca", "mse_by_size.png"), label=t("ae.mse_plot"), show_label=False, type="filepath",
                  interactive=False, scale=2)   # the plot carries its own title
     gr.on([demo.load, size.change], compressed, inputs=size, outputs=reconstructions, api_name="ae_compressed",

@@ -47,8 +47,7 @@ def cgan_generate(digit, count, seed) -> Image.Image:
     digit, count = check_int("digit", digit, 0, 9), check_int("count", count, 1, MAX_COUNT)
     seed = check_int("seed", seed, 0, MAX_SEED)
     images = cgan_samples(digit, count, seed)
-    return grid(images, nrow=math.ceil(math.sqrt(count)), value_range=(-1, 1), scale=DIGIT_SCALE,
-                padding=0 if count == 1 else 2)
+    return grid(images, nrow=math.ceil(math.sqrt(count)), value_range=(-1, 1), scale=DIGIT_SCALE)  # one: unpadded
 
 
 @torch.inference_mode()

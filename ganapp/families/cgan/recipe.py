@@ -10,7 +10,9 @@ import torch
 import torch.nn.functional as F
 from torchvision.utils import make_grid
 
+from ...losses import descend
 from ...training.data import MNISTSampler
+from ...training.gan import AdversarialRecipe
 from .model import CGANConfig, CGANDiscriminator, CGANGenerator
 
 
@@ -22,17 +24,14 @@ class CGANTrainConfig:
     beta1: float = 0.5       # DCGAN's Adam momentum
 
 
-class CGANRecipe:
+class CGANRecipe(AdversarialRecipe):
     model_config_class = CGANConfig  # what `python -m ganapp.train` builds; `--set` overrides
     train_config_class = CGANTrainConfig
 
     def __init__(self, model: CGANConfig, train: CGANTrainConfig, data_root=None, device="cpu"):
-        self.train_cfg, self.model_cfg, self.device = train, model, torch.device(device)
+        super().__init__(model, train, CGANGenerator(model), CGANDiscriminator(model), device,
+                         train.lr, train.lr, (train.beta1, 0.999))
         self.data = MNISTSampler("train", data_root, device)
-        self.g, self.d = CGANGenerator(model).to(device), CGANDiscriminator(model).to(device)
-        self.opt_g = torch.optim.Adam(self.g.parameters(), train.lr, betas=(train.beta1, 0.999))
-        self.opt_d = torch.optim.Adam(self.d.parameters(), train.lr, betas=(train.beta1, 0.999))
-        self.modules, self.optimizers = {"g": self.g, "d": self.d}, {"g": self.opt_g, "d": self.opt_d}
         fixed = torch.Generator().manual_seed(1234)  # rows: digits 0-9; columns: the same 10 noise vectors
         self.fixed_z = torch.randn(10, model.z_dim, generator=fixed).repeat(10, 1).to(device)
         self.fixed_y = torch.arange(10).repeat_interleave(10).to(device)
@@ -56,14 +55,10 @@ class CGANRecipe:
 
         d_real, d_fake = self.d(shown(real), labels), self.d(shown(fake.detach()), fake_labels)
         loss_d = F.softplus(-d_real).mean() + F.softplus(d_fake).mean()  # = the BCE form above
-        self.opt_d.zero_grad(set_to_none=True)
-        loss_d.backward()
-        self.opt_d.step()
+        descend(self.opt_d, loss_d)
 
         loss_g = F.softplus(-self.d(shown(fake), fake_labels)).mean()   # through what D is shown
-        self.opt_g.zero_grad(set_to_none=True)
-        loss_g.backward()
-        self.opt_g.step()
+        descend(self.opt_g, loss_g)
         return {"d": loss_d.item(), "g": loss_g.item()}
 
     def sample_grid(self) -> torch.Tensor:

@@ -5,7 +5,7 @@ import gradio as gr
 
 from ...checks import MAX_SEED
 from ...ui import inpage
-from ...ui.controls import int_param, seed_control, share_link
+from ...ui.controls import int_param, pixel_image, seed_control, share_link
 from ...ui.handlers import POOL, handler
 from ...ui.i18n import t
 from ...ui.notes import availability_note, how_it_works, quality_note
@@ -33,8 +33,7 @@ def build(demo: gr.Blocks) -> dict:
     quality_note("cgan")
     with gr.Row():
         with gr.Column(scale=2, min_width=240):  # first: above the controls when a phone stacks them
-            samples = gr.Image(label=t("cgan.samples"), type="pil", format="png", height=420, interactive=False,
-                               elem_id="cgan-samples", elem_classes="pixelated")
+            samples = pixel_image(t("cgan.samples"), height=420, elem_id="cgan-samples")
             in_page = inpage.view("cgan", "cgan", {"generator": "cgan"}, [cgan_noise],
                                   label=inpage.texts("cgan.samples"), server_image="cgan-samples", value_range=[-1, 1],
                                   max_count=inference.MAX_COUNT,

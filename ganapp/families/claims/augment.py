@@ -25,6 +25,7 @@ from typing import Callable
 import torch
 import torch.nn.functional as F
 
+from ...losses import descend
 from .model import ClassifierConfig, MNISTClassifier
 
 GAN_ARMS = ("extra_class", "pseudo_label", "uniform", "conditional")
@@ -120,9 +121,7 @@ def train_classifier(real: tuple[torch.Tensor, torch.Tensor], arm: str, seed: in
         if arm == "pseudo_label" and step < settings.pseudo_warmup * settings.steps:
             per_image = per_image * (~fake)                                     # guesses count only after warm-up
         loss = per_image.mean()
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        opt.step()
+        descend(opt, loss)
         if progress is not None:
             progress(step + 1, settings.steps)
     return net.eval()

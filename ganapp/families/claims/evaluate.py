@@ -27,7 +27,7 @@ from ...hub import local_folder
 from ...messages import Text, render, say
 from ...metrics import digit_sharpness
 from ...registry import family
-from ...reports import splice_readme, write_metrics
+from ...reports import figure, splice_readme, write_metrics
 from ...training.data import MNISTSampler
 from .augment import ARMS, GAN_ARMS, CellSettings, run_cell
 from .digits import SIZES, labelled_subset, mnist_test_set
@@ -138,26 +138,19 @@ def augmentation_figures(data_root=None, seeds: int = 5, ratios: tuple[int, ...]
 
 
 def plot_augmentation(figures: dict, path: Path) -> None:
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     sizes = figures["sizes"]
-    fig, ax = plt.subplots(figsize=(6.4, 4.2), dpi=100)
-    for arm in ARMS:
-        cells = [figures["by_n"][str(n)]["cells"][f"{arm}/x1"] for n in sizes]
-        style = "o-" if arm in ("none", "classic") else ("s--" if arm != "classic+best" else "D-.")
-        ax.errorbar(sizes, [100 * c["mean"] for c in cells], yerr=[100 * c["sd"] for c in cells], fmt=style,
-                    capsize=3, label=ARM_TITLES[arm], lw=1.2, ms=4)
-    ax.set_xscale("log")
-    ax.set_xticks(sizes, [str(n) for n in sizes])
-    ax.set_xlabel("labelled training digits N")
-    ax.set_ylabel("test accuracy (%), mean ± sd over seeds")
-    ax.set_title("Does adding GAN digits help a small classifier?")
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
+    with figure(path, figsize=(6.4, 4.2), dpi=100) as (_, ax):
+        for arm in ARMS:
+            cells = [figures["by_n"][str(n)]["cells"][f"{arm}/x1"] for n in sizes]
+            style = "o-" if arm in ("none", "classic") else ("s--" if arm != "classic+best" else "D-.")
+            ax.errorbar(sizes, [100 * c["mean"] for c in cells], yerr=[100 * c["sd"] for c in cells], fmt=style,
+                        capsize=3, label=ARM_TITLES[arm], lw=1.2, ms=4)
+        ax.set_xscale("log")
+        ax.set_xticks(sizes, [str(n) for n in sizes])
+        ax.set_xlabel("labelled training digits N")
+        ax.set_ylabel("test accuracy (%), mean ± sd over seeds")
+        ax.set_title("Does adding GAN digits help a small classifier?")
+        ax.legend(fontsize=8)
 
 
 # --- claim 2: sharpness ----------------------------------------------------------------------------------------------
@@ -173,8 +166,7 @@ def sharpness_sources(data_root=None, count: int = SHARPNESS_SAMPLES) -> dict[st
     labels = torch.arange(count) % 10                    # real[i] is a labels[i], and the cGAN is asked for it
     z16 = torch.randn(count, 16, generator=torch.Generator().manual_seed(0))
     z2 = torch.randn(count, 2, generator=torch.Generator().manual_seed(0))
-    vae, vae2d, ae2d = load("vae"), load("vae2d"), load("ae2d")
-    cgan = load("cgan")
+    vae, vae2d, ae2d, cgan = load("vae"), load("vae2d"), load("ae2d"), load("cgan")
     zc = torch.randn(count, cgan.config.z_dim, generator=torch.Generator().manual_seed(0))
     zc = zc * float(generation_config("cgan").get("noise_scale", 1.0))
     out = {"real test digits": real,
@@ -239,8 +231,7 @@ def evaluate_claims(data_root=None, seed: int = 0, part: str = "all", seeds: int
     path = folder / "claims.json"
     metrics = json.loads(path.read_text()) if path.is_file() else {}
     if part in ("all", "sharpness"):
-        rows, sources = sharpness_figures(data_root)
-        metrics["sharpness"] = rows
+        metrics["sharpness"], sources = sharpness_figures(data_root)
         plot_strip(sources, folder / "sharpness_strip.png")
     if part in ("all", "augment"):
         metrics["augmentation"] = augmentation_figures(data_root, seeds)

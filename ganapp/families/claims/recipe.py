@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
+from ...training.gan import AdversarialRecipe
 from ..cgan.model import CGANConfig, CGANDiscriminator, CGANGenerator
 from ..cgan.recipe import CGANRecipe
 from .digits import labelled_subset
@@ -68,14 +69,11 @@ class SmallGANRecipe(CGANRecipe):
         if model.n_classes != (10 if train.conditional else 1):
             raise SystemExit(f"conditional={train.conditional} needs n_classes={10 if train.conditional else 1}")
         model = CGANConfig(**dataclasses.asdict(model))  # what CGANGenerator saves and rebuilds from config.json
-        self.train_cfg, self.model_cfg, self.device = train, model, torch.device(device)
         images, labels = (t.to(device) for t in labelled_subset(train.n_labelled))
         self.images = images * 2 - 1                                         # (N, 1, 28, 28) in [-1, 1]
         self.labels = labels if train.conditional else torch.zeros_like(labels)
-        self.g, self.d = CGANGenerator(model).to(device), CGANDiscriminator(model).to(device)
-        self.opt_g = torch.optim.Adam(self.g.parameters(), train.lr, betas=(train.beta1, 0.999))
-        self.opt_d = torch.optim.Adam(self.d.parameters(), train.lr, betas=(train.beta1, 0.999))
-        self.modules, self.optimizers = {"g": self.g, "d": self.d}, {"g": self.opt_g, "d": self.opt_d}
+        AdversarialRecipe.__init__(self, model, train, CGANGenerator(model), CGANDiscriminator(model), device,
+                                   train.lr, train.lr, (train.beta1, 0.999))  # not CGANRecipe.__init__: no MNIST here
         fixed = torch.Generator().manual_seed(1234)  # rows: digits 0-9 (or ten rows of one class); same noise per row
         self.fixed_z = torch.randn(10, model.z_dim, generator=fixed).repeat(10, 1).to(device)
         self.fixed_y = (torch.arange(10).repeat_interleave(10) % model.n_classes).to(device)

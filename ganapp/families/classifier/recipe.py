@@ -9,6 +9,7 @@ import torch.nn.functional as F
 from torchvision.transforms import v2
 from torchvision.utils import make_grid
 
+from ...losses import descend
 from ...training.data import MNISTSampler
 from .model import ClassifierConfig, MNISTClassifier
 
@@ -38,9 +39,7 @@ class ClassifierRecipe:
             group["lr"] = 0.5 * self.train_cfg.lr * (1 + torch.cos(torch.tensor(torch.pi * step / self.train_cfg.steps))).item()
         x, y = self.data.sample(self.train_cfg.batch_size, generator)
         loss = F.cross_entropy(self.net(self.augment(x)), y)
-        self.opt.zero_grad(set_to_none=True)
-        loss.backward()
-        self.opt.step()
+        descend(self.opt, loss)
         return {"loss": loss.item()}
 
     def sample_grid(self) -> torch.Tensor:

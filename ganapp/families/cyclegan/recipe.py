@@ -29,8 +29,10 @@ import torch.nn.functional as F
 from torch import nn
 from torchvision.utils import make_grid
 
+from ...losses import descend
 from ...metrics import colour_speckle, luminance_detail, ssim, ycbcr
 from ...training.data import monet_photo_split, random_indices
+from ...training.gan import init_normal
 from .model import CycleGANConfig, CycleGANGenerator, PatchDiscriminator
 
 
@@ -104,7 +106,7 @@ class CycleGANRecipe:
         shape = (model.channels, train.crop, train.crop)
         self.pool_a, self.pool_b = ImagePool(train.pool_size, shape).to(device), ImagePool(train.pool_size, shape).to(device)
         for net in (self.g_ab, self.g_ba, self.d_a, self.d_b):
-            net.apply(_init_normal)
+            net.apply(init_normal)
         if train.init_from:  # fine-tuning: the generators start from published weights (strictly loaded)
             from pathlib import Path
 
@@ -154,10 +156,8 @@ class CycleGANRecipe:
         loss_chroma = chroma_roughness(fake_b) + chroma_roughness(fake_a)
         lambda_cycle = self.lambda_cycle(step)
         loss_g = loss_gan + lambda_cycle * (loss_cycle + loss_idt) + train_cfg.lambda_chroma * loss_chroma
-        self.opt_g.zero_grad(set_to_none=True)
         if step >= train_cfg.g_warmup:
-            loss_g.backward()
-            self.opt_g.step()
+            descend(self.opt_g, loss_g)
 
         # Discriminators: real -> 1, (historical) fake -> 0, halved as in the paper.
         def d_loss(d: nn.Module, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
@@ -166,9 +166,7 @@ class CycleGANRecipe:
 
         loss_d = d_loss(self.d_a, real_a, self.pool_a.query(fake_a, generator)) + \
             d_loss(self.d_b, real_b, self.pool_b.query(fake_b, generator))
-        self.opt_d.zero_grad(set_to_none=True)
-        loss_d.backward()
-        self.opt_d.step()
+        descend(self.opt_d, loss_d)
         return {"g_gan": loss_gan.item(), "cycle": loss_cycle.item(), "identity": loss_idt.item(), "lambda_cycle": lambda_cycle,
                 "chroma": loss_chroma.item(), "d": loss_d.item()}
 
@@ -224,11 +222,3 @@ def chroma_roughness(images: torch.Tensor) -> torch.Tensor:
     """Mean |chroma - its 3x3 local mean| over the Cb and Cr channels of (B, 3, H, W) RGB in [-1, 1]."""
     chroma = ycbcr(images)[:, 1:]
     return (chroma - F.avg_pool2d(F.pad(chroma, (1, 1, 1, 1), mode="replicate"), 3, stride=1)).abs().mean()
-
-
-def _init_normal(m: nn.Module) -> None:
-    # The paper's initialisation: weights ~ N(0, 0.02), biases 0.
-    if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d)):
-        nn.init.normal_(m.weight, 0.0, 0.02)
-        if m.bias is not None:
-            nn.init.zeros_(m.bias)

@@ -16,6 +16,7 @@ import torch
 import torch.nn.functional as F
 from torchvision.utils import make_grid
 
+from ...losses import descend
 from ...training.data import monet_photo_split, random_indices
 from .augment import random_filters
 from .model import DomainClassifier, DomainConfig
@@ -75,9 +76,7 @@ class DomainRecipe:
         x = random_filters(x, generator)
         y = torch.cat([torch.zeros(half), torch.ones(half)]).to(self.device)
         loss = F.binary_cross_entropy_with_logits(self.net(x), y)
-        self.opt.zero_grad(set_to_none=True)
-        loss.backward()
-        self.opt.step()
+        descend(self.opt, loss)
         return {"loss": loss.item()}
 
     def validate(self) -> dict[str, float]:

@@ -22,10 +22,11 @@ from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
-from torch import nn
 from torchvision.utils import make_grid
 
+from ...losses import descend
 from ...training.data import MNISTSampler
+from ...training.gan import AdversarialRecipe, init_normal
 from .measures import code_correlations, name_codes
 from .model import InfoGANConfig, InfoGANDiscriminator, InfoGANGenerator, draw_noise
 
@@ -54,20 +55,17 @@ def sample_codes(config: InfoGANConfig, n: int, generator: torch.Generator):
     return z, category, continuous
 
 
-class InfoGANRecipe:
+class InfoGANRecipe(AdversarialRecipe):
     model_config_class = InfoGANConfig  # what `python -m ganapp.train` builds; `--set` overrides
     train_config_class = InfoGANTrainConfig
 
     def __init__(self, model: InfoGANConfig, train: InfoGANTrainConfig, data_root=None, device="cpu"):
-        self.train_cfg, self.model_cfg, self.device = train, model, torch.device(device)
+        super().__init__(model, train, InfoGANGenerator(model), InfoGANDiscriminator(model), device,
+                         train.lr_g, train.lr_d, (0.5, 0.999))
+        for net in (self.g, self.d):
+            net.apply(init_normal)
         self.data = MNISTSampler("train", data_root, device)
         self.held_out = self.data.hold_out(min(train.held_out, len(self.data) // 5))  # labels never read
-        self.g, self.d = InfoGANGenerator(model).to(device), InfoGANDiscriminator(model).to(device)
-        for net in (self.g, self.d):
-            net.apply(_init_normal)
-        self.opt_g = torch.optim.Adam(self.g.parameters(), train.lr_g, betas=(0.5, 0.999))
-        self.opt_d = torch.optim.Adam(self.d.parameters(), train.lr_d, betas=(0.5, 0.999))
-        self.modules, self.optimizers = {"g": self.g, "d": self.d}, {"g": self.opt_g, "d": self.opt_d}
         if train.labels_per_digit:  # a fixed handful, the same for every seed
             order = torch.randperm(len(self.data), generator=torch.Generator().manual_seed(0))
             labels = self.data.labels[order]
@@ -125,17 +123,13 @@ class InfoGANRecipe:
             pick = self.labelled[torch.randint(len(self.labelled), (self.train_cfg.sup_batch,), generator=generator)]
             _, q_cat_real, _ = self.d(self.data.images[pick] * 2 - 1)
             loss_info_d = loss_info_d + self.train_cfg.lambda_sup * F.cross_entropy(q_cat_real, self.data.labels[pick])
-        self.opt_d.zero_grad(set_to_none=True)
-        (loss_d + loss_info_d).backward()
-        self.opt_d.step()
+        descend(self.opt_d, loss_d + loss_info_d)
 
         # G: fool D, and make the codes recoverable.
         d_fake, q_cat, q_cont = self.d(fake)
         loss_g = F.softplus(-d_fake).mean()
         loss_info = self._info_loss(q_cat, q_cont, category, continuous)
-        self.opt_g.zero_grad(set_to_none=True)
-        (loss_g + loss_info).backward()
-        self.opt_g.step()
+        descend(self.opt_g, loss_g + loss_info)
         return {"d": loss_d.item(), "g": loss_g.item(), "info": loss_info.item()}
 
     def sample_grid(self) -> torch.Tensor:
@@ -144,11 +138,3 @@ class InfoGANRecipe:
 
     def exported(self):
         return {"infogan": self.g}
-
-
-def _init_normal(m: nn.Module) -> None:
-    # The authors' initialisation: weights ~ N(0, 0.02) for the linear and convolutional layers, biases 0.
-    if isinstance(m, (nn.Linear, nn.Conv2d, nn.ConvTranspose2d)):
-        nn.init.normal_(m.weight, 0.0, 0.02)
-        if m.bias is not None:
-            nn.init.zeros_(m.bias)

@@ -12,9 +12,8 @@ import torch
 from torchvision.utils import make_grid
 
 from ...losses import OBJECTIVES
-from ...metrics import RealReference
 from ...small_gans import build
-from ...training.data import MNISTSampler
+from ...training.gan import FrechetSelection
 from .model import ObjectiveGANConfig, ObjectiveGenerator, checkpoint_name
 
 
@@ -31,17 +30,13 @@ class ObjectiveGANRecipe:
 
     def __init__(self, model: ObjectiveGANConfig, train: ObjectiveTrainConfig, data_root=None, device="cpu"):
         self.train_cfg, self.device = train, torch.device(device)
-        self.data = MNISTSampler("train", data_root, device)
-        self.reference = RealReference(self.data.hold_out(train.validation_size).images)
+        self.selection = FrechetSelection(train.validation_size, model.z_dim, data_root, device)
+        self.data = self.selection.data
         self.generator = ObjectiveGenerator(model).to(device)
-        _, self.d = build(model.networks())
-        self.d.to(device)
+        self.d = build(model.networks())[1].to(device)
         self.objective = OBJECTIVES[model.objective]
         self.opt_g, self.opt_d = self.objective.optimizers(self.generator, self.d)
         self.modules, self.optimizers = {"g": self.generator, "d": self.d}, {"g": self.opt_g, "d": self.opt_d}
-        fixed = torch.Generator().manual_seed(1234)
-        self.fixed_z = torch.randn(64, model.z_dim, generator=fixed).to(device)
-        self.validation_z = torch.randn(train.validation_size, model.z_dim, generator=fixed).to(device)
 
     def train_step(self, step: int, generator: torch.Generator) -> dict[str, float]:
         def real_batch():
@@ -50,20 +45,17 @@ class ObjectiveGANRecipe:
             return torch.randn(self.train_cfg.batch_size, self.generator.config.z_dim, generator=generator).to(self.device)
         return self.objective.train_step(self.generator, self.d, self.opt_g, self.opt_d, real_batch, noise, generator)
 
-    select_by = "neg_frechet"
+    select_by = FrechetSelection.select_by
 
     @torch.inference_mode()
     def validate(self) -> dict[str, float]:
         """Fréchet distance (evaluator features) of 2,000 samples from fixed noise to the 2,000 held-out
         training digits, and the rarest digit's share; the loop keeps the lowest distance."""
-        figures = self.reference.compare((self.generator(self.validation_z) + 1) / 2)  # eval mode: the loop's
-        return {"frechet": figures["frechet"], "neg_frechet": -figures["frechet"],
-                "rarest_digit_share": figures["rarest_share"]}
+        return self.selection.figures((self.generator(self.selection.validation_z) + 1) / 2)  # eval mode: the loop's
 
     @torch.inference_mode()
     def sample_grid(self) -> torch.Tensor:
-        images = self.generator(self.fixed_z)
-        return make_grid(images, nrow=8, normalize=True, value_range=(-1, 1))
+        return make_grid(self.generator(self.selection.grid_z), nrow=8, normalize=True, value_range=(-1, 1))
 
     def exported(self):
         return {checkpoint_name(self.generator.config.objective): self.generator}

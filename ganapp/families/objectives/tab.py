@@ -13,7 +13,7 @@ import ganapp
 from ...checks import MAX_SEED, check_int
 from ...hub import beside_weights
 from ...messages import LANGUAGES
-from ...ui.controls import seed_control
+from ...ui.controls import pixel_image, seed_control
 from ...ui.handlers import POOL, handler
 from ...ui.i18n import t, translatable
 from ...ui.notes import quality_note
@@ -74,8 +74,7 @@ def build_comparison(demo: gr.Blocks) -> None:
     with gr.Row():
         # Each 8x8 grid at about its own size (224 px: digits at 28 px), four to a row on a desktop, one on a phone;
         # no corner buttons over the objective's name.
-        images = [gr.Image(label=o, type="pil", format="png", interactive=False, height=240, min_width=240,
-                           elem_classes="pixelated", buttons=[]) for o in SHIPPED_OBJECTIVES]
+        images = [pixel_image(o, height=240, min_width=240, buttons=[]) for o in SHIPPED_OBJECTIVES]
     with gr.Accordion(t("objectives.table"), open=False):
         gr.Markdown(_table(), elem_id="objectives-table")
         gr.LinePlot(_curves(), x="step", y="log10 FD", color="objective", title=t("objectives.curves"), height=300,

@@ -11,8 +11,8 @@ import torch
 import torch.nn.functional as F
 from torchvision.utils import make_grid
 
-from ...metrics import RealReference
-from ...training.data import MNISTSampler
+from ...losses import descend
+from ...training.gan import AdversarialRecipe, FrechetSelection
 from .model import StyleGANConfig, StyleGANDiscriminator, StyleGANGenerator
 
 
@@ -41,24 +41,17 @@ class StyleGANTrainConfig:
     d_channels: tuple = (16, 32, 64, 64)  # discriminator feature maps at 32, 16, 8 and 4 px (not shipped)
 
 
-class StyleGANRecipe:
+class StyleGANRecipe(AdversarialRecipe):
     model_config_class = StyleGANConfig
     train_config_class = StyleGANTrainConfig
 
     def __init__(self, model: StyleGANConfig, train: StyleGANTrainConfig, data_root=None, device="cpu"):
-        self.train_cfg, self.device = train, torch.device(device)
-        self.data = MNISTSampler("train", data_root, device)
-        self.reference = RealReference(self.data.hold_out(train.validation_size).images)
-        self.g = StyleGANGenerator(model).to(device)
-        self.d = StyleGANDiscriminator(tuple(train.d_channels)).to(device)
+        self.selection = FrechetSelection(train.validation_size, model.z_dim, data_root, device)
+        self.data = self.selection.data
+        super().__init__(model, train, StyleGANGenerator(model), StyleGANDiscriminator(tuple(train.d_channels)),
+                         device, train.lr, train.lr, tuple(train.betas))
         self.g_ema = copy.deepcopy(self.g).eval().requires_grad_(False)
-        self.opt_g = torch.optim.Adam(self.g.parameters(), train.lr, betas=tuple(train.betas))
-        self.opt_d = torch.optim.Adam(self.d.parameters(), train.lr, betas=tuple(train.betas))
-        self.modules = {"g": self.g, "d": self.d, "g_ema": self.g_ema}
-        self.optimizers = {"g": self.opt_g, "d": self.opt_d}
-        fixed = torch.Generator().manual_seed(1234)
-        self.fixed_z = torch.randn(64, model.z_dim, generator=fixed).to(device)
-        self.validation_z = torch.randn(train.validation_size, model.z_dim, generator=fixed).to(device)
+        self.modules["g_ema"] = self.g_ema
 
     def _styles(self, n: int, generator: torch.Generator) -> torch.Tensor:
         """(n, blocks, w_dim): one w per block, from two z's switched at a random block for `mixing_prob`
@@ -90,15 +83,11 @@ class StyleGANRecipe:
             grad, = torch.autograd.grad(d_real.sum(), real, create_graph=True)
             r1 = grad.pow(2).flatten(1).sum(1).mean()
             loss_d = loss_d + 0.5 * self.train_cfg.r1_gamma * self.train_cfg.r1_every * r1
-        self.opt_d.zero_grad(set_to_none=True)
-        loss_d.backward()
-        self.opt_d.step()
+        descend(self.opt_d, loss_d)
 
         # G: make D call its images real.
         loss_g = F.softplus(-self.d(self._fake(n, generator))).mean()
-        self.opt_g.zero_grad(set_to_none=True)
-        loss_g.backward()
-        self.opt_g.step()
+        descend(self.opt_g, loss_g)
 
         beta = 0.5 ** (n / self.train_cfg.ema_images)
         with torch.no_grad():
@@ -108,21 +97,19 @@ class StyleGANRecipe:
         return {"loss_d": loss_d.item(), "loss_g": loss_g.item(), "r1": r1.item(),
                 "d_real": torch.sigmoid(d_real).mean().item(), "d_fake": torch.sigmoid(d_fake).mean().item()}
 
-    select_by = "neg_frechet"
+    select_by = FrechetSelection.select_by
 
     @torch.inference_mode()
     def validate(self) -> dict[str, float]:
         """Fréchet distance (evaluator features) of 2,000 samples of the averaged generator (ψ = 1, fixed
         noise) to the 2,000 held-out training digits; the loop keeps the lowest."""
         fakes = torch.cat([self.g_ema(z, torch.Generator().manual_seed(i))
-                           for i, z in enumerate(self.validation_z.split(500))])
-        figures = self.reference.compare(crop28(fakes))
-        return {"frechet": figures["frechet"], "neg_frechet": -figures["frechet"],
-                "rarest_digit_share": figures["rarest_share"]}
+                           for i, z in enumerate(self.selection.validation_z.split(500))])
+        return self.selection.figures(crop28(fakes))
 
     @torch.inference_mode()
     def sample_grid(self) -> torch.Tensor:
-        images = self.g_ema(self.fixed_z, torch.Generator().manual_seed(0))
+        images = self.g_ema(self.selection.grid_z, torch.Generator().manual_seed(0))
         return make_grid(images, nrow=8, normalize=True, value_range=(-1, 1))
 
     def exported(self):

@@ -8,7 +8,7 @@ import gradio as gr
 from ...checks import MAX_SEED
 from ...hub import local_folder
 from ...ui import inpage
-from ...ui.controls import choice_param, float_param, int_param, seed_control, share_link
+from ...ui.controls import choice_param, float_param, int_param, pixel_image, seed_control, share_link
 from ...ui.handlers import POOL, handler
 from ...ui.i18n import t
 from ...ui.notes import availability_note, how_it_works, quality_note
@@ -59,13 +59,11 @@ def build(demo: gr.Blocks) -> dict:
     quality_note("stylegan")
     with gr.Row():
         with gr.Column(scale=2, min_width=260):
-            grid = gr.Image(label=t("stylegan.grid"), type="pil", format="png", interactive=False,
-                            elem_id="stylegan-grid", elem_classes="pixelated")
+            grid = pixel_image(t("stylegan.grid"), elem_id="stylegan-grid")
             # Both pictures are drawn in the page where it can run the model; the server's then step aside.
             grid_view = _view("stylegan-mixing", "grid", "stylegan-grid", "stylegan.grid")
         with gr.Column(scale=1, min_width=220):
-            cell = gr.Image(label=t("stylegan.cell"), type="pil", format="png", interactive=False, height=170,
-                            elem_id="stylegan-cell", elem_classes="pixelated")
+            cell = pixel_image(t("stylegan.cell"), height=170, elem_id="stylegan-cell")
             cell_view = _view("stylegan", "cell", "stylegan-cell", "stylegan.cell")
             level = gr.Radio([(t("stylegan.coarse"), "coarse"), (t("stylegan.middle"), "middle"),
                               (t("stylegan.fine"), "fine")], value="coarse", label=t("stylegan.level"))
@@ -77,17 +75,15 @@ def build(demo: gr.Blocks) -> dict:
     inpage.wire("stylegan", cell_view, triggers, stylegan_mix, inputs, cell, "stylegan_mix", show_progress="minimal")
     inpage.wire("stylegan-mixing", grid_view, triggers, mixing_grid, inputs, grid, None, show_progress="minimal")
     with gr.Accordion(t("stylegan.truncation"), open=True):
-        strip = gr.Image(show_label=False, type="pil", format="png", interactive=False, elem_classes="pixelated")
+        strip = pixel_image(show_label=False)
     gr.on([demo.load, seed_a.change], truncation, inputs=seed_a, outputs=strip, api_name="stylegan_truncation",
           api_visibility="private", trigger_mode="always_last")
     with gr.Accordion(t("stylegan.variation"), open=True):
         noise_levels = gr.CheckboxGroup([(t("stylegan.coarse"), "coarse"), (t("stylegan.middle"), "middle"),
                                          (t("stylegan.fine"), "fine")], value=list(LEVELS), label=t("stylegan.noise_on"))
         with gr.Row():
-            draws = gr.Image(label=t("stylegan.draws"), type="pil", format="png", interactive=False, scale=3,
-                             elem_classes="pixelated")
-            std_map = gr.Image(label=t("stylegan.std"), type="pil", format="png", interactive=False, scale=1,
-                               elem_classes="pixelated")
+            draws = pixel_image(t("stylegan.draws"), scale=3)
+            std_map = pixel_image(t("stylegan.std"), scale=1)
     # The variation (64 draws on the server) follows ψ when the slider is let go: dragging it asks the server nothing.
     gr.on([demo.load, seed_a.change, psi.release, noise_levels.change], variation, inputs=[seed_a, psi, noise_levels],
           outputs=[draws, std_map], api_name="stylegan_variation", api_visibility="private", trigger_mode="always_last")

@@ -69,8 +69,7 @@ def text_to_digit(text, count, seed) -> Image.Image:
     parsed = read_text(text)
     count, seed = check_int("count", count, 1, 64), check_int("seed", seed, 0, MAX_SEED)
     images = text_samples(parsed, count, seed)
-    return grid(images, nrow=math.ceil(math.sqrt(count)), value_range=(-1, 1), scale=DIGIT_SCALE,
-                padding=0 if count == 1 else 2)
+    return grid(images, nrow=math.ceil(math.sqrt(count)), value_range=(-1, 1), scale=DIGIT_SCALE)  # one: unpadded
 
 
 @torch.inference_mode()

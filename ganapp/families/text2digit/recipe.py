@@ -24,6 +24,7 @@ import torch.nn.functional as F
 from torch import nn
 from torchvision.utils import make_grid
 
+from ...losses import descend
 from ...metrics import mean_pairwise_distance
 from ...training.data import MNISTSampler, random_indices
 from .captions import ATTRIBUTES, LANGUAGES, SAMPLE_PROMPTS, parse, render
@@ -116,9 +117,7 @@ class Text2DigitRecipe:
         e = self.g.text(ids)
         digit_logits, attribute_logits = self.heads(e)
         loss_text = F.cross_entropy(digit_logits, digits) + F.cross_entropy(attribute_logits.flatten(0, 1), said.flatten())
-        self.opt_text.zero_grad(set_to_none=True)
-        loss_text.backward()
-        self.opt_text.step()
+        descend(self.opt_text, loss_text)
 
         with torch.no_grad():
             e, e_wrong = self.g.text(ids), self.g.text(wrong_ids)
@@ -128,9 +127,7 @@ class Text2DigitRecipe:
 
         d_real, d_fake, d_wrong = self.d(real, e), self.d(fake.detach(), e), self.d(real, e_wrong)
         loss_d = F.softplus(-d_real).mean() + (F.softplus(d_fake).mean() + F.softplus(d_wrong).mean()) / 2
-        self.opt_d.zero_grad(set_to_none=True)
-        loss_d.backward()
-        self.opt_d.step()
+        descend(self.opt_d, loss_d)
 
         loss_g = F.softplus(-self.d(fake, e)).mean() + F.softplus(-self.d(self.g.decode(z[n:], e_mix), e_mix)).mean()
         figures = {}
@@ -143,9 +140,7 @@ class Text2DigitRecipe:
             ratio = (fake[:half] - other).abs().mean() / (z[:half] - z_other).abs().mean()
             loss_g = loss_g + self.train_cfg.lambda_ms / (ratio + 1e-5)
             figures["ms_ratio"] = ratio.item()
-        self.opt_g.zero_grad(set_to_none=True)
-        loss_g.backward()
-        self.opt_g.step()
+        descend(self.opt_g, loss_g)
         return {"d": loss_d.item(), "g": loss_g.item(), "text": loss_text.item(),
                 "d_real": torch.sigmoid(d_real).mean().item(), "d_wrong": torch.sigmoid(d_wrong).mean().item(), **figures}
 

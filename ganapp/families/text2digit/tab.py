@@ -8,7 +8,7 @@ from ... import WeightsUnavailable, load
 from ...checks import MAX_SEED, InvalidInput, check_float, check_text
 from ...images import to_pil
 from ...ui import inpage
-from ...ui.controls import LinkParam, int_param, seed_control, share_link
+from ...ui.controls import LinkParam, int_param, pixel_image, seed_control, share_link
 from ...ui.handlers import POOL, handler, runs_no_model
 from ...ui.i18n import language, t
 from ...ui.notes import availability_note, how_it_works, quality_note
@@ -100,8 +100,7 @@ def build(demo: gr.Blocks) -> dict:
     quality_note("text2digit")
     with gr.Row():
         with gr.Column(scale=2, min_width=240):
-            samples = gr.Image(label=t("text2digit.samples"), type="pil", format="png", height=420, interactive=False,
-                               elem_id="text2digit-samples", elem_classes="pixelated")
+            samples = pixel_image(t("text2digit.samples"), height=420, elem_id="text2digit-samples")
         with gr.Column(scale=1):
             text = DescriptionBox(value=EXAMPLES[0], label=t("text2digit.text"), info=t("text2digit.text_info"),
                               max_length=MAX_TEXT, lines=1, elem_id="text2digit-text")
@@ -125,8 +124,7 @@ def build(demo: gr.Blocks) -> dict:
             text_a = gr.Textbox(value=MORPH_EXAMPLES[0], label=t("text2digit.from"), max_length=MAX_TEXT)
             text_b = gr.Textbox(value=MORPH_EXAMPLES[1], label=t("text2digit.to"), max_length=MAX_TEXT)
         morph = gr.Button(t("text2digit.morph"))
-        strip = gr.Image(show_label=False, type="pil", format="png", interactive=False, elem_classes="pixelated",
-                         elem_id="text2digit-strip")
+        strip = pixel_image(show_label=False, elem_id="text2digit-strip")
         strip_page = inpage.view("text2digit-strip", "text2digit", {"generator": "text2digit"}, [], kind="strip",
                                  label=inpage.texts("text2digit.between"), server_image="text2digit-strip",
                                  value_range=[-1, 1], steps=inference.STRIP_STEPS,
@@ -134,8 +132,7 @@ def build(demo: gr.Blocks) -> dict:
         with gr.Row():
             # (each at least 300 px wide: on a phone the digit goes below the slider, full width)
             position = gr.Slider(0, 1, value=0.5, step=0.01, label=t("text2digit.t"), min_width=300)
-            at_t = gr.Image(label=t("text2digit.at_t"), type="pil", format="png", height=240, interactive=False,
-                            elem_classes="pixelated", elem_id="text2digit-at-t", min_width=300)
+            at_t = pixel_image(t("text2digit.at_t"), height=240, elem_id="text2digit-at-t", min_width=300)
             morph_page = inpage.view("text2digit-morph", "text2digit", {"generator": "text2digit"}, [], kind="frame",
                                      label=inpage.texts("text2digit.at_t"), server_image="text2digit-at-t",
                                      value_range=[-1, 1], fallback_note=inpage.texts("common.drawn_by_server"))

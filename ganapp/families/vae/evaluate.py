@@ -13,7 +13,7 @@ from ... import load
 from ...hub import WeightsUnavailable, local_folder, write_generation_config
 from ...messages import Text, say
 from ...metrics import evaluator_outputs, map_square, reach_share
-from ...reports import markdown_table, write_metrics
+from ...reports import figure, markdown_table, write_metrics
 from ...sampling import grid_points
 from ...training.data import MNISTSampler
 from .inference import MAP_MODELS, latent_map, vae_frames, vae_interpolate
@@ -194,20 +194,13 @@ def evaluate_maps(data_root=None, seed: int = 0, n: int = 32) -> dict:
 def plot_latent_scatter(mu: np.ndarray, labels: np.ndarray, square, path: Path) -> None:
     """The test encodings over the map's square, coloured by digit. No words drawn in: the picture serves both
     languages, and the page's label (and the card's heading) say what it shows (#34 item 9)."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     x0, y0, side = square
-    fig, ax = plt.subplots(figsize=(5, 5), dpi=100)
-    sc = ax.scatter(mu[:, 0], mu[:, 1], c=labels, cmap="tab10", s=2, alpha=0.6)
-    ax.set_xlim(x0, x0 + side)
-    ax.set_ylim(y0, y0 + side)
-    ax.set_aspect("equal")
-    fig.colorbar(sc, ax=ax, ticks=range(10), fraction=0.046)
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
+    with figure(path, figsize=(5, 5), dpi=100) as (fig, ax):
+        sc = ax.scatter(mu[:, 0], mu[:, 1], c=labels, cmap="tab10", s=2, alpha=0.6)
+        ax.set_xlim(x0, x0 + side)
+        ax.set_ylim(y0, y0 + side)
+        ax.set_aspect("equal")
+        fig.colorbar(sc, ax=ax, ticks=range(10), fraction=0.046)
 
 
 def below_target(metrics: dict) -> list[Text]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import torch
 from torchvision.utils import make_grid
 
+from ...losses import descend
 from ...training.data import MNISTSampler
 from .measures import test_negative_elbo, test_reconstruction_nll
 from .model import VAE, VAEConfig, negative_elbo, reconstruction_nll
@@ -48,9 +49,7 @@ class VAERecipe:
             loss = negative_elbo(logits, x, mu, logvar, beta).mean()
         else:  # a plain autoencoder: reconstruction only, nothing shapes the latent space
             loss = reconstruction_nll(logits, x).mean()
-        self.opt.zero_grad(set_to_none=True)
-        loss.backward()
-        self.opt.step()
+        descend(self.opt, loss)
         return {"neg_elbo" if self.vae.config.variational else "recon_nll": loss.item()}
 
     select_by = "validation_elbo"

@@ -15,7 +15,7 @@ from ...images import grid, to_pil
 from ...messages import Text, say
 from ...sampling import DIGIT_SCALE
 from ...ui import inpage
-from ...ui.controls import choice_param, int_param, seed_control, share_link
+from ...ui.controls import choice_param, int_param, pixel_image, seed_control, share_link
 from ...ui.exports import png_file, save_gif
 from ...ui.handlers import POOL, handler, same
 from ...ui.i18n import t
@@ -114,13 +114,11 @@ def _map_panel(demo: gr.Blocks, name: str) -> None:
     with gr.Column():
         gr.Markdown(t("vae.map_heading", title=say(f"vae.title.{name}"), figures=_map_figures(name)))
         with gr.Row():
-            map_image = gr.Image(label=t("vae.map"), type="pil", format="png",
-                                 interactive=False, height=360, elem_classes="pixelated", elem_id=f"{name}-map")
+            map_image = pixel_image(t("vae.map"), height=360, elem_id=f"{name}-map")
             gr.Image(value=stored_figure(name, "latent_scatter.png"), label=t("vae.scatter"), type="filepath",
                      interactive=False, height=360)
         with gr.Row():
-            clicked = gr.Image(label=t("vae.decoded_click"), type="pil", format="png", height=180,
-                               interactive=False, elem_classes="pixelated", elem_id=f"{name}-clicked")
+            clicked = pixel_image(t("vae.decoded_click"), height=180, elem_id=f"{name}-clicked")
             where = gr.Markdown()
         in_page = inpage.view(name, "vae", {"decoder": name}, [], template=MAP_TEMPLATE, label=inpage.texts("vae.map"),
                               server_images=[f"{name}-map", f"{name}-clicked"], square=list(inference.map_square(name)),
@@ -181,17 +179,13 @@ def build(demo: gr.Blocks) -> dict:
         drawing_note()
     with gr.Row(equal_height=True):
         # The two real digits used: small tiles whose corner buttons would cover their labels (#34 item 5).
-        start_used = gr.Image(label=t("vae.start_used"), type="pil", format="png", interactive=False, height=140,
-                              min_width=120, scale=0, elem_classes="pixelated", buttons=[])
-        strip = gr.Image(label=t("vae.strip"), type="pil", format="png", interactive=False, elem_id="vae-strip",
-                         elem_classes="pixelated", scale=4, min_width=300)   # on a phone: a line of its own
-        end_used = gr.Image(label=t("vae.end_used"), type="pil", format="png", interactive=False, height=140,
-                            min_width=120, scale=0, elem_classes="pixelated", buttons=[])
+        start_used = pixel_image(t("vae.start_used"), height=140, min_width=120, scale=0, buttons=[])
+        strip = pixel_image(t("vae.strip"), elem_id="vae-strip", scale=4, min_width=300)  # a phone: a line of its own
+        end_used = pixel_image(t("vae.end_used"), height=140, min_width=120, scale=0, buttons=[])
     with gr.Row():
         position = gr.Slider(0, 1, value=0.5, step=0.01, label=t("vae.t"))
         with gr.Column():
-            at_t = gr.Image(label=t("vae.at_t"), type="pil", format="png", height=240, interactive=False,
-                            elem_classes="pixelated", elem_id="vae-at-t")
+            at_t = pixel_image(t("vae.at_t"), height=240, elem_id="vae-at-t")
             morph_page = inpage.view("vae-morph", "vae", {"decoder": "vae"}, [], kind="morph", label=inpage.texts("vae.at_t"),
                                      server_image="vae-at-t", value_range=[0, 1], even_samples=inference.EVEN_SAMPLES,
                                      fallback_note=inpage.texts("common.drawn_by_server"))
