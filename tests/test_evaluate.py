@@ -227,3 +227,26 @@ def test_infogan_measures_draw_the_noise_the_model_was_trained_with(noise, monke
         assert z.abs().max() <= 1
     else:
         assert z.abs().max() > 1.5
+
+
+def test_the_shipped_infogan_is_the_best_label_free_choice_among_the_runs(tmp_path, monkeypatch):
+    """`ship`: of the runs' own label-free choices, the one with the best label-free score is copied to the shipped
+    folder, with its provenance; the page's ONNX copy of the old weights goes."""
+    from ganapp.families.infogan.evaluate import ship_label_free_choice
+
+    monkeypatch.setenv("GANAPP_CHECKPOINTS", str(tmp_path / "checkpoints"))
+    (tmp_path / "checkpoints" / "infogan").mkdir(parents=True)
+    (tmp_path / "checkpoints" / "infogan" / "model.onnx").write_text("old")
+    runs = []
+    for name, q in (("seed1", 0.93), ("seed11", 0.975), ("seed21", 0.95)):
+        run = tmp_path / "runs" / name
+        folder = run / "snapshots" / "step_000500" / "infogan"
+        folder.mkdir(parents=True)
+        (folder / "model.safetensors").write_text(name)
+        (run / "log.jsonl").write_text(json.dumps({"step": 500, "validation": {"q_information": q, "rho_slant": 0.95,
+                                                                                  "rho_width": 0.85}}) + "\n")
+        runs.append(str(run))
+    assert ship_label_free_choice(runs) == runs[1]
+    shipped = tmp_path / "checkpoints" / "infogan"
+    assert (shipped / "model.safetensors").read_text() == "seed11" and not (shipped / "model.onnx").exists()
+    assert json.loads((shipped / "provenance.json").read_text())["run"] == "seed11"

@@ -9,9 +9,11 @@ from pathlib import Path
 import numpy as np
 
 from ... import load
+from ...files import atomic_write
 from ...hub import local_folder, write_generation_config
 from ...messages import Text, say
 from ...reports import markdown_table, write_metrics
+from ...training.loop import PROVENANCE_FILE
 from .inference import infogan_traversal
 from .measures import LABEL_FREE_BARS, SLANT_BAR, WIDTH_BAR, coded, label_free_score, measure
 
@@ -68,15 +70,37 @@ def choose_checkpoint(run: Path) -> dict:
             "label_free": {**{k: logged[step][k] for k in LABEL_FREE_BARS}, "score": label_free_score(logged[step])}}
 
 
+def ship_label_free_choice(runs: list[str]) -> str:
+    """Copy into the shipped folder the checkpoint that ranks first, by the label-free score (ties: Q's information),
+    among the runs' own choices (`choose_checkpoint`): no label and no evaluator picks the model the tab shows.
+    Returns the run it comes from."""
+    chosen = [choose_checkpoint(Path(r)) for r in runs]
+    best = max(chosen, key=lambda c: (c["label_free"]["score"], c["label_free"]["q_information"]))
+    out = local_folder("infogan")
+    for file in best["folder"].iterdir():   # config.json, model.safetensors
+        atomic_write(out / file.name, file.read_bytes())
+    for stale in ("model.onnx", "model.onnx.gz"):   # the page's copy of the old weights
+        (out / stale).unlink(missing_ok=True)
+    provenance = {"run": best["run"], "chosen": "best label-free score among the runs' label-free choices",
+                  "step": best["step"], "run_steps": best["steps"], "validation": best["label_free"]}
+    atomic_write(out / PROVENANCE_FILE, json.dumps(provenance, indent=2) + "\n")
+    return runs[chosen.index(best)]
+
+
 def evaluate_infogan(data_root=None, per_digit: int = 1000, seed: int = 0, sweeps: int = 200, sweep_steps: int = 9,
-                     runs: list[str] | None = None, shipped_run: str | None = None,
+                     runs: list[str] | None = None, shipped_run: str | None = None, ship: bool = False,
                      previous_metrics: str | None = None, trained_with: str | None = None) -> dict:
     """The shipped generator measured by the evaluator (`measure`). With `runs` (training run folders, e.g. one per
     seed): each run's checkpoint chosen without labels (`choose_checkpoint`), measured the same way, in a table with
     the mean ± standard deviation over the runs, and their label-free validation curves (runs.png). `shipped_run`
     names the run the shipped weights come from, so that the tab and card say how it was trained (labels or not);
     `previous_metrics`, a metrics.json of an earlier release, adds it as a row for comparison; `trained_with` says
-    how the shipped weights were trained when their run folder is not at hand (e.g. "10 labels per digit")."""
+    how the shipped weights were trained when their run folder is not at hand (e.g. "10 labels per digit"). With
+    `ship`, the model measured is first chosen among `runs` without labels (`ship_label_free_choice`) and copied to
+    the shipped folder."""
+    if ship and runs:
+        shipped_run = ship_label_free_choice(runs)
+        load.cache_clear()
     g = load("infogan")
     config = g.config
     m = measure(g, per_digit, seed, sweeps, sweep_steps)
@@ -105,6 +129,9 @@ def evaluate_infogan(data_root=None, per_digit: int = 1000, seed: int = 0, sweep
             c["settings"] = _run_settings(Path(runs[chosen.index(c)]))
         # Runs measured before whose folders are gone (another machine) stay in the table: every run is reported.
         earlier = beside_weights_metrics().get("runs", [])
+        for c in earlier:   # measured before the evaluator drew the model's own noise: a group of their own
+            if "z_prior" not in c["measured"] and "N(0, I)" not in c["settings"]:
+                c["settings"] += ", measured on N(0, I) noise"
         chosen = [c for c in earlier if c["run"] not in {x["run"] for x in chosen}] + chosen
         metrics["runs"] = chosen
         plot_runs([Path(r) for r in runs], local_folder("infogan") / "runs.png")

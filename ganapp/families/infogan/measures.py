@@ -90,7 +90,8 @@ def measure(g, per_digit: int, seed: int, sweeps: int, sweep_steps: int) -> dict
     return {"picked_accuracy": sum(accuracy) / 10, "picked_accuracy_per_digit": accuracy,
             "category_purity": float(counts.max(1).values.sum() / counts.sum()),
             "majority_mapping": counts.argmax(1).tolist(), "category_to_digit": assignment,
-            "spearman_slant": rho[:, 0].tolist(), "spearman_width": rho[:, 1].tolist(), "continuous_names": names}
+            "spearman_slant": rho[:, 0].tolist(), "spearman_width": rho[:, 1].tolist(), "continuous_names": names,
+            "z_prior": g.config.noise}   # the noise it was measured on: the model's own (absent: N(0, I), before 2026-12)
 
 
 def coded(metrics: dict, factor: str) -> float:
