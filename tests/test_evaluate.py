@@ -243,6 +243,7 @@ def test_the_shipped_infogan_is_the_best_label_free_choice_among_the_runs(tmp_pa
         folder = run / "snapshots" / "step_000500" / "infogan"
         folder.mkdir(parents=True)
         (folder / "model.safetensors").write_text(name)
+        (folder / "config.json").write_text("{}")
         (run / "log.jsonl").write_text(json.dumps({"step": 500, "validation": {"q_information": q, "rho_slant": 0.95,
                                                                                   "rho_width": 0.85}}) + "\n")
         runs.append(str(run))

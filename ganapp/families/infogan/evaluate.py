@@ -77,8 +77,8 @@ def ship_label_free_choice(runs: list[str]) -> str:
     chosen = [choose_checkpoint(Path(r)) for r in runs]
     best = max(chosen, key=lambda c: (c["label_free"]["score"], c["label_free"]["q_information"]))
     out = local_folder("infogan")
-    for file in best["folder"].iterdir():   # config.json, model.safetensors
-        atomic_write(out / file.name, file.read_bytes())
+    for name in ("config.json", "model.safetensors"):   # the card is written by `python -m ganapp.reports infogan`
+        atomic_write(out / name, (best["folder"] / name).read_bytes())
     for stale in ("model.onnx", "model.onnx.gz"):   # the page's copy of the old weights
         (out / stale).unlink(missing_ok=True)
     provenance = {"run": best["run"], "chosen": "best label-free score among the runs' label-free choices",
