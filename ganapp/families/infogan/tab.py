@@ -150,6 +150,6 @@ def build(demo: gr.Blocks) -> dict:
     gr.on([traversal_panel.expand, sweep_button.click], traversal, inputs=[code, seed], outputs=[sweep, animation],
           api_name="infogan_traversal", api_visibility="private").success(same, inputs=animation, outputs=gif,
                                                          api_visibility="private", show_progress="hidden")
-    how_it_works(t("infogan.explanation"))
+    how_it_works(t("infogan.explanation", categories=len(_measured().get("category_to_digit", [])) or 10))
     return share_link("infogan", {"digit": int_param(digit, 0, 9, "digit"), "c1": float_param(c1, -2, 2, "c1"),
                                   "c2": float_param(c2, -2, 2, "c2"), "seed": int_param(seed, 0, MAX_SEED, "seed")})
