@@ -25,7 +25,7 @@ CARDS = {
              "trunk; information terms at weight 1 (the categorical code's cross-entropy; the continuous codes' "
              "Gaussian with σ fixed at 1, 0.5 · the summed squared error), subtracted from both D's and G's "
              "objectives, on fake samples only; Adam β1 = 0.5, D 2e-4, G 1e-3, batch 128, 5,000 updates; weights "
-             "from N(0, 0.02). **Trained without a single label**, with one change the issue names as the fallback: "
+             "from N(0, 0.02). **Trained without a single label**, with one change from the paper: "
              "the categorical code has **20 values instead of 10** (over-clustering). The model sorts the digits "
              "into 20 groups on its own; only after training did the evaluator read which digit each group draws, "
              "and the app draws each digit from its purest group (the other ten are left out). Each run's "
@@ -33,7 +33,7 @@ CARDS = {
              "how closely each continuous code follows slant and width, image moments), and the shipped run is the "
              "best of the seeds by that same label-free score (the runs table: seeds 11, 21 and 31 of the authors' sweep 1, 11, 21, 31, 41; seed 41 was still training); the evaluator measured the runs once, at the "
              "end. (Seed 11 was started for 8,000 updates and stopped at 5,000, and its validation, started before "
-             "the fix below, read the codes' ρ on N(0, I) noise.) The sliders' names (slant, width) come from the measured correlations. Earlier runs (10 "
+             "the fix described next, read the codes' ρ on N(0, I) noise.) The sliders' names (slant, width) come from the measured correlations. Earlier runs (10 "
              "categories, seeds 1-5; 20 categories, seeds 1-2) were measured on N(0, I) noise, which their "
              "U(−1, 1)-trained generators never saw (an evaluator bug, fixed): their rows understate them, and their "
              "weights are gone. The model shown before, taught with 10 labels per digit, is the table's last row.",
