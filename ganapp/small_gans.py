@@ -151,6 +151,16 @@ class CapsuleDiscriminator(nn.Module):
         return v.norm(dim=-1)                                                 # (B, 2) in [0, 1)
 
 
+def spectrally_normalise(d: nn.Module) -> nn.Module:
+    """Every convolution and linear layer of `d` spectrally normalised in place (Miyato et al., 2018): its
+    Lipschitz constant bounded, as the cGAN's discriminator is (blocks.discriminator_trunk). CapsGAN's vote
+    matrices are parameters of their own and stay as they are."""
+    for module in list(d.modules()):
+        if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)):
+            nn.utils.parametrizations.spectral_norm(module)
+    return d
+
+
 def build(config: GANConfig) -> tuple[nn.Module, nn.Module]:
     """The generator and discriminator `config` describes."""
     if config.architecture not in ARCHITECTURES:

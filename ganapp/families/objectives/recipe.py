@@ -12,7 +12,7 @@ import torch
 from torchvision.utils import make_grid
 
 from ...losses import OBJECTIVES
-from ...small_gans import build
+from ...small_gans import build, spectrally_normalise
 from ...training.gan import FrechetSelection
 from .model import ObjectiveGANConfig, ObjectiveGenerator, checkpoint_name
 
@@ -22,6 +22,7 @@ class ObjectiveTrainConfig:
     steps: int = 8000          # generator updates, the same for every objective (the cGAN's budget)
     batch_size: int = 64       # the live tab's
     validation_size: int = 2000  # training digits held out: the Fréchet distance chosen by is to these
+    spectral_norm: bool = False  # every weight layer of D spectrally normalised, as the cGAN's (Miyato et al., 2018)
 
 
 class ObjectiveGANRecipe:
@@ -33,7 +34,10 @@ class ObjectiveGANRecipe:
         self.selection = FrechetSelection(train.validation_size, model.z_dim, data_root, device)
         self.data = self.selection.data
         self.generator = ObjectiveGenerator(model).to(device)
-        self.d = build(model.networks())[1].to(device)
+        self.d = build(model.networks())[1]
+        if train.spectral_norm:
+            spectrally_normalise(self.d)
+        self.d = self.d.to(device)
         self.objective = OBJECTIVES[model.objective]
         self.opt_g, self.opt_d = self.objective.optimizers(self.generator, self.d)
         self.modules, self.optimizers = {"g": self.generator, "d": self.d}, {"g": self.opt_g, "d": self.opt_d}
