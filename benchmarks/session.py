@@ -44,6 +44,19 @@ def launch(port: int) -> subprocess.Popen:
                             stderr=subprocess.DEVNULL)
 
 
+def wait_until_served(proc: subprocess.Popen, port: int, timeout_s: float = 120) -> None:
+    """Until the app `proc` answers on `port`: asked every 50 ms with a plain HTTP request."""
+    t0 = time.perf_counter()
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5).close()
+            return
+        except OSError:
+            if proc.poll() is not None or time.perf_counter() - t0 > timeout_s:
+                raise RuntimeError("the app did not start") from None
+            time.sleep(0.05)
+
+
 def ready_seconds(browser, port: int) -> tuple[float, float]:
     """(tab bar shown, first tab's picture shown), seconds from `python app.py`. The page is opened once the server
     answers, as a visitor opens it once the app prints its address: asked every 50 ms with a plain HTTP request, not
@@ -51,14 +64,7 @@ def ready_seconds(browser, port: int) -> tuple[float, float]:
     t0 = time.perf_counter()
     proc, page = launch(port), browser.new_page()
     try:
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5).close()
-                break
-            except OSError:
-                if proc.poll() is not None or time.perf_counter() - t0 > 120:
-                    raise RuntimeError("the app did not start") from None
-                time.sleep(0.05)
+        wait_until_served(proc, port)
         page.goto(f"http://127.0.0.1:{port}/", timeout=60000)
         page.wait_for_selector("button[role=tab]", timeout=180000)
         tabs = time.perf_counter() - t0

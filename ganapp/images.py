@@ -5,6 +5,8 @@ applies EXIF orientation, and converts every mode (grey, 16-bit, palette, RGBA, 
 """
 from __future__ import annotations
 
+import base64
+import binascii
 import io
 
 import imageio.v3 as iio
@@ -15,6 +17,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from .checks import InvalidInput
 
 MAX_UPLOAD_PIXELS = 40_000_000     # ~6300x6300: larger uploads are refused before decoding
+MAX_DATA_URL_CHARS = 2_000_000     # a drawing pad's picture (280x280 PNG: tens of kB) as a data URL, at most
 Image.MAX_IMAGE_PIXELS = MAX_UPLOAD_PIXELS  # Pillow raises DecompressionBombError beyond 2x this
 
 
@@ -115,6 +118,18 @@ def open_user_image(source, max_pixels: int = MAX_UPLOAD_PIXELS) -> Image.Image:
     except Image.DecompressionBombError:
         raise too_large() from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
+        raise not_readable() from None
+
+
+def data_url_bytes(url) -> bytes:
+    """The bytes of a picture sent as a base64 data URL ("data:image/png;base64,..."), as a drawing pad sends its
+    canvas (ui.inputs.drawing_pad); open them with `open_user_image`. Raises `BadImage` for anything else."""
+    head, _, body = url.partition(",") if isinstance(url, str) and len(url) <= MAX_DATA_URL_CHARS else ("", "", "")
+    if not (head.startswith("data:image/") and head.endswith(";base64")):
+        raise not_readable()
+    try:
+        return base64.b64decode(body, validate=True)
+    except (binascii.Error, ValueError):
         raise not_readable() from None
 
 

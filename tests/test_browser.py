@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import CHROMIUM, EXAMPLE_PHOTO, FLAGS, SHOTS, serve
+from PIL import Image, ImageDraw
 
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 pytestmark = [pytest.mark.browser,
@@ -309,48 +310,57 @@ def test_clicking_a_cyclegan_example_translates_it(page):
     assert image_sources(page, "cyclegan-cycled")  # and the way back beside it
 
 
-def test_a_file_that_is_not_a_picture_dropped_on_a_canvas_gets_a_note_not_a_silent_error(page, tmp_path):
+def test_a_file_that_is_not_a_picture_chosen_on_a_drawing_pad_gets_a_note_not_a_silent_error(page, tmp_path):
     page.goto(page.url.split("?")[0])
     page.wait_for_selector("button[role=tab]")
     page.errors.clear()
     panel = open_tab(page, "VAE")
     panel.get_by_text("Draw your own start or end digit").click()
-    panel.locator("canvas").first.wait_for(state="visible")  # the editor is ready for a file
-    page.wait_for_timeout(500)
-    note = panel.locator(".drawing-note.shown")
+    pad = panel.locator("#vae-start-drawing")
+    pad.locator(".drawpad-ready canvas").wait_for(state="visible")
+    note = pad.locator(".drawing-note.shown")
     assert note.count() == 0
     text = tmp_path / "notes.txt"
     text.write_text("not a picture")
-    panel.locator("input[type=file]").first.set_input_files(str(text))
+    pad.locator("input[type=file]").set_input_files(str(text))
     try:
-        note.first.wait_for(state="visible", timeout=10000)
+        note.wait_for(state="visible", timeout=10000)
     except Exception:
         raise AssertionError(f"no note; page errors: {page.errors}") from None
-    assert "not a picture the editor can open" in note.first.inner_text()
+    assert "not a picture this page can open" in note.inner_text()
     finish(page, "vae-not-a-picture")  # and no uncaught error on the page
 
 
-def test_a_stroke_on_a_fresh_canvas_draws_and_redraws_the_morph_in_one_event(page):
-    """The brush is chosen when the editors first appear (no tool to find first), and one stroke redraws the
-    strip (#34 item 5; that it takes one event is tests/test_ui.py's)."""
+def test_a_stroke_on_a_drawing_pad_redraws_the_morph_and_clear_gives_the_real_digit_back(page, tmp_path):
+    """A stroke's end sends the pad's picture with the redraw's request (#34 item 5: no editor export and uploads
+    first); a chosen picture is drawn on the pad and used too; Clear goes back to the real test digit."""
     page.goto(page.url.split("?")[0])   # a fresh page: the drawing panel closed, as a visitor finds it
     page.wait_for_selector("button[role=tab]")
     page.errors.clear()   # the last page's connections, cut by the reload
     panel = open_tab(page, "VAE")
-    before = wait_for_new_image(page, "vae-strip", [])
+    real = wait_for_new_image(page, "vae-strip", [])
     panel.get_by_text("Draw your own start or end digit").click()
-    page.wait_for_function("() => document.querySelectorAll('.draw-first[data-brush-chosen]').length === 2",
-                           timeout=10000)
-    tools = panel.locator(".draw-first").first.locator("button.quite-round")
-    assert "highlight" in tools.nth(1).get_attribute("class")      # the brush, not the image tool
-    box = panel.locator(".draw-first canvas").first.bounding_box()
+    canvas = panel.locator("#vae-start-drawing .drawpad-ready canvas")
+    canvas.wait_for(state="visible")
+    box = canvas.bounding_box()
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 4
     page.mouse.move(x, y)
     page.mouse.down()
     for k in range(12):
         page.mouse.move(x + (k % 3 - 1) * 5, y + k * box["height"] * 0.04, steps=2)
     page.mouse.up()
-    wait_for_new_image(page, "vae-strip", before)
+    drawn = wait_for_new_image(page, "vae-strip", real)
+    picture = tmp_path / "seven.png"
+    Image.new("L", (60, 90), 255).save(picture)   # white paper...
+    with Image.open(picture) as im:
+        ImageDraw.Draw(im).line([(10, 10), (50, 10), (25, 80)], fill=0, width=6)   # ...with a 7 on it
+        im.save(picture)
+    panel.locator("#vae-start-drawing input[type=file]").set_input_files(str(picture))
+    chosen = wait_for_new_image(page, "vae-strip", drawn)
+    panel.locator("#vae-start-drawing .drawpad-clear").click()
+    wait_for_new_image(page, "vae-strip", chosen)
+    ink = canvas.evaluate("c => c.getContext('2d').getImageData(0, 0, c.width, c.height).data.some((v, i) => i % 4 === 3 && v)")
+    assert not ink
     finish(page, "vae-drawn")
 
 

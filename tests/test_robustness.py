@@ -221,24 +221,30 @@ def test_huge_uploads_are_refused_before_decoding_on_the_translate_endpoint(serv
 
 
 @pytest.mark.parametrize("mode", ["L", "P"])
-def test_huge_uploads_are_refused_before_decoding_in_the_vae_drawing_editor(huge_pngs, mode):
+def test_huge_pictures_on_the_vae_drawing_pad_are_refused_before_decoding(huge_pngs, mode):
+    """A picture chosen on a drawing pad reaches the server as a data URL; its bounded open refuses 60 MP, fast."""
+    import base64
     import time
-
-    from gradio.components.image_editor import EditorData
-    from gradio.data_classes import FileData
 
     from ganapp.checks import InvalidInput
     from ganapp.families.vae.tab import _endpoint
-    from ganapp.ui.inputs import DrawingEditor
 
-    editor = DrawingEditor(type="pil", image_mode="RGBA")
-    payload = EditorData(background=FileData(path=str(huge_pngs[mode])), layers=[], composite=None)
+    url = "data:image/png;base64," + base64.b64encode(huge_pngs[mode].read_bytes()).decode()
     start = time.monotonic()
-    handed = editor.preprocess(payload)  # the unusable file goes to the handler undecoded...
-    assert handed == {"background": None, "layers": [], "composite": str(huge_pngs[mode])}
     with pytest.raises(InvalidInput, match="Image too large: the limit is 40 megapixels"):
-        _endpoint(handed, 3, 0)            # ...whose bounded open refuses it, in the visitor's language
+        _endpoint(url, 3, 0)
     assert time.monotonic() - start < 2
+
+
+@pytest.mark.parametrize("value", ["not a data url", "data:text/plain;base64,aGk=", "data:image/png;base64,@@@",
+                                   "data:image/png;base64,aGVsbG8=", "data:image/png;base64," + "A" * 2_000_000,
+                                   ["a list"]])
+def test_a_drawing_pad_value_that_is_not_a_picture_gets_a_short_error(tiny, value):
+    from ganapp.checks import InvalidInput
+    from ganapp.families.vae.tab import _endpoint
+
+    with pytest.raises(InvalidInput, match="Not a readable image"):
+        _endpoint(value, 3, 0)
 
 
 def test_a_value_gradio_itself_refuses_is_one_line_in_the_log(served, capfd, caplog):

@@ -1,22 +1,36 @@
 """Tab handlers beyond the public endpoints: drawings in the VAE tab, the InfoGAN sweep GIF."""
 from __future__ import annotations
 
+import base64
+import io
+
+import torch
 from PIL import Image, ImageDraw
 
 from ganapp.families.infogan import tab as infogan_tab
 from ganapp.families.vae import tab as vae_tab
 
 
-def drawing() -> dict:
-    canvas = Image.new("RGBA", (280, 280), (0, 0, 0, 0))  # the editor's transparent layer
-    ImageDraw.Draw(canvas).line([(140, 40), (140, 240)], fill=(0, 0, 0, 255), width=20)  # a "1"
-    return {"background": None, "layers": [canvas], "composite": canvas}
+def pad_value(ink: bool = True) -> str:
+    """What a drawing pad sends (static/drawpad.js): its 280x280 canvas, black ink on transparent, as a data URL."""
+    canvas = Image.new("RGBA", (280, 280), (0, 0, 0, 0))
+    if ink:
+        ImageDraw.Draw(canvas).line([(140, 40), (140, 240)], fill=(0, 0, 0, 255), width=18)  # a "1"
+    png = io.BytesIO()
+    canvas.save(png, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(png.getvalue()).decode()
 
 
 def test_vae_uses_a_drawing_when_it_has_ink_and_the_example_otherwise(tiny):
-    blank = {"background": None, "layers": [], "composite": Image.new("RGBA", (280, 280), (0, 0, 0, 0))}
+    from ganapp.families.vae import inference
+
+    for empty in ("", None, pad_value(ink=False)):   # nothing drawn, or a pad cleared
+        assert torch.equal(vae_tab._endpoint(empty, 3, 0), inference.example_digit(3, 0))
+    drawn = vae_tab._endpoint(pad_value(), 3, 0)
+    assert drawn.sum() > 0 and torch.equal(drawn, inference.user_digit(base64.b64decode(pad_value().split(",")[1])))
+    blank = pad_value(ink=False)
     from_examples = vae_tab.interpolate_ui(3, 8, blank, blank, 0, 5, "lerp")
-    from_drawing = vae_tab.interpolate_ui(3, 8, drawing(), blank, 0, 5, "lerp")
+    from_drawing = vae_tab.interpolate_ui(3, 8, pad_value(), blank, 0, 5, "lerp")
     strip_examples = Image.open(from_examples[0])
     strip_drawing = Image.open(from_drawing[0])
     assert strip_examples.size == strip_drawing.size == (5 * 112, 112)
@@ -180,12 +194,12 @@ def test_a_text_renders_in_the_visitors_language_and_errors_are_escaped():
 
 
 def test_a_drawing_redraws_the_morph_in_one_event(tiny):
-    """A stroke in either VAE editor runs the redraw itself: a no-op event to chain after cost a second round trip
-    and a second upload of both drawings (#34 item 5: the morph followed a drawing 2.6 s after it ended)."""
+    """A stroke on either VAE drawing pad runs the redraw itself, the pads' pictures in its request: no event to
+    chain after, no uploads first (#34 item 5: the morph followed a drawing 2.6 s, then 1.4 s, after it ended)."""
     import app
 
     demo = app.build_demo()
-    editors = {c._id for c in demo.blocks.values() if "draw-first" in (getattr(c, "elem_classes", None) or [])}
+    editors = {c._id for c in demo.blocks.values() if "drawing-pad" in (getattr(c, "elem_classes", None) or [])}
     assert len(editors) == 2
     on_a_drawing = [fn for fn in demo.fns.values() if any(block in editors and event == "change"
                                                           for block, event in fn.targets)]

@@ -6,7 +6,7 @@ from gradio import image_utils
 
 from ganapp.images import BadImage, check_image_file
 
-from .i18n import t
+from .inpage import STATIC, file_url, texts
 
 
 def _unusable(path) -> bool:
@@ -37,28 +37,18 @@ class UploadImage(gr.Image):
             return payload.path
 
 
-def drawing_note() -> None:
-    """Under drawing editors: "not a picture", hidden until the page's script shows it (static/page.js)."""
-    gr.Markdown(t("common.not_a_picture"), elem_classes="drawing-note")
+DRAWING_PAD = ('<div class="drawpad"><div class="drawpad-label"></div><canvas></canvas><div class="drawpad-tools">'
+               '<button type="button" class="drawpad-clear"></button><label class="drawpad-file">'
+               '<input type="file" accept="image/*"><span class="drawpad-choose"></span></label></div>'
+               '<div class="drawing-note" role="status"></div></div>')
+DRAWING_PAD_LOADER = "import(props.script_url).then((pad) => pad.start(element, props));"
 
 
-class DrawingEditor(gr.ImageEditor):
-    """gr.ImageEditor whose uploaded background and layers are bounded before Gradio decodes them. When one
-    is unusable, the handler gets {"composite": <that file's path>} and its bounded open refuses it, in the
-    visitor's language, as for UploadImage."""
-
-    def get_block_name(self) -> str:
-        return "imageeditor"  # the stock front end
-
-    def preprocess(self, payload):
-        if payload is None:
-            return None
-        paths = [f.path for f in (payload.background, payload.composite, *(payload.layers or []))
-                 if getattr(f, "path", None)]
-        bad = [path for path in paths if _unusable(path)]
-        if bad:
-            return {"background": None, "layers": [], "composite": bad[0]}
-        try:
-            return super().preprocess(payload)
-        except (OSError, SyntaxError, ValueError, EOFError):
-            return {"background": None, "layers": [], "composite": paths[0] if paths else None}
+def drawing_pad(label: str, elem_id: str) -> gr.HTML:
+    """A canvas to draw a digit on, or to drop or choose a picture of one (static/drawpad.js). Its value is ""
+    (nothing drawn) or the picture as a PNG data URL, set when a stroke ends: read it with `images.data_url_bytes`
+    and open it as any upload. `label`: a locale key."""
+    return gr.HTML(value="", html_template=DRAWING_PAD, js_on_load=DRAWING_PAD_LOADER, elem_id=elem_id,
+                   elem_classes="drawing-pad", script_url=file_url(STATIC / "drawpad.js"), pad_label=texts(label),
+                   clear=texts("common.clear_drawing"), choose=texts("common.choose_picture"),
+                   not_a_picture=texts("common.not_a_picture"))

@@ -11,7 +11,7 @@ import ganapp
 
 from ...checks import MAX_SEED, InvalidInput, check_float, check_int
 from ...hub import beside_weights
-from ...images import grid, to_pil
+from ...images import data_url_bytes, grid, to_pil
 from ...messages import Text, say
 from ...sampling import DIGIT_SCALE
 from ...ui import inpage
@@ -19,7 +19,7 @@ from ...ui.controls import choice_param, int_param, pixel_image, seed_control, s
 from ...ui.exports import png_file, save_gif
 from ...ui.handlers import POOL, handler, same
 from ...ui.i18n import t
-from ...ui.inputs import DrawingEditor, drawing_note
+from ...ui.inputs import drawing_pad
 from ...ui.notes import availability_note, how_it_works, quality_note, stored_figure
 from . import inference
 
@@ -30,19 +30,18 @@ MAP_TEMPLATE = ('<div class="inpage-box inpage-map"><canvas class="inpage-point"
                 '<div class="inpage-note" role="status"></div></div>')
 
 
-def _endpoint(editor, digit, seed) -> torch.Tensor:
-    """The drawn or uploaded digit when the canvas has ink, else the shipped example of `digit`."""
-    composite = editor.get("composite") if isinstance(editor, dict) else None
-    if composite is not None:
-        x = inference.user_digit(composite)
+def _endpoint(drawing, digit, seed) -> torch.Tensor:
+    """The drawn or chosen picture (a drawing pad's value) when it has ink, else the shipped example of `digit`."""
+    if drawing:
+        x = inference.user_digit(data_url_bytes(drawing))
         if x.sum() > 0:
             return x
     return inference.example_digit(digit, seed)
 
 
-def _ends(start_digit, end_digit, start_editor, end_editor, seed) -> tuple[torch.Tensor, torch.Tensor]:
+def _ends(start_digit, end_digit, start_drawing, end_drawing, seed) -> tuple[torch.Tensor, torch.Tensor]:
     seed = check_int("seed", seed, 0, MAX_SEED)
-    return _endpoint(start_editor, start_digit, seed), _endpoint(end_editor, end_digit, seed)
+    return _endpoint(start_drawing, start_digit, seed), _endpoint(end_drawing, end_digit, seed)
 
 
 def _check_ends(ends) -> torch.Tensor:
@@ -63,11 +62,11 @@ def vae_interpolate(start_digit, end_digit, steps, seed, method):
 
 
 @handler(models=POOL)
-def interpolate_ui(start_digit, end_digit, start_editor, end_editor, seed, steps, method):
+def interpolate_ui(start_digit, end_digit, start_drawing, end_drawing, seed, steps, method):
     """The strip (drawings included), the forth-and-back GIF, the start and end digits, and the two latent means
     (for the frame at t, which the page decodes itself where it can: `frame_at`)."""
     steps = check_int("steps", steps, 2, 32)
-    a, b = _ends(start_digit, end_digit, start_editor, end_editor, seed)
+    a, b = _ends(start_digit, end_digit, start_drawing, end_drawing, seed)
     ends = inference.latent_means(a, b)
     frames = inference.frames_between(ends, torch.linspace(0, 1, steps), method)
     # In the page the frames wrap into rows of at most STRIP_COLUMNS, so that 32 steps stay legible (the public
@@ -156,13 +155,6 @@ def _map_figures(name: str) -> Text:
     return say("vae.map_figures", confident=100 * m["confident_share"], grid=m["grid"], reach=100 * m["reach_share"])
 
 
-def _editor(label) -> DrawingEditor:
-    return DrawingEditor(label=label, type="pil", sources=["upload", "clipboard"],
-                         image_mode="RGBA", brush=gr.Brush(colors=["#000000"], default_size=18),
-                         canvas_size=(280, 280), height=300, layers=False, transforms=(),
-                         elem_classes="draw-first")   # the page chooses the brush (static/page.js)
-
-
 def build(demo: gr.Blocks) -> dict:
     availability_note("vae", "vae2d", "ae2d")
     quality_note("vae")
@@ -175,8 +167,8 @@ def build(demo: gr.Blocks) -> dict:
     seed = seed_control("vae")
     with gr.Accordion(t("vae.draw"), open=False):
         with gr.Row():
-            start_editor, end_editor = _editor(t("vae.start_drawing")), _editor(t("vae.end_drawing"))
-        drawing_note()
+            start_drawing = drawing_pad("vae.start_drawing", "vae-start-drawing")
+            end_drawing = drawing_pad("vae.end_drawing", "vae-end-drawing")
     with gr.Row(equal_height=True):
         # The two real digits used: small tiles whose corner buttons would cover their labels (#34 item 5).
         start_used = pixel_image(t("vae.start_used"), height=140, min_width=120, scale=0, buttons=[])
@@ -193,7 +185,7 @@ def build(demo: gr.Blocks) -> dict:
                              height=240, elem_id="vae-gif", elem_classes="pixelated")
     gif = gr.File(label=t("common.download_gif"), interactive=False)
     ends = gr.JSON(visible=False, label="ends")   # the two latent means the frame at t lies between
-    ui_inputs = [start_digit, end_digit, start_editor, end_editor, seed, steps, method]
+    ui_inputs = [start_digit, end_digit, start_drawing, end_drawing, seed, steps, method]
     ui_outputs = [strip, animation, start_used, end_used, ends]
     # The public endpoint: example digits only, exactly the documented inputs. The UI then
     # redoes the strip with any drawing, and adds the real digits used, the frame at t and the GIF.
@@ -201,11 +193,11 @@ def build(demo: gr.Blocks) -> dict:
     public = gr.on([demo.load, start_digit.change, end_digit.change, steps.change, method.change, seed.change],
                    vae_interpolate, inputs=[start_digit, end_digit, steps, seed, method], outputs=strip,
                    api_name="vae_interpolate", trigger_mode="always_last")
-    # A drawing redraws at once, in one event (a no-op event first, to chain after, cost a second round trip and a
-    # second upload of both drawings: #34 item 5).
+    # A drawing redraws at once, in one event, when its stroke ends: the pads' pictures travel in the request itself
+    # (Gradio's image editor took 1.2 s to export and upload them first: #34 item 5).
     redraws = [public.success(interpolate_ui, inputs=ui_inputs, outputs=ui_outputs, api_visibility="private",
                               show_progress="hidden"),
-               gr.on([start_editor.change, end_editor.change], interpolate_ui, inputs=ui_inputs, outputs=ui_outputs,
+               gr.on([start_drawing.change, end_drawing.change], interpolate_ui, inputs=ui_inputs, outputs=ui_outputs,
                      api_visibility="private", show_progress="hidden", trigger_mode="always_last")]
     for redraw in redraws:
         redraw.success(same, inputs=animation, outputs=gif, api_visibility="private", show_progress="hidden")

@@ -1,31 +1,5 @@
 () => {
   // The page's own script (app.py passes it to launch as `js`): it runs once, when the page loads.
-  // The drawing editor decodes a dropped or chosen file in the browser: a file that is not a picture fails there,
-  // before anything reaches the server, as an uncaught error and nothing on screen. Turn that failure into the
-  // editor's note (ui.inputs.drawing_note), shown for a few seconds.
-  const decodeFailed = (reason) => /could not be decoded|decode|Failed to load image|EncodingError/i
-      .test(String(reason && (reason.message || reason.name) || reason));
-  const show = (event, reason) => {
-      if (!decodeFailed(reason)) return;
-      event.preventDefault();   // handled: no uncaught error in the console
-      document.querySelectorAll(".drawing-note").forEach((note) => {
-          note.classList.add("shown");
-          clearTimeout(note.hideTimer);
-          note.hideTimer = setTimeout(() => note.classList.remove("shown"), 10000);
-      });
-  };
-  window.addEventListener("unhandledrejection", (e) => show(e, e.reason));
-  window.addEventListener("error", (e) => show(e, e.error || e.message));
-
-  // A drawing editor (ui.inputs.DrawingEditor) opens with Gradio's image tool chosen ("Upload an image or select the
-  // draw tool"); ours are for drawing a digit, so choose the brush once, when each editor first appears. The tools
-  // are the editor's round buttons: image, brush, eraser, ... (their labels change with Gradio's language).
-  const brushFirst = () => document.querySelectorAll(".draw-first:not([data-brush-chosen])").forEach((editor) => {
-    const tools = editor.querySelectorAll("button.quite-round");
-    if (tools.length < 2 || !editor.offsetParent) return;   // not drawn yet, or inside a closed panel
-    editor.dataset.brushChosen = "1";
-    tools[1].click();
-  });
   // A slider's number box: Enter with a value out of range moves the slider to its end but leaves the box showing
   // what was typed (-3 beside a slider at 1); show the value in use, as the box itself does on leaving it.
   document.addEventListener("keydown", (e) => {
@@ -56,7 +30,7 @@
     const texts = word && (window.ganappToastTitles || {})[word.data.trim()];
     if (texts) word.data = (texts[lang] || texts.en) + " ";   // the text only: Gradio's own nodes stay
   });
-  new MutationObserver(() => { brushFirst(); sayOnce(); retitle(); })
+  new MutationObserver(() => { sayOnce(); retitle(); })
     .observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ["style", "class"] });
 
   // "Copy link" (ui.controls.share_link): the page's address with the tab's inputs as its query, copied, shown in the
