@@ -102,6 +102,27 @@ def _main_hidden():
             sys.modules["__main__"] = main
 
 
+def run_in_child(fn, *args):
+    """`fn(*args)` in a child process of the fork server, on one thread, and its result: what an API call trains
+    (a fixed number of steps) never touches the server's memory, whose allocator keeps what training takes, and a
+    second visitor's call is never slowed by the first's interpreter lock. `fn` must be a module-level function (the
+    child finds it by name); its arguments and result travel pickled between our own two processes."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=context())
+    try:
+        with _main_hidden():
+            future = pool.submit(_on_one_thread, fn, *args)   # the child starts here, with the real main hidden
+        return future.result()
+    finally:
+        pool.shutdown()
+
+
+def _on_one_thread(fn, *args):
+    torch.set_num_threads(1)
+    return fn(*args)
+
+
 # --- a run's state as safetensors ------------------------------------------------------------------------------
 
 def training_state(parts: dict) -> dict[str, torch.Tensor]:

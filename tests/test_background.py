@@ -93,3 +93,22 @@ def test_the_tab_run_trains_in_a_child_and_pauses_with_its_state_back():
     run.mode = "train"
     run.train_steps(1)                                     # Step after Pause, here, from the state handed back
     assert run.step == steps[0] + 1
+
+
+def test_api_training_happens_in_a_child_and_gives_what_training_here_gives(one_thread, monkeypatch):
+    """/gan_train and /gan2d_train train in a child (`run_in_child`): the server's allocator never holds what
+    training took (the session benchmark's memory). The child's pictures are the ones the same run gives here."""
+    from ganapp.families.gantrain import live as gantrain_live
+
+    here = [gantrain_live.trained_samples("dcgan", "nonsaturating", 3, 5), live.trained_frame("ring8", "lsgan", 20, 5)]
+
+    def not_here(*args, **kwargs):
+        raise AssertionError("trained in the server's process")
+
+    monkeypatch.setattr(gantrain_live, "LiveRun", not_here)   # the child has its own, untouched module
+    monkeypatch.setattr(live, "Run2D", not_here)
+    samples = gantrain_live.gan_train("dcgan", "nonsaturating", 3, 5)
+    frame, figures = live.gan2d_train("ring8", "lsgan", 20, 5)
+    assert samples.tobytes() == here[0].tobytes()
+    assert frame.tobytes() == here[1][0].tobytes() and figures == here[1][1]
+    assert background.run_in_child(os.getpid) != os.getpid()

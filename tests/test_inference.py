@@ -228,3 +228,26 @@ def test_even_positions_step_where_the_picture_changes():
     even = (even_positions(frames, torch.linspace(0, 1, 10))**4).view(-1, 1) * torch.ones(1, 4)
     assert evenness(uneven) > 2 and evenness(even) == pytest.approx(1.0, abs=0.01)
     assert torch.equal(even_positions(torch.zeros(5, 3), torch.tensor([0.3])), torch.tensor([0.3]))  # no change at all
+
+
+@pytest.mark.parametrize("sigma", [0.3, 0.8, 1.0, 1.7])
+def test_the_denoisers_gaussian_blur_is_torchvisions_without_importing_it(sigma):
+    """The denoising comparison's blur gives torchvision's numbers (its measured PSNRs stay true), written out so that
+    serving does not import torchvision's transforms (165 MB of the server's memory, and torch's compiler stack)."""
+    from torchvision.transforms.v2.functional import gaussian_blur as torchvision_blur
+
+    from ganapp.families.autoencoders.model import gaussian_blur
+
+    x = torch.rand(4, 1, 28, 28, generator=torch.Generator().manual_seed(0))
+    size = 2 * max(1, round(3 * sigma)) + 1
+    assert torch.equal(gaussian_blur(x, sigma), torchvision_blur(x, [size, size], [sigma, sigma]))
+
+
+def test_denoising_imports_neither_torchvision_nor_torchs_compiler():
+    import subprocess
+    import sys
+
+    code = ("import sys, torch; from ganapp.families.autoencoders import inference; inference.denoise(0.5, 1); "
+            "print('torchvision.transforms' in sys.modules, 'torch._dynamo' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split() \
+        == ["False", "False"]

@@ -19,12 +19,13 @@ import math
 import os
 import threading
 import time
+import uuid
 
 import numpy as np
 import torch
 from PIL import Image, ImageDraw
 
-from ...background import train_while
+from ...background import run_in_child, train_while
 from ...checks import MAX_SEED, InvalidInput, check_choice, check_float, check_int
 from ...losses import OBJECTIVES, Objective
 from ..gantrain.live import TRAINING_RUNS, Slots
@@ -414,16 +415,23 @@ def check_rates(lr_d, lr_g, d_steps) -> tuple[float, float, int]:
 
 def gan2d_train(distribution, objective, steps, seed) -> tuple[Image.Image, dict]:
     """/gan2d_train: a fresh run with the tab's defaults, `steps` generator updates, then the last frame and the
-    figures on 2,000 fresh samples. It waits for the tab's training slot."""
-    data = check_distribution(distribution)
+    figures on 2,000 fresh samples. It waits for the tab's training slot, and trains in a child process
+    (`background.run_in_child`)."""
+    check_distribution(distribution)
     objective = check_choice("objective", objective, OBJECTIVES_2D)
     steps, seed = check_int("steps", steps, 1, 20000), check_int("seed", seed, 0, MAX_SEED)
-    run = Run2D(data, objective, seed)
-    run.mode = "train"
-    if not SLOTS.acquire(run.id, API_WAIT_SECONDS):
+    owner = uuid.uuid4().hex
+    if not SLOTS.acquire(owner, API_WAIT_SECONDS):
         raise InvalidInput("gantrain.slot_busy")
     try:
-        run.train_steps(steps)
+        return run_in_child(trained_frame, distribution, objective, steps, seed)
     finally:
-        SLOTS.release(run.id)
+        SLOTS.release(owner)
+
+
+def trained_frame(distribution: str, objective: str, steps: int, seed: int) -> tuple[Image.Image, dict]:
+    """/gan2d_train's work, in its child: a fresh run trained `steps` generator updates, its last frame and figures."""
+    run = Run2D(check_distribution(distribution), objective, seed)
+    run.mode = "train"
+    run.train_steps(steps)
     return run.picture(), run.figures()

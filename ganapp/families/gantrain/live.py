@@ -17,6 +17,7 @@ import itertools
 import os
 import threading
 import time
+import uuid
 import weakref
 from functools import lru_cache
 from pathlib import Path
@@ -25,7 +26,7 @@ import torch
 from PIL import Image
 
 from ... import load
-from ...background import train_while
+from ...background import run_in_child, train_while
 from ...checks import MAX_SEED, InvalidInput, check_choice, check_float, check_int
 from ...images import grid, tile_sheet
 from ...losses import OBJECTIVES, Objective
@@ -312,17 +313,23 @@ def check_settings(architecture, objective, seed) -> tuple[str, str, int]:
 
 def gan_train(architecture, objective, steps, seed) -> Image.Image:
     """A fresh run's 8x8 samples (from fixed noise) after `steps` generator updates; it waits for
-    the same bounded training slot the tab uses."""
+    the same bounded training slot the tab uses, and trains in a child process (`background.run_in_child`)."""
     architecture, objective, seed = check_settings(architecture, objective, seed)
     steps = check_int("steps", steps, 1, 2000)
-    run = LiveRun(architecture, objective, seed)
-    if not SLOTS.acquire(run.id, API_WAIT_SECONDS):
+    owner = uuid.uuid4().hex
+    if not SLOTS.acquire(owner, API_WAIT_SECONDS):
         raise InvalidInput("gantrain.slot_busy")
     try:
-        while run.step < steps:
-            run.train_step()
+        return run_in_child(trained_samples, architecture, objective, steps, seed)
     finally:
-        SLOTS.release(run.id)
+        SLOTS.release(owner)
+
+
+def trained_samples(architecture: str, objective: str, steps: int, seed: int) -> Image.Image:
+    """/gan_train's work, in its child: a fresh run trained `steps` generator updates, its 8x8 samples."""
+    run = LiveRun(architecture, objective, seed)
+    while run.step < steps:
+        run.train_step()
     return run.sample_grid()
 
 
