@@ -44,6 +44,8 @@ from safetensors.torch import load as load_tensors
 from safetensors.torch import save as save_tensors
 from torch import nn
 
+from .checks import InvalidInput
+
 NICE = 10                 # the child's scheduling priority below the server's (0 normal, 19 lowest)
 HEADER = 8                # float64 slots before the published weights: version, control, then counters
 VERSION, CONTROL = 0, 1   # header slots: a seqlock's version (odd while the child writes) and what to do
@@ -104,16 +106,24 @@ def _main_hidden():
 
 def run_in_child(fn, *args):
     """`fn(*args)` in a child process of the fork server, on one thread, and its result: what an API call trains
-    (a fixed number of steps) never touches the server's memory, whose allocator keeps what training takes, and a
-    second visitor's call is never slowed by the first's interpreter lock. `fn` must be a module-level function (the
-    child finds it by name); its arguments and result travel pickled between our own two processes."""
+    (a fixed number of steps) never touches the server's memory, whose allocator keeps what training takes. `fn`
+    must be a module-level function (the child finds it by name); its arguments and result travel pickled between
+    our own two processes. A child that dies (out of memory, say) is a short error for the visitor, not a
+    traceback."""
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+    from multiprocessing import forkserver
 
+    context()
+    forkserver.ensure_running()   # started (seconds: it imports torch) before the real main is hidden
     pool = ProcessPoolExecutor(max_workers=1, mp_context=context())
     try:
         with _main_hidden():
-            future = pool.submit(_on_one_thread, fn, *args)   # the child starts here, with the real main hidden
+            future = pool.submit(_on_one_thread, fn, *args)   # the child starts here
         return future.result()
+    except BrokenProcessPool:
+        log.warning("a training child process ended without a result (%s)", fn.__name__)
+        raise InvalidInput("common.training_failed") from None
     finally:
         pool.shutdown()
 

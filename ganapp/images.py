@@ -17,7 +17,8 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from .checks import InvalidInput
 
 MAX_UPLOAD_PIXELS = 40_000_000     # ~6300x6300: larger uploads are refused before decoding
-MAX_DATA_URL_CHARS = 2_000_000     # a drawing pad's picture (280x280 PNG: tens of kB) as a data URL, at most
+MAX_DATA_URL_CHARS = 2_000_000     # a drawing pad's picture as a data URL, at most (its 280x280 PNG: a few kB drawn,
+                                   # up to ~370 kB with a photo on it)
 Image.MAX_IMAGE_PIXELS = MAX_UPLOAD_PIXELS  # Pillow raises DecompressionBombError beyond 2x this
 
 
@@ -25,8 +26,8 @@ class BadImage(InvalidInput):
     """An upload that is not an image we can use; the message is safe to show the user."""
 
 
-def too_large() -> BadImage:
-    return BadImage("image.too_large", megapixels=MAX_UPLOAD_PIXELS // 1_000_000)
+def too_large(max_pixels: int = MAX_UPLOAD_PIXELS) -> BadImage:
+    return BadImage("image.too_large", megapixels=f"{max_pixels / 1e6:g}")
 
 
 def not_readable() -> BadImage:
@@ -94,8 +95,9 @@ def gif_bytes(frames: list[Image.Image], duration_ms: int = 80, boomerang: bool 
 
 # --- user uploads ------------------------------------------------------------------------------
 
-def open_user_image(source, max_pixels: int = MAX_UPLOAD_PIXELS) -> Image.Image:
-    """An uploaded file (path, bytes, file object or PIL image) -> RGB PIL image, upright.
+def open_user_image(source, max_pixels: int = MAX_UPLOAD_PIXELS, formats: tuple[str, ...] | None = None) -> Image.Image:
+    """An uploaded file (path, bytes, file object or PIL image) -> RGB PIL image, upright; `formats`: the only
+    ones Pillow may read it as (None: any it knows).
 
     Raises `BadImage` with a short, user-safe message for anything unusable.
     """
@@ -105,9 +107,9 @@ def open_user_image(source, max_pixels: int = MAX_UPLOAD_PIXELS) -> Image.Image:
         else:
             if isinstance(source, (bytes, bytearray)):
                 source = io.BytesIO(source)
-            img = Image.open(source)
+            img = Image.open(source, formats=formats)
         if img.width * img.height > max_pixels:
-            raise too_large()
+            raise too_large(max_pixels)
         if getattr(img, "is_animated", False):
             img.seek(0)  # animated GIF/WebP/PNG: the first frame
         img.load()
@@ -116,21 +118,23 @@ def open_user_image(source, max_pixels: int = MAX_UPLOAD_PIXELS) -> Image.Image:
     except BadImage:
         raise
     except Image.DecompressionBombError:
-        raise too_large() from None
+        raise too_large(max_pixels) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
         raise not_readable() from None
 
 
-def data_url_bytes(url) -> bytes:
-    """The bytes of a picture sent as a base64 data URL ("data:image/png;base64,..."), as a drawing pad sends its
-    canvas (ui.inputs.drawing_pad); open them with `open_user_image`. Raises `BadImage` for anything else."""
+def open_png_data_url(url, max_pixels: int) -> Image.Image:
+    """A PNG sent as a base64 data URL ("data:image/png;base64,..."), as a drawing pad sends its canvas
+    (ui.inputs.drawing_pad), opened as `open_user_image` opens an upload, with its own pixel bound: a pad sends
+    280x280, so `max_pixels` can be small. Raises `BadImage` for anything else (another format, not base64)."""
     head, _, body = url.partition(",") if isinstance(url, str) and len(url) <= MAX_DATA_URL_CHARS else ("", "", "")
-    if not (head.startswith("data:image/") and head.endswith(";base64")):
+    if head != "data:image/png;base64":
         raise not_readable()
     try:
-        return base64.b64decode(body, validate=True)
+        png = base64.b64decode(body, validate=True)
     except (binascii.Error, ValueError):
         raise not_readable() from None
+    return open_user_image(png, max_pixels, formats=("PNG",))
 
 
 def check_image_file(path, max_pixels: int = MAX_UPLOAD_PIXELS) -> None:

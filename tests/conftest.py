@@ -109,6 +109,16 @@ def tiny_data(tmp_path_factory) -> Path:
 EXAMPLE_PHOTO = ROOT / "ganapp" / "assets" / "examples" / "photo_coffee.jpg"
 
 
+def png_data_url(picture) -> str:
+    """A PIL picture as a drawing pad sends it (static/drawpad.js): a PNG base64 data URL."""
+    import base64
+    import io
+
+    png = io.BytesIO()
+    picture.save(png, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(png.getvalue()).decode()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -112,3 +112,11 @@ def test_api_training_happens_in_a_child_and_gives_what_training_here_gives(one_
     assert samples.tobytes() == here[0].tobytes()
     assert frame.tobytes() == here[1][0].tobytes() and figures == here[1][1]
     assert background.run_in_child(os.getpid) != os.getpid()
+
+
+def test_a_training_child_that_dies_is_a_short_error_and_the_next_call_works():
+    from ganapp.checks import InvalidInput
+
+    with pytest.raises(InvalidInput, match="the training stopped before it finished"):
+        background.run_in_child(os._exit, 1)
+    assert background.run_in_child(abs, -3) == 3

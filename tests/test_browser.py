@@ -338,7 +338,8 @@ def test_a_stroke_on_a_drawing_pad_redraws_the_morph_and_clear_gives_the_real_di
     page.wait_for_selector("button[role=tab]")
     page.errors.clear()   # the last page's connections, cut by the reload
     panel = open_tab(page, "VAE")
-    real = wait_for_new_image(page, "vae-strip", [])
+    wait_for_new_image(page, "vae-gif", [])   # the tab's own strip, drawn with the GIF (not the public endpoint's)
+    real = image_sources(page, "vae-strip")
     panel.get_by_text("Draw your own start or end digit").click()
     canvas = panel.locator("#vae-start-drawing .drawpad-ready canvas")
     canvas.wait_for(state="visible")
@@ -358,9 +359,11 @@ def test_a_stroke_on_a_drawing_pad_redraws_the_morph_and_clear_gives_the_real_di
     panel.locator("#vae-start-drawing input[type=file]").set_input_files(str(picture))
     chosen = wait_for_new_image(page, "vae-strip", drawn)
     panel.locator("#vae-start-drawing .drawpad-clear").click()
-    wait_for_new_image(page, "vae-strip", chosen)
+    cleared = wait_for_new_image(page, "vae-strip", chosen)
     ink = canvas.evaluate("c => c.getContext('2d').getImageData(0, 0, c.width, c.height).data.some((v, i) => i % 4 === 3 && v)")
     assert not ink
+    picture = [page.request.get(src[0]).body() for src in (real, drawn, cleared)]
+    assert picture[2] == picture[0] != picture[1]   # the real digit's morph again, byte for byte
     finish(page, "vae-drawn")
 
 

@@ -10,7 +10,8 @@ from pathlib import Path
 import httpx
 import numpy as np
 import pytest
-from conftest import EXAMPLE_PHOTO, serve
+import torch
+from conftest import EXAMPLE_PHOTO, png_data_url, serve
 from gradio_client import Client, handle_file
 from PIL import Image
 
@@ -222,7 +223,7 @@ def test_huge_uploads_are_refused_before_decoding_on_the_translate_endpoint(serv
 
 @pytest.mark.parametrize("mode", ["L", "P"])
 def test_huge_pictures_on_the_vae_drawing_pad_are_refused_before_decoding(huge_pngs, mode):
-    """A picture chosen on a drawing pad reaches the server as a data URL; its bounded open refuses 60 MP, fast."""
+    """A pad sends its 280x280 canvas: a 60 MP PNG (a few hundred kB) is refused from its header, fast."""
     import base64
     import time
 
@@ -231,18 +232,27 @@ def test_huge_pictures_on_the_vae_drawing_pad_are_refused_before_decoding(huge_p
 
     url = "data:image/png;base64," + base64.b64encode(huge_pngs[mode].read_bytes()).decode()
     start = time.monotonic()
-    with pytest.raises(InvalidInput, match="Image too large: the limit is 40 megapixels"):
+    with pytest.raises(InvalidInput, match="Image too large: the limit is 1 megapixels"):
         _endpoint(url, 3, 0)
     assert time.monotonic() - start < 2
 
 
+def noise_png_data_url(side: int) -> str:
+    """A PNG of noise (it does not compress): about 4 characters of data URL per pixel."""
+    return png_data_url(Image.frombytes("RGB", (side, side), torch.randint(256, (side * side * 3,), dtype=torch.uint8,
+                                                                  generator=torch.Generator().manual_seed(0)).numpy().tobytes()))
+
+
 @pytest.mark.parametrize("value", ["not a data url", "data:text/plain;base64,aGk=", "data:image/png;base64,@@@",
-                                   "data:image/png;base64,aGVsbG8=", "data:image/png;base64," + "A" * 2_000_000,
-                                   ["a list"]])
-def test_a_drawing_pad_value_that_is_not_a_picture_gets_a_short_error(tiny, value):
+                                   "data:image/png;base64,aGVsbG8=", ["a list"], "data:image/jpeg;base64,/9j/4AAQ",
+                                   "too long"])
+def test_a_drawing_pad_value_that_is_not_a_pads_picture_gets_a_short_error(tiny, value):
     from ganapp.checks import InvalidInput
     from ganapp.families.vae.tab import _endpoint
 
+    if value == "too long":   # over the length bound, though within the pixel bound: refused before decoding
+        value = noise_png_data_url(720)
+        assert 2_000_000 < len(value) and 720 * 720 < 1_000_000
     with pytest.raises(InvalidInput, match="Not a readable image"):
         _endpoint(value, 3, 0)
 

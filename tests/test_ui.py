@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import base64
-import io
 
 import torch
+from conftest import png_data_url
 from PIL import Image, ImageDraw
 
 from ganapp.families.infogan import tab as infogan_tab
@@ -16,9 +16,7 @@ def pad_value(ink: bool = True) -> str:
     canvas = Image.new("RGBA", (280, 280), (0, 0, 0, 0))
     if ink:
         ImageDraw.Draw(canvas).line([(140, 40), (140, 240)], fill=(0, 0, 0, 255), width=18)  # a "1"
-    png = io.BytesIO()
-    canvas.save(png, format="PNG")
-    return "data:image/png;base64," + base64.b64encode(png.getvalue()).decode()
+    return png_data_url(canvas)
 
 
 def test_vae_uses_a_drawing_when_it_has_ink_and_the_example_otherwise(tiny):

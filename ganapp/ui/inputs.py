@@ -41,14 +41,21 @@ DRAWING_PAD = ('<div class="drawpad"><div class="drawpad-label"></div><canvas></
                '<button type="button" class="drawpad-clear"></button><label class="drawpad-file">'
                '<input type="file" accept="image/*"><span class="drawpad-choose"></span></label></div>'
                '<div class="drawing-note" role="status"></div></div>')
-DRAWING_PAD_LOADER = "import(props.script_url).then((pad) => pad.start(element, props));"
+# If the pad's script cannot load, the pad says so (in the browser's language, as inpage.say picks it).
+DRAWING_PAD_LOADER = """import(props.script_url).then((pad) => pad.start(element, props)).catch((error) => {
+  console.warn("ganapp: the drawing pad did not load:", error);
+  const zh = ((navigator.languages && navigator.languages[0]) || navigator.language || "").toLowerCase().startsWith("zh");
+  const note = element.querySelector(".drawing-note");
+  note.textContent = props.unavailable[zh ? "zh-CN" : "en"];
+  note.classList.add("shown");
+});"""
 
 
 def drawing_pad(label: str, elem_id: str) -> gr.HTML:
     """A canvas to draw a digit on, or to drop or choose a picture of one (static/drawpad.js). Its value is ""
-    (nothing drawn) or the picture as a PNG data URL, set when a stroke ends: read it with `images.data_url_bytes`
-    and open it as any upload. `label`: a locale key."""
+    (nothing drawn) or the picture as a PNG data URL, set when a stroke ends: read it with
+    `images.open_png_data_url`. `label`: a locale key."""
     return gr.HTML(value="", html_template=DRAWING_PAD, js_on_load=DRAWING_PAD_LOADER, elem_id=elem_id,
                    elem_classes="drawing-pad", script_url=file_url(STATIC / "drawpad.js"), pad_label=texts(label),
                    clear=texts("common.clear_drawing"), choose=texts("common.choose_picture"),
-                   not_a_picture=texts("common.not_a_picture"))
+                   not_a_picture=texts("common.not_a_picture"), unavailable=texts("common.pad_unavailable"))

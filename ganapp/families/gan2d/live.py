@@ -19,13 +19,12 @@ import math
 import os
 import threading
 import time
-import uuid
 
 import numpy as np
 import torch
 from PIL import Image, ImageDraw
 
-from ...background import run_in_child, train_while
+from ...background import train_while
 from ...checks import MAX_SEED, InvalidInput, check_choice, check_float, check_int
 from ...losses import OBJECTIVES, Objective
 from ..gantrain.live import TRAINING_RUNS, Slots
@@ -420,13 +419,7 @@ def gan2d_train(distribution, objective, steps, seed) -> tuple[Image.Image, dict
     check_distribution(distribution)
     objective = check_choice("objective", objective, OBJECTIVES_2D)
     steps, seed = check_int("steps", steps, 1, 20000), check_int("seed", seed, 0, MAX_SEED)
-    owner = uuid.uuid4().hex
-    if not SLOTS.acquire(owner, API_WAIT_SECONDS):
-        raise InvalidInput("gantrain.slot_busy")
-    try:
-        return run_in_child(trained_frame, distribution, objective, steps, seed)
-    finally:
-        SLOTS.release(owner)
+    return SLOTS.train_in_child(API_WAIT_SECONDS, trained_frame, distribution, objective, steps, seed)
 
 
 def trained_frame(distribution: str, objective: str, steps: int, seed: int) -> tuple[Image.Image, dict]:

@@ -114,6 +114,17 @@ class Slots:
             self.waiting.pop(owner, None)
             self.lock.notify_all()
 
+    def train_in_child(self, timeout: float, fn, *args):
+        """`fn(*args)` in a child process (`background.run_in_child`) once a slot is free, waiting at most `timeout`
+        seconds for one: how the API's fixed-length trainings take their turn with the tabs' live runs."""
+        owner = uuid.uuid4().hex
+        if not self.acquire(owner, timeout):
+            raise InvalidInput("gantrain.slot_busy")
+        try:
+            return run_in_child(fn, *args)
+        finally:
+            self.release(owner)
+
 
 SLOTS = Slots(MAX_RUNS)
 TRAINING_RUNS: weakref.WeakSet = weakref.WeakSet()   # live runs (this tab's and the 2-D tab's) whose thread may train
@@ -316,13 +327,7 @@ def gan_train(architecture, objective, steps, seed) -> Image.Image:
     the same bounded training slot the tab uses, and trains in a child process (`background.run_in_child`)."""
     architecture, objective, seed = check_settings(architecture, objective, seed)
     steps = check_int("steps", steps, 1, 2000)
-    owner = uuid.uuid4().hex
-    if not SLOTS.acquire(owner, API_WAIT_SECONDS):
-        raise InvalidInput("gantrain.slot_busy")
-    try:
-        return run_in_child(trained_samples, architecture, objective, steps, seed)
-    finally:
-        SLOTS.release(owner)
+    return SLOTS.train_in_child(API_WAIT_SECONDS, trained_samples, architecture, objective, steps, seed)
 
 
 def trained_samples(architecture: str, objective: str, steps: int, seed: int) -> Image.Image:

@@ -11,7 +11,7 @@ import ganapp
 
 from ...checks import MAX_SEED, InvalidInput, check_float, check_int
 from ...hub import beside_weights
-from ...images import data_url_bytes, grid, to_pil
+from ...images import grid, open_png_data_url, to_pil
 from ...messages import Text, say
 from ...sampling import DIGIT_SCALE
 from ...ui import inpage
@@ -25,6 +25,7 @@ from . import inference
 
 MAP_TILES, MAP_SCALE = 16, 2  # each map: 16x16 tiles over the model's square, each 28 px x 2
 STRIP_COLUMNS = 8             # frames per row of the tab's strip
+PAD_MAX_PIXELS = 1_000_000    # a drawing pad sends 280x280: anything much larger is not from a pad
 # In the page: the point under the pointer decoded (first: what /latent_decode draws), beside the map itself.
 MAP_TEMPLATE = ('<div class="inpage-box inpage-map"><canvas class="inpage-point"></canvas><canvas class="inpage-map"></canvas>'
                 '<div class="inpage-note" role="status"></div></div>')
@@ -33,7 +34,7 @@ MAP_TEMPLATE = ('<div class="inpage-box inpage-map"><canvas class="inpage-point"
 def _endpoint(drawing, digit, seed) -> torch.Tensor:
     """The drawn or chosen picture (a drawing pad's value) when it has ink, else the shipped example of `digit`."""
     if drawing:
-        x = inference.user_digit(data_url_bytes(drawing))
+        x = inference.user_digit(open_png_data_url(drawing, PAD_MAX_PIXELS))
         if x.sum() > 0:
             return x
     return inference.example_digit(digit, seed)

@@ -19,7 +19,7 @@ export function start(element, props) {
   element.querySelector(".drawpad-label").textContent = say(props.pad_label);
   element.querySelector(".drawpad-clear").textContent = say(props.clear);
   element.querySelector(".drawpad-choose").textContent = say(props.choose);
-  note.textContent = say(props.not_a_picture);
+  canvas.setAttribute("role", "img");
   canvas.setAttribute("aria-label", say(props.pad_label));
   canvas.width = canvas.height = SIDE;
   const ctx = canvas.getContext("2d");
@@ -27,11 +27,13 @@ export function start(element, props) {
   const send = () => { props.value = canvas.toDataURL("image/png"); };   // Gradio's change event follows
   const clear = () => {
     ctx.clearRect(0, 0, SIDE, SIDE);
+    note.classList.remove("shown");
     props.value = "";
   };
 
-  // Strokes: the pointer's path, in canvas pixels whatever size CSS shows the canvas at.
-  let last = null;
+  // Strokes: the pointer's path, in canvas pixels whatever size CSS shows the canvas at. One pointer draws (a
+  // second finger is ignored), with its main button (a right click draws nothing).
+  let last = null, drawing = null;
   const at = (event) => {
     const r = canvas.getBoundingClientRect();
     return [(event.clientX - r.left) * (SIDE / r.width), (event.clientY - r.top) * (SIDE / r.height)];
@@ -46,19 +48,21 @@ export function start(element, props) {
     ctx.stroke();
   };
   canvas.addEventListener("pointerdown", (event) => {
+    if (drawing !== null || !event.isPrimary || event.button !== 0) return;
+    drawing = event.pointerId;
     canvas.setPointerCapture(event.pointerId);
     last = at(event);
     line(last, last);   // a tap is a dot
   });
   canvas.addEventListener("pointermove", (event) => {
-    if (!last) return;
+    if (event.pointerId !== drawing) return;
     const next = at(event);
     line(last, next);
     last = next;
   });
-  const end = () => {
-    if (!last) return;
-    last = null;
+  const end = (event) => {
+    if (event.pointerId !== drawing) return;
+    drawing = last = null;
     send();
   };
   canvas.addEventListener("pointerup", end);
@@ -70,6 +74,7 @@ export function start(element, props) {
     try {
       picture = await createImageBitmap(blob);
     } catch (error) {
+      note.textContent = say(props.not_a_picture);   // set as it shows, so that a screen reader reads it
       note.classList.add("shown");
       clearTimeout(note.hideTimer);
       note.hideTimer = setTimeout(() => note.classList.remove("shown"), NOTE_S * 1000);
@@ -91,11 +96,12 @@ export function start(element, props) {
     if (file.files.length) show(file.files[0]);
     file.value = "";   // the same file chosen again is a change too
   });
-  canvas.addEventListener("dragover", (event) => event.preventDefault());
-  canvas.addEventListener("drop", (event) => {
+  const pad = element.querySelector(".drawpad");   // a file dropped anywhere on the pad, not only on its canvas
+  pad.addEventListener("dragover", (event) => event.preventDefault());
+  pad.addEventListener("drop", (event) => {
     event.preventDefault();
     if (event.dataTransfer.files.length) show(event.dataTransfer.files[0]);
   });
   element.querySelector(".drawpad-clear").addEventListener("click", clear);
-  element.querySelector(".drawpad").classList.add("drawpad-ready");   // listening (the tests wait for it)
+  pad.classList.add("drawpad-ready");   // listening (the tests wait for it)
 }

@@ -146,3 +146,24 @@ def test_the_registry_ships_one_generator_per_compared_objective():
 
     assert [m.name for m in family("objectives").models] == [checkpoint_name(o) for o in SHIPPED_OBJECTIVES]
     assert [m.tiny["objective"] for m in family("objectives").models] == list(SHIPPED_OBJECTIVES)
+
+
+@pytest.mark.parametrize("objective", ["nonsaturating", "capsgan", "ebgan"])
+def test_spectral_norm_bounds_every_weight_layer_of_the_discriminator(objective):
+    """`spectral_norm=true` (a trial option, the shipped generators trained without it): every convolution and
+    linear layer of D parametrised, CapsGAN's vote matrices left as they are, and the largest singular value of each
+    layer's weight about 1 after a few power iterations."""
+    from torch import nn
+
+    from ganapp.small_gans import GANConfig, build, spectrally_normalise
+
+    d = spectrally_normalise(build(GANConfig.for_objective("dcgan", objective, width=8))[1])
+    layers = [m for m in d.modules() if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear))]
+    assert layers and all(nn.utils.parametrize.is_parametrized(m, "weight") for m in layers)
+    for _ in range(20):   # the power iteration runs in training mode, one step per forward
+        d(torch.randn(4, 1, 28, 28))
+    for m in layers:   # (a transposed convolution's output channels are its weight's second dimension)
+        w = m.weight.detach().transpose(0, 1) if isinstance(m, nn.ConvTranspose2d) else m.weight.detach()
+        assert abs(torch.linalg.matrix_norm(w.flatten(1), ord=2).item() - 1) < 0.1
+    if objective == "capsgan":
+        assert not nn.utils.parametrize.is_parametrized(d, "votes")
