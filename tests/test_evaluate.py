@@ -137,13 +137,13 @@ def test_infogan_runs_are_chosen_without_labels_from_their_logged_figures(tmp_pa
     """The chosen step is the kept one (snapshot, best or final) with the best label-free score: here step 500,
     whose categories are crisp (Q information 0.98) though step 250's codes are better; the run's settings come
     from its own stdout record; the curves are plotted."""
-    from ganapp.families.infogan.evaluate import _run_settings, choose_checkpoint, plot_runs
+    from ganapp.families.infogan.evaluate import _run_settings, choose_checkpoint, plot_runs, runs_table
     from ganapp.families.infogan.measures import label_free_score
 
     run = tmp_path / "infogan-u-seed1"
     figures = {250: (0.81, 1.0, 0.9), 500: (0.98, 0.92, 0.85), 750: (0.97, 0.5, 0.2)}
     lines = [json.dumps({"step": s, "validation": {"q_information": q, "rho_slant": a, "rho_width": w}})
-             for s, (q, a, w) in figures.items()]
+             for s, (q, a, w) in figures.items()] + [json.dumps({"step": 750, "seconds": 5400.0, "d": 1.0})]
     (run / "snapshots" / "step_000250" / "infogan").mkdir(parents=True)
     (run / "snapshots" / "step_000500" / "infogan").mkdir(parents=True)
     (run / "log.jsonl").write_text("\n".join(lines) + "\n")
@@ -155,6 +155,17 @@ def test_infogan_runs_are_chosen_without_labels_from_their_logged_figures(tmp_pa
     assert chosen["label_free"]["score"] == label_free_score(dict(zip(("q_information", "rho_slant", "rho_width"),
                                                                       figures[500])))
     assert _run_settings(run) == "unsupervised, 10 categories"
+    assert chosen["training_seconds"] == 5400.0   # the run's whole length, from its log: the card states it
+    chosen["measured"] = {"picked_accuracy": 0.99, "picked_accuracy_per_digit": [0.98] * 10,
+                          "continuous_names": ["slant", "width"], "spearman_slant": [0.95, 0.1],
+                          "spearman_width": [0.2, 0.85]}
+    chosen["settings"] = _run_settings(run)
+    earlier = {**chosen, "run": "older"}
+    del earlier["training_seconds"]
+    table = runs_table([earlier, chosen], None)
+    assert "1.5 h for the 1 runs timed here" in table
+    assert "| infogan-u-seed1 | unsupervised, 10 categories | 500 of 750 | 1.5 h |" in table
+    assert "| older | unsupervised, 10 categories | 500 of 750 | — |" in table
     plot_runs([run], tmp_path / "runs.png")
     assert (tmp_path / "runs.png").stat().st_size > 0
 

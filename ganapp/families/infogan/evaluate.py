@@ -51,7 +51,8 @@ def choose_checkpoint(run: Path) -> dict:
     the one whose logged validation figures score highest (`label_free_score`)."""
     from ...training.loop import BEST_FILE, read_log
 
-    logged = {r["step"]: r["validation"] for r in read_log(run) if "validation" in r}
+    log = read_log(run)
+    logged = {r["step"]: r["validation"] for r in log if "validation" in r}
     kept = {int(p.name.split("_")[1]): p / "infogan" for p in sorted((run / "snapshots").glob("step_*"))}
     if (run / BEST_FILE).is_file():
         kept[json.loads((run / BEST_FILE).read_text())["step"]] = run / "best" / "infogan"
@@ -59,7 +60,8 @@ def choose_checkpoint(run: Path) -> dict:
         kept[max(logged)] = run / "final" / "infogan"
     step = max((s for s in kept if s in logged), key=lambda s: label_free_score(logged[s]))
     return {"run": run.name, "step": step, "steps": max(logged), "folder": kept[step],
-            "label_free": {**{k: logged[step][k] for k in LABEL_FREE_BARS}, "score": label_free_score(logged[step])}}
+            "label_free": {**{k: logged[step][k] for k in LABEL_FREE_BARS}, "score": label_free_score(logged[step])},
+            "training_seconds": max(r.get("seconds", 0.0) for r in log)}   # the whole run, one thread, wall clock
 
 
 def ship_label_free_choice(runs: list[str]) -> str:
@@ -150,7 +152,10 @@ def runs_table(chosen: list[dict], previous: dict | None) -> str:
         return [f"{100 * m['picked_accuracy']:.1f}%", f"{100 * min(m['picked_accuracy_per_digit']):.1f}%",
                 f"{coded(m, 'slant'):.2f}", f"{coded(m, 'width'):.2f}"]
 
-    rows = [[c["run"], c["settings"], f"{c['step']:,} of {c['steps']:,}",
+    def hours(c):
+        return f"{c['training_seconds'] / 3600:.1f} h" if "training_seconds" in c else "—"
+
+    rows = [[c["run"], c["settings"], f"{c['step']:,} of {c['steps']:,}", hours(c),
              f"{c['label_free']['q_information']:.3f} / {c['label_free']['rho_slant']:.2f} / {c['label_free']['rho_width']:.2f}",
              *figures(c["measured"])] for c in chosen]
     for settings in dict.fromkeys(c["settings"] for c in chosen):   # mean ± sd over the runs of each recipe
@@ -162,14 +167,17 @@ def runs_table(chosen: list[dict], previous: dict | None) -> str:
                    [coded(c["measured"], "slant") for c in group], [coded(c["measured"], "width") for c in group]]
         stats = [f"{np.mean(v):.1f} ± {np.std(v, ddof=1):.1f}" + ("%" if i < 2 else "") if i < 2 else
                  f"{np.mean(v):.2f} ± {np.std(v, ddof=1):.2f}" for i, v in enumerate(columns)]
-        rows.append([f"mean ± sd over {len(group)} runs", settings, "", "", *stats])
+        rows.append([f"mean ± sd over {len(group)} runs", settings, "", "", "", *stats])
     if previous:
-        rows.append(["previous release", previous.get("trained_with", ""), "", "", *figures(previous)])
+        rows.append(["previous release", previous.get("trained_with", ""), "", "", "", *figures(previous)])
+    timed = [c["training_seconds"] for c in chosen if "training_seconds" in c]
     return ("Runs (each chosen without labels: the logged step with the best label-free validation score — Q's "
             "information on 5,000 held-out real digits, bar 0.97, and the codes' |ρ| with slant and width — among "
-            "the steps whose weights were kept; then measured by the evaluator):\n\n" + markdown_table(
-                ["run", "settings", "chosen step", "label-free: Q info / slant / width", "picked digit drawn",
-                 "worst digit", "|ρ| slant", "|ρ| width"], rows))
+            "the steps whose weights were kept; then measured by the evaluator). Training time: each run's whole "
+            "length on one thread of a 2-core CPU shared with other work (wall clock, from its log); "
+            f"{sum(timed) / 3600:.1f} h for the {len(timed)} runs timed here (— : run before its time was kept):\n\n"
+            + markdown_table(["run", "settings", "chosen step", "training", "label-free: Q info / slant / width",
+                              "picked digit drawn", "worst digit", "|ρ| slant", "|ρ| width"], rows))
 
 
 def below_target(metrics: dict) -> list[Text]:

@@ -23,6 +23,7 @@ class ObjectiveTrainConfig:
     batch_size: int = 64       # the live tab's
     validation_size: int = 2000  # training digits held out: the Fréchet distance chosen by is to these
     spectral_norm: bool = False  # every weight layer of D spectrally normalised, as the cGAN's (Miyato et al., 2018)
+    lr_g: float = 0.0            # G's learning rate; 0: the objective's own (the live tab's default is 1e-3)
 
 
 class ObjectiveGANRecipe:
@@ -39,7 +40,7 @@ class ObjectiveGANRecipe:
             spectrally_normalise(self.d)
         self.d = self.d.to(device)
         self.objective = OBJECTIVES[model.objective]
-        self.opt_g, self.opt_d = self.objective.optimizers(self.generator, self.d)
+        self.opt_g, self.opt_d = self.objective.optimizers(self.generator, self.d, lr_g=train.lr_g or None)
         self.modules, self.optimizers = {"g": self.generator, "d": self.d}, {"g": self.opt_g, "d": self.opt_d}
 
     def train_step(self, step: int, generator: torch.Generator) -> dict[str, float]:
