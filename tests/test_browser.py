@@ -315,6 +315,7 @@ def test_a_file_that_is_not_a_picture_chosen_on_a_drawing_pad_gets_a_note_not_a_
     page.wait_for_selector("button[role=tab]")
     page.errors.clear()
     panel = open_tab(page, "VAE")
+    wait_for_new_image(page, "vae-gif", [])   # the tab's first drawing done (no handler left running at the end)
     panel.get_by_text("Draw your own start or end digit").click()
     pad = panel.locator("#vae-start-drawing")
     pad.locator(".drawpad-ready canvas").wait_for(state="visible")
