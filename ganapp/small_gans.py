@@ -26,6 +26,9 @@ class GANConfig:
     hidden: int = 256             # MLP: width of the first hidden layer (the second is twice it)
     autoencoder_d: bool = False   # EBGAN: the discriminator reconstructs its input
     capsule_d: bool = False       # CapsGAN: the discriminator is a capsule network
+    d_batchnorm: bool = False     # DCGAN: batch norm after D's second convolution (and its hidden layer), as in
+                                  # DCGAN's and InfoGAN's discriminators; off where a gradient penalty needs per-sample D
+    d_hidden: int = 0             # DCGAN: a fully connected layer of this width before D's score (InfoGAN's: 1024)
 
     @classmethod
     def for_objective(cls, architecture: str, objective: str, **fields) -> "GANConfig":
@@ -75,16 +78,18 @@ class MLPDiscriminator(nn.Module):
 
 
 class DCGANDiscriminator(nn.Module):
-    """No batch norm (see MLPDiscriminator)."""
+    """Batch norm only where the config asks for it (see MLPDiscriminator)."""
 
     def __init__(self, config: GANConfig):
         super().__init__()
-        w = config.width
-        self.net = nn.Sequential(
-            nn.Conv2d(1, w, 4, 2, 1), nn.LeakyReLU(0.2, inplace=True),          # (B, w, 14, 14)
-            nn.Conv2d(w, 2 * w, 4, 2, 1), nn.LeakyReLU(0.2, inplace=True),      # (B, 2w, 7, 7)
-            nn.Flatten(), nn.Linear(2 * w * 7 * 7, 1),
-        )
+        w, bn, hidden = config.width, config.d_batchnorm, config.d_hidden
+        layers = [nn.Conv2d(1, w, 4, 2, 1), nn.LeakyReLU(0.2, inplace=True),                    # (B, w, 14, 14)
+                  nn.Conv2d(w, 2 * w, 4, 2, 1, bias=not bn), *([nn.BatchNorm2d(2 * w)] if bn else []),
+                  nn.LeakyReLU(0.2, inplace=True), nn.Flatten()]                                # (B, 2w*7*7)
+        if hidden:
+            layers += [nn.Linear(2 * w * 7 * 7, hidden, bias=not bn), *([nn.BatchNorm1d(hidden)] if bn else []),
+                       nn.LeakyReLU(0.2, inplace=True)]                                        # (B, hidden)
+        self.net = nn.Sequential(*layers, nn.Linear(hidden or 2 * w * 7 * 7, 1))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:   # (B, 1, 28, 28) -> (B,) scores
         return self.net(x).squeeze(1)

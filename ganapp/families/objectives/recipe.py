@@ -6,6 +6,7 @@ the cGAN's 8,000); each keeps its own paper's optimiser settings and critic step
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import torch
@@ -13,7 +14,7 @@ from torchvision.utils import make_grid
 
 from ...losses import OBJECTIVES
 from ...small_gans import build, spectrally_normalise
-from ...training.gan import FrechetSelection
+from ...training.gan import FrechetSelection, init_normal
 from .model import ObjectiveGANConfig, ObjectiveGenerator, checkpoint_name
 
 
@@ -24,6 +25,9 @@ class ObjectiveTrainConfig:
     validation_size: int = 2000  # training digits held out: the Fréchet distance chosen by is to these
     spectral_norm: bool = False  # every weight layer of D spectrally normalised, as the cGAN's (Miyato et al., 2018)
     lr_g: float = 0.0            # G's learning rate; 0: the objective's own (the live tab's default is 1e-3)
+    dcgan_init: bool = False     # both networks' weights ~ N(0, 0.02) (DCGAN's, InfoGAN's); False: PyTorch's default
+    d_batchnorm: bool = False    # batch norm in D (DCGAN's, InfoGAN's); not with a gradient penalty
+    d_hidden: int = 0            # a fully connected layer of this width before D's score (InfoGAN's: 1024)
 
 
 class ObjectiveGANRecipe:
@@ -35,7 +39,10 @@ class ObjectiveGANRecipe:
         self.selection = FrechetSelection(train.validation_size, model.z_dim, data_root, device)
         self.data = self.selection.data
         self.generator = ObjectiveGenerator(model).to(device)
-        self.d = build(model.networks())[1]
+        self.d = build(dataclasses.replace(model.networks(), d_batchnorm=train.d_batchnorm, d_hidden=train.d_hidden))[1]
+        if train.dcgan_init:
+            for net in (self.generator, self.d):
+                net.apply(init_normal)
         if train.spectral_norm:
             spectrally_normalise(self.d)
         self.d = self.d.to(device)
