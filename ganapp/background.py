@@ -10,7 +10,8 @@ machine is free and gives way when a visitor asks for something.
 The contract with a run (`gan2d.live.Run2D` follows it):
 - `run.settings()`: a JSON-able dict, and `type(run).from_settings(settings)` rebuilds the same run in the child.
 - `run.training_parts()`: {name: module, optimiser or torch.Generator}, everything its training state is made of;
-  `training_state` / `load_training_state` move it between processes as safetensors bytes (no pickle).
+  `training_state` / `load_training_state` move it between processes as safetensors bytes (no pickle). A run that
+  trains only in children keeps its optimisers in a `LazyOptimizers`, so the server never builds one.
 - `run.counters()` / `run.set_counters(dict)`: JSON-able figures that travel with the state (steps, seconds,
   curves).
 - `run.PUBLISHED`: names of the modules (within the parts) the server draws from while the child trains, and
@@ -135,6 +136,38 @@ def _on_one_thread(fn, *args):
 
 # --- a run's state as safetensors ------------------------------------------------------------------------------
 
+class OptimizerState:
+    """An optimiser's per-parameter state as tensors ("state.<index>.<field>"), standing in for an optimiser that
+    was not built: the server hands it from one child to the next untouched."""
+
+    def __init__(self):
+        self.tensors: dict[str, torch.Tensor] = {}
+
+
+class LazyOptimizers:
+    """A run's optimisers, built where it first trains (`get`), with the state they were handed (`parts`).
+
+    Why: building a torch optimiser imports torch's compiler stack (torch._dynamo, ~150 MiB of resident memory) on
+    first use, and the server's runs train in children; the server only carries their state between them."""
+
+    def __init__(self, build, names: tuple[str, ...] = ("opt_g", "opt_d")):
+        self._build, self.names = build, names
+        self._built: tuple | None = None
+        self._held = {name: OptimizerState() for name in names}
+
+    def parts(self) -> dict:
+        """{name: optimiser}, or {name: OptimizerState} until one is built: for `run.training_parts()`."""
+        return dict(zip(self.names, self._built)) if self._built is not None else dict(self._held)
+
+    def get(self) -> tuple:
+        """The optimisers, built now if they were not, from the state held so far."""
+        if self._built is None:
+            built = tuple(self._build())
+            load_training_state(dict(zip(self.names, built)), training_state(self._held))
+            self._built = built
+        return self._built
+
+
 def training_state(parts: dict) -> dict[str, torch.Tensor]:
     """Every tensor of `parts` (modules' state dicts, optimisers' per-parameter state, generators' states), by
     name: "<part>.<key>" for a module, "<part>.state.<index>.<key>" for an optimiser, "<part>" for a generator."""
@@ -146,6 +179,8 @@ def training_state(parts: dict) -> dict[str, torch.Tensor]:
             for index, state in part.state_dict()["state"].items():
                 tensors.update({f"{name}.state.{index}.{key}": torch.as_tensor(value).clone()
                                 for key, value in state.items()})
+        elif isinstance(part, OptimizerState):
+            tensors.update({f"{name}.{key}": value.clone() for key, value in part.tensors.items()})
         elif isinstance(part, torch.Generator):
             tensors[name] = part.get_state()
         else:
@@ -169,6 +204,9 @@ def load_training_state(parts: dict, tensors: dict[str, torch.Tensor]) -> None:
             whole = part.state_dict()
             whole["state"] = state
             part.load_state_dict(whole)
+        elif isinstance(part, OptimizerState):
+            prefix = name + "."
+            part.tensors = {k[len(prefix):]: v for k, v in tensors.items() if k.startswith(prefix)}
         else:
             part.set_state(tensors[name])
 

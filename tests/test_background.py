@@ -4,7 +4,10 @@ server."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 import torch
@@ -56,24 +59,45 @@ RUNS = {"gan2d": lambda: live.Run2D(built_in("ring8"), "nonsaturating", 5),
 
 @pytest.mark.parametrize("kind", RUNS)
 def test_a_run_trained_in_a_child_process_is_the_run_trained_here(kind, one_thread):
+    """Two children in turn (Start, Pause, Start): the server's copy follows each, carries the optimisers' state
+    from one to the next without building an optimiser itself, and ends where training here would."""
     run = RUNS[kind]()
     before = weights(run)
-    process = background.TrainingProcess(run, "train", run.lock)
-    try:
-        assert os.getpriority(os.PRIO_PROCESS, process.process.pid) >= os.getpriority(os.PRIO_PROCESS, 0)
-        wait_for(lambda: (process.sync(), run.step)[1] >= 20)          # the server's copy follows the child's
-        wait_for(lambda: os.getpriority(os.PRIO_PROCESS, process.process.pid)
-                 == min(19, os.getpriority(os.PRIO_PROCESS, 0) + background.NICE))
-        assert not all(torch.equal(a, b) for a, b in zip(before, weights(run)))
-    finally:
-        process.stop()
-    assert not process.process.is_alive() and run.step >= 20
+    for target in (20, 30):
+        process = background.TrainingProcess(run, "train", run.lock)
+        try:
+            assert os.getpriority(os.PRIO_PROCESS, process.process.pid) >= os.getpriority(os.PRIO_PROCESS, 0)
+            wait_for(lambda: (process.sync(), run.step)[1] >= target)      # the server's copy follows the child's
+            wait_for(lambda: os.getpriority(os.PRIO_PROCESS, process.process.pid)
+                     == min(19, os.getpriority(os.PRIO_PROCESS, 0) + background.NICE))
+            assert not all(torch.equal(a, b) for a, b in zip(before, weights(run)))
+        finally:
+            process.stop()
+        assert not process.process.is_alive() and run.step >= target
+        held = [part for name, part in run.training_parts().items() if name.startswith("opt_")]
+        assert len(held) == 2 and all(isinstance(p, background.OptimizerState) and p.tensors for p in held)
     assert len(run.curves["step"]) > 0 if kind == "gan2d" else [r["step"] for r in run.history] == list(range(1, run.step + 1))
     replay = RUNS[kind]()
     replay.mode = "train"
     for _ in range(run.step):
         replay.train_step()
     assert all(torch.equal(a, b) for a, b in zip(weights(run), weights(replay)))
+
+
+def test_a_server_that_only_hands_runs_to_children_never_builds_an_optimiser():
+    """Building a torch optimiser imports torch._dynamo (~150 MiB): a fresh interpreter that starts a live run in a
+    child, takes it back and draws from it has not imported it."""
+    code = ("import sys, time; from ganapp.families.gantrain.live import LiveRun; from ganapp import background\n"
+            "run = LiveRun('dcgan', 'nonsaturating', 1, batch_size=8)\n"
+            "p = background.TrainingProcess(run, 'train', run.lock)\n"
+            "deadline = time.monotonic() + 60\n"
+            "while (p.sync(), run.step)[1] < 3 and time.monotonic() < deadline: time.sleep(0.05)\n"
+            "p.stop(); run.samples(); assert run.step >= 3, run.step\n"
+            "print('torch._dynamo' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         cwd=Path(__file__).resolve().parent.parent)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().splitlines()[-1] == "False"
 
 
 def test_the_tab_run_trains_in_a_child_and_pauses_with_its_state_back():

@@ -24,7 +24,7 @@ import numpy as np
 import torch
 from PIL import Image, ImageDraw
 
-from ...background import train_while
+from ...background import LazyOptimizers, train_while
 from ...checks import MAX_SEED, InvalidInput, check_choice, check_float, check_int
 from ...losses import OBJECTIVES, Objective
 from ..gantrain.live import TRAINING_RUNS, Slots
@@ -107,7 +107,7 @@ class Run2D:
         with torch.random.fork_rng():   # weights from the seed, the global RNG untouched
             torch.manual_seed(seed)
             self.g, self.d = build(self.config)
-        self.opt_g, self.opt_d = self.objective.optimizers(self.g, self.d)
+        self.optimizers = LazyOptimizers(lambda: self.objective.optimizers(self.g, self.d))
         self.rng = generator                                                        # data and noise
         shown = torch.Generator().manual_seed(seed + 1)
         self.real_shown = distribution.sample(SHOWN, shown)
@@ -141,10 +141,10 @@ class Run2D:
                 self.d.train()
                 with torch.no_grad():
                     fake = self.g(self._noise())
-                self.objective.d_step(self.d, self.opt_d, self._real(), fake, self.rng)
+                self.objective.d_step(self.d, self.optimizers.get()[1], self._real(), fake, self.rng)
                 self.d_only_steps += 1
             else:
-                self.objective.train_step(self.g, self.d, self.opt_g, self.opt_d, self._real, self._noise, self.rng)
+                self.objective.train_step(self.g, self.d, *self.optimizers.get(), self._real, self._noise, self.rng)
                 self.step += 1
 
     # --- what travels to the training process and back (ganapp.background's contract) --------------------
@@ -162,7 +162,7 @@ class Run2D:
                    settings["lr_d"], settings["lr_g"], settings["d_steps"])
 
     def training_parts(self) -> dict:
-        return {"g": self.g, "d": self.d, "opt_g": self.opt_g, "opt_d": self.opt_d, "rng": self.rng}
+        return {"g": self.g, "d": self.d, **self.optimizers.parts(), "rng": self.rng}
 
     def counters(self) -> dict:
         last = self._last_measured

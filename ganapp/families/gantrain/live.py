@@ -26,7 +26,7 @@ import torch
 from PIL import Image
 
 from ... import load
-from ...background import run_in_child, train_while
+from ...background import LazyOptimizers, run_in_child, train_while
 from ...checks import MAX_SEED, InvalidInput, check_choice, check_float, check_int
 from ...images import grid, tile_sheet
 from ...losses import OBJECTIVES, Objective
@@ -160,7 +160,7 @@ class LiveRun:
             self.g, self.d = build(self.config)
         default_d, default_g = live_rates(objective)
         self.lr_d, self.lr_g = lr_d or default_d, lr_g or default_g
-        self.opt_g, self.opt_d = self.objective.optimizers(self.g, self.d, self.lr_d, self.lr_g)
+        self.optimizers = LazyOptimizers(lambda: self.objective.optimizers(self.g, self.d, self.lr_d, self.lr_g))
         self.rng = torch.Generator().manual_seed(seed + 1)             # data and noise
         self.fixed_z = torch.randn(SAMPLES, self.config.z_dim, generator=torch.Generator().manual_seed(seed + 2))
         self.step = 0                 # generator updates so far
@@ -185,7 +185,7 @@ class LiveRun:
 
     # --- what travels to the training process and back (ganapp.background's contract) ------------------------
     def training_parts(self) -> dict:
-        return {"g": self.g, "d": self.d, "opt_g": self.opt_g, "opt_d": self.opt_d, "rng": self.rng}
+        return {"g": self.g, "d": self.d, **self.optimizers.parts(), "rng": self.rng}
 
     def counters(self) -> dict:
         return {"step": self.step, "seconds": self.seconds, "history": self.history}
@@ -220,7 +220,8 @@ class LiveRun:
             self._train_step()
 
     def _train_step(self) -> None:
-        figures = self.objective.train_step(self.g, self.d, self.opt_g, self.opt_d, self._batch, self._noise, self.rng)
+        opt_g, opt_d = self.optimizers.get()
+        figures = self.objective.train_step(self.g, self.d, opt_g, opt_d, self._batch, self._noise, self.rng)
         self.step += 1
         self.history.append({"step": self.step, **figures})
 
@@ -250,7 +251,7 @@ class LiveRun:
     def close(self) -> None:
         """Stop for good and drop the networks, optimisers and curves (the visitor left): only its settings stay."""
         self.stop()
-        self.g = self.d = self.opt_g = self.opt_d = None
+        self.g = self.d = self.optimizers = None
         self.history = []
 
     @property

@@ -195,7 +195,7 @@ def test_leaving_the_page_stops_the_run_and_frees_its_networks(tiny, monkeypatch
     tab.leave(SimpleNamespace(session_hash="someone-else"))   # another visitor leaving leaves this run alone
     assert tab.RUN_OF_SESSION["visitor-1"] is run and run.g is not None
     tab.leave(SimpleNamespace(session_hash="visitor-1"))
-    assert "visitor-1" not in tab.RUN_OF_SESSION and not run.training and run.g is None and run.opt_d is None
+    assert "visitor-1" not in tab.RUN_OF_SESSION and not run.training and run.g is None and run.optimizers is None
     other = LiveRun("mlp", "hinge", 1)
     assert live.SLOTS.try_acquire(other.id) == 0   # its slot is free for the next visitor
     live.SLOTS.release(other.id)
