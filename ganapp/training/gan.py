@@ -30,6 +30,18 @@ def init_normal(m: nn.Module) -> None:
             nn.init.zeros_(m.bias)
 
 
+@torch.no_grad()
+def update_average(average: nn.Module, model: nn.Module, images: int, half_life_images: float) -> None:
+    """One step of the exponential moving average of `model`'s weights that StyleGAN's and BigGAN's authors sample
+    from: each parameter moves toward the model's by 1 - 0.5 ** (images / half_life_images), `images` being the
+    batch just trained on; buffers (batch norm's statistics, StyleGAN's average w) are copied, as StyleGAN2 does."""
+    beta = 0.5 ** (images / half_life_images)
+    for a, p in zip(average.parameters(), model.parameters()):
+        a.lerp_(p, 1 - beta)
+    for a, b in zip(average.buffers(), model.buffers()):
+        a.copy_(b)
+
+
 class FrechetSelection:
     """The MNIST training digits but the last `size`, which are held out: a checkpoint is chosen by the Fréchet
     distance (evaluator features) to them of `size` samples from fixed noise (`validation_z`); `grid_z` is 64 more

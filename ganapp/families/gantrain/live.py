@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import atexit
 import itertools
+import math
 import os
 import threading
 import time
@@ -172,6 +173,7 @@ class LiveRun:
         self.training_process = None                     # a ganapp.background.TrainingProcess, while one trains
         self._stop = threading.Event()
         self._last_tick = time.monotonic()
+        self.curves_sent_at = -math.inf                  # (the tab) when its curves last went to the page
         self._unsent = 0                                 # (in the training process) history rows not yet sent
         self._sent_at = -1.0
 

@@ -3,6 +3,7 @@ MNIST on the server — samples, losses, scores and the evaluator's verdict abou
 from __future__ import annotations
 
 import threading
+import time
 
 import gradio as gr
 import pandas as pd
@@ -23,6 +24,8 @@ from . import live
 from .live import RUN_SECONDS, SAMPLES, SLOTS, LiveRun
 
 PLOTTED_ROWS = 400   # at most about this many steps per curve
+PLOT_EVERY_S = 3.0   # while a run trains, its curves are sent this often (samples and status every tick): redrawing
+                     # two plots each second cost the page's browser ~0.4 of a core, taken from the training child
 RUN_OF_SESSION: dict[str, LiveRun] = {}   # each visitor's latest run, closed when they leave (`leave`)
 
 
@@ -55,8 +58,9 @@ def _status(run: LiveRun | None, waiting: int = 0, note: Text | None = None, sam
                note=say("gantrain.note", note=note) if note else "")
 
 
-def _show(run: LiveRun | None, waiting: int = 0, note: Text | None = None):
-    losses, scores = _plots(run)
+def _show(run: LiveRun | None, waiting: int = 0, note: Text | None = None, curves: bool = True):
+    """(samples, losses, scores, status) for the page; `curves=False` leaves the plots as they are."""
+    losses, scores = _plots(run) if curves else (gr.skip(), gr.skip())
     samples = run.samples() if run is not None else None   # once, for the picture and the evaluator
     image = run.sample_grid(samples) if run is not None else None
     return image, losses, scores, _status(run, waiting, note, samples)
@@ -105,7 +109,10 @@ def tick(run: LiveRun | None):
     if waiting:
         return gr.Timer(active=True), _start_button(True), *_show(run, waiting)
     run.train_in_background()   # started on the first tick with the slot; later ticks renew its lease
-    return gr.Timer(active=True), _start_button(True), *_show(run)
+    curves = time.monotonic() - run.curves_sent_at >= PLOT_EVERY_S
+    if curves:
+        run.curves_sent_at = time.monotonic()
+    return gr.Timer(active=True), _start_button(True), *_show(run, curves=curves)
 
 
 @handler(models=None)

@@ -6,15 +6,17 @@ the cGAN's 8,000); each keeps its own paper's optimiser settings and critic step
 """
 from __future__ import annotations
 
+import copy
 import dataclasses
 from dataclasses import dataclass
 
 import torch
+from torch.optim.swa_utils import update_bn
 from torchvision.utils import make_grid
 
 from ...losses import OBJECTIVES
 from ...small_gans import build, spectrally_normalise
-from ...training.gan import FrechetSelection, init_normal
+from ...training.gan import FrechetSelection, init_normal, update_average
 from .model import ObjectiveGANConfig, ObjectiveGenerator, checkpoint_name
 
 
@@ -28,6 +30,8 @@ class ObjectiveTrainConfig:
     dcgan_init: bool = False     # both networks' weights ~ N(0, 0.02) (DCGAN's, InfoGAN's); False: PyTorch's default
     d_batchnorm: bool = False    # batch norm in D (DCGAN's, InfoGAN's); not with a gradient penalty
     d_hidden: int = 0            # a fully connected layer of this width before D's score (InfoGAN's: 1024)
+    ema_images: float = 0.0      # half-life, in images, of the weight average of G that is validated and shipped
+                                 # (StyleGAN's: 10,000); 0: G itself
 
 
 class ObjectiveGANRecipe:
@@ -49,25 +53,40 @@ class ObjectiveGANRecipe:
         self.objective = OBJECTIVES[model.objective]
         self.opt_g, self.opt_d = self.objective.optimizers(self.generator, self.d, lr_g=train.lr_g or None)
         self.modules, self.optimizers = {"g": self.generator, "d": self.d}, {"g": self.opt_g, "d": self.opt_d}
+        self.shipped = self.generator   # what is validated, sampled and exported: G, or its weight average
+        if train.ema_images:
+            self.shipped = self.modules["g_ema"] = copy.deepcopy(self.generator).requires_grad_(False)
 
     def train_step(self, step: int, generator: torch.Generator) -> dict[str, float]:
         def real_batch():
             return self.data.sample(self.train_cfg.batch_size, generator)[0] * 2 - 1   # labels unused
         def noise():
             return torch.randn(self.train_cfg.batch_size, self.generator.config.z_dim, generator=generator).to(self.device)
-        return self.objective.train_step(self.generator, self.d, self.opt_g, self.opt_d, real_batch, noise, generator)
+        figures = self.objective.train_step(self.generator, self.d, self.opt_g, self.opt_d, real_batch, noise, generator)
+        if self.shipped is not self.generator:
+            update_average(self.shipped, self.generator, self.train_cfg.batch_size, self.train_cfg.ema_images)
+        return figures
 
     select_by = FrechetSelection.select_by
+
+    def _standing_statistics(self) -> None:
+        """The averaged G's batch-norm statistics measured on its own outputs, from fixed noise (BigGAN's "standing
+        statistics"): the ones G kept belong to G's weights, not to their average."""
+        if self.shipped is not self.generator:
+            z = torch.randn(32 * 64, self.generator.config.z_dim, generator=torch.Generator().manual_seed(7))
+            update_bn(z.to(self.device).split(64), self.shipped)
 
     @torch.inference_mode()
     def validate(self) -> dict[str, float]:
         """Fréchet distance (evaluator features) of 2,000 samples from fixed noise to the 2,000 held-out
         training digits, and the rarest digit's share; the loop keeps the lowest distance."""
-        return self.selection.figures((self.generator(self.selection.validation_z) + 1) / 2)  # eval mode: the loop's
+        self._standing_statistics()
+        return self.selection.figures((self.shipped(self.selection.validation_z) + 1) / 2)  # eval mode: the loop's
 
     @torch.inference_mode()
     def sample_grid(self) -> torch.Tensor:
-        return make_grid(self.generator(self.selection.grid_z), nrow=8, normalize=True, value_range=(-1, 1))
+        self._standing_statistics()
+        return make_grid(self.shipped(self.selection.grid_z), nrow=8, normalize=True, value_range=(-1, 1))
 
     def exported(self):
-        return {checkpoint_name(self.generator.config.objective): self.generator}
+        return {checkpoint_name(self.generator.config.objective): self.shipped}

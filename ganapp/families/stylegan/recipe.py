@@ -12,7 +12,7 @@ import torch.nn.functional as F
 from torchvision.utils import make_grid
 
 from ...losses import descend
-from ...training.gan import AdversarialRecipe, FrechetSelection
+from ...training.gan import AdversarialRecipe, FrechetSelection, update_average
 from .model import StyleGANConfig, StyleGANDiscriminator, StyleGANGenerator
 
 
@@ -89,11 +89,7 @@ class StyleGANRecipe(AdversarialRecipe):
         loss_g = F.softplus(-self.d(self._fake(n, generator))).mean()
         descend(self.opt_g, loss_g)
 
-        beta = 0.5 ** (n / self.train_cfg.ema_images)
-        with torch.no_grad():
-            for p_ema, p in zip(self.g_ema.parameters(), self.g.parameters()):
-                p_ema.lerp_(p, 1 - beta)
-            self.g_ema.w_avg.copy_(self.g.w_avg)
+        update_average(self.g_ema, self.g, n, self.train_cfg.ema_images)
         return {"loss_d": loss_d.item(), "loss_g": loss_g.item(), "r1": r1.item(),
                 "d_real": torch.sigmoid(d_real).mean().item(), "d_fake": torch.sigmoid(d_fake).mean().item()}
 
