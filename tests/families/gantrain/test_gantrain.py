@@ -6,6 +6,7 @@ import math
 import threading
 import time
 
+import gradio as gr
 import pytest
 import torch
 
@@ -171,6 +172,10 @@ def test_a_live_run_trains_between_ticks_and_stops_when_the_page_goes_away(tiny,
     time.sleep(0.3)
     assert run.step > 0 and run.training
     assert tick_s < run.seconds, "a tick should draw, not train"
+    *_, image, losses, scores, status = tab.tick(run)   # curves sent, then none for PLOT_EVERY_S: samples only
+    assert len(losses) > 0 and len(scores) > 0
+    *_, image, losses, scores, status = tab.tick(run)
+    assert image is not None and isinstance(losses, dict) and losses == scores == gr.skip()
     time.sleep(2.0)                                   # no tick for longer than the lease
     for _ in range(200):                              # (then its process hands its state back)
         if not run.training:
