@@ -29,6 +29,8 @@ class GANConfig:
     d_batchnorm: bool = False     # DCGAN: batch norm after D's second convolution (and its hidden layer), as in
                                   # DCGAN's and InfoGAN's discriminators; off where a gradient penalty needs per-sample D
     d_hidden: int = 0             # DCGAN: a fully connected layer of this width before D's score (InfoGAN's: 1024)
+    g_hidden: int = 0             # DCGAN: a fully connected layer of this width (batch norm, ReLU) before G's body
+                                  # (InfoGAN's generator: 1024); 0: none
 
     @classmethod
     def for_objective(cls, architecture: str, objective: str, **fields) -> "GANConfig":
@@ -56,7 +58,9 @@ class DCGANGenerator(nn.Module):
 
     def __init__(self, config: GANConfig):
         super().__init__()
-        self.net = nn.Sequential(*generator_stack(config.z_dim, config.width))
+        hidden = config.g_hidden
+        first = [nn.Linear(config.z_dim, hidden, bias=False), nn.BatchNorm1d(hidden), nn.ReLU(inplace=True)] if hidden else []
+        self.net = nn.Sequential(*first, *generator_stack(hidden or config.z_dim, config.width))   # (B, z) -> (B, 1, 28, 28)
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:   # (B, z_dim) -> (B, 1, 28, 28)
         return self.net(z)

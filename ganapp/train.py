@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import json
 import os
 from pathlib import Path
 
@@ -64,6 +65,23 @@ def apply_overrides(configs: list, pairs: list[str]) -> list:
             known = sorted(f.name for config in configs for f in dataclasses.fields(config))
             raise SystemExit(f"--set {pair}: unknown field {name!r}; known: {', '.join(known)}")
     return configs
+
+
+def command_for(family_name: str, settings: dict, run_dir: str, validate_every: int | None = None) -> str:
+    """The `python -m ganapp.train` command that trains `family_name` with `settings` (a run's saved configs and
+    seed, as `publish` records them beside the weights): `--set` for every field that differs from the recipe's
+    defaults, so a card states the recipe its weights were trained with, not one typed beside them."""
+    family = FAMILIES[family_name]
+    recipe_class = family.part(family.recipe)
+    defaults = {**dataclasses.asdict(recipe_class.model_config_class()),
+                **dataclasses.asdict(recipe_class.train_config_class())}
+    given = {**settings["model"], **settings["training"]}
+    steps = given.pop("steps", None)
+    sets = [f"--set {k}={json.dumps(v) if not isinstance(v, str) else v}" for k, v in given.items()
+            if k in defaults and json.loads(json.dumps(defaults[k])) != v]
+    return " ".join(["python -m ganapp.train", family_name, "--threads 1", f"--run-dir {run_dir}",
+                     *([f"--steps {steps}"] if steps else []), *([f"--seed {settings['seed']}"] if settings.get("seed") else []),
+                     *([f"--validate-every {validate_every}"] if validate_every else []), *sets, "--export checkpoints"])
 
 
 def main(argv: list[str] | None = None) -> None:

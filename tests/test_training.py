@@ -148,6 +148,7 @@ def test_export_publishes_the_best_checkpoint_not_the_last(tiny_data, tmp_path, 
     assert shipped != (tmp_path / "run" / "final" / "infogan" / "model.safetensors").read_bytes()
     provenance = json.loads((tmp_path / "out" / "infogan" / "provenance.json").read_text())
     assert (provenance["step"], provenance["run_steps"], provenance["chosen"]) == (2, 4, "best by validation")
+    assert provenance["settings"]["training"]["steps"] == 4 and "model" in provenance["settings"]  # the recipe, as run
 
 
 def test_no_validation_data_means_no_best_and_the_last_is_published(tiny_data, tmp_path):

@@ -78,12 +78,20 @@ def save_state(path: Path, recipe: Recipe, step: int, data_gen: torch.Generator,
         save_file(tensors, staging, metadata=metadata)
 
 
-def check_settings(path: Path, settings: dict | None) -> None:
-    """Refuse to resume a run with other configs than it was started with (`steps` may grow)."""
+def saved_settings(path: Path) -> dict:
+    """{"settings": the configs and seed a run was started with}, from its saved state; {} where none was recorded."""
     from safetensors import safe_open
 
+    if not path.is_file():
+        return {}
     with safe_open(path, "pt") as f:
-        saved = json.loads(f.metadata().get("settings", "null"))
+        saved = json.loads((f.metadata() or {}).get("settings", "null"))
+    return {"settings": saved} if saved else {}
+
+
+def check_settings(path: Path, settings: dict | None) -> None:
+    """Refuse to resume a run with other configs than it was started with (`steps` may grow)."""
+    saved = saved_settings(path).get("settings")
     if saved is None or settings is None:
         return  # a state saved before settings were recorded
     settings = json.loads(json.dumps(settings))  # as saved: tuples become lists (else (0.0, 0.99) != [0.0, 0.99])
@@ -137,7 +145,7 @@ def publish(run_dir: Path, out_dir: Path) -> tuple[list[Path], str]:
     steps = [r["step"] for r in read_log(run_dir) if "step" in r] if (run_dir / LOG_FILE).is_file() else []
     provenance = {"run": run_dir.name, "chosen": "best by validation" if kept else "last",
                   "step": kept["step"] if kept else max(steps, default=None), "run_steps": max(steps, default=None),
-                  **({"validation": kept["figures"]} if kept else {})}
+                  **({"validation": kept["figures"]} if kept else {}), **saved_settings(run_dir / STATE_FILE)}
     folders = []
     for model in sorted(p for p in source.iterdir() if p.is_dir()):
         for file in model.iterdir():  # config.json, model.safetensors: written whole, each

@@ -13,6 +13,7 @@ from ...messages import Text, say
 from ...metrics import RealReference
 from ...reports import write_metrics
 from ...training.data import MNISTSampler
+from ...train import command_for
 from ...training.loop import read_log
 from .inference import objective_samples, samples
 from .model import SHIPPED_OBJECTIVES, ObjectiveGANConfig, checkpoint_name
@@ -27,6 +28,24 @@ STEPS = ObjectiveTrainConfig.steps   # generator updates, every objective (the c
 WIDTH = ObjectiveGANConfig.width     # filters at 14x14 (twice that at 7x7), every objective (the cGAN's)
 EARLIER = {"steps": 5000, "width": 32}   # what the generators published before the fair fight were trained with
 
+def _recipe_words(training: dict) -> str:
+    """What a run's training settings changed from the objective's own recipe, in words ("" where nothing)."""
+    words = []
+    if training.get("lr_g"):
+        words.append(f"the generator's learning rate {training['lr_g']:g} (two time-scales: its discriminator keeps "
+                     "the objective's own)")
+    if training.get("d_batchnorm") or training.get("d_hidden"):
+        words.append("InfoGAN's discriminator body: " + ", ".join(
+            [*(["batch norm after the second convolution"] if training.get("d_batchnorm") else []),
+             *([f"a {training['d_hidden']:,}-unit fully connected layer before the score"] if training.get("d_hidden") else [])]))
+    if training.get("dcgan_init"):
+        words.append("DCGAN's N(0, 0.02) initial weights")
+    if training.get("ema_images"):
+        words.append(f"the shipped generator is the running average of its weights (half-life "
+                     f"{training['ema_images']:,.0f} images), its batch-norm statistics measured on its own samples")
+    return "; ".join(words)
+
+
 def _card(o: str) -> dict:
     """The model card's words for the generator of `o`, as it was trained (its config and provenance beside it)."""
     folder = local_folder(checkpoint_name(o))
@@ -37,24 +56,29 @@ def _card(o: str) -> dict:
     d = {"capsgan": " — here replaced by a capsule network: a convolution, 8×7×7 primary capsules of 8 dimensions and "
                     "two 16-d output capsules (real, generated) reached by three routing iterations, trained with the "
                     "margin loss", "ebgan": " and an autoencoder head (EBGAN energy)"}.get(o, "")
+    settings = provenance.get("settings")
+    changes = _recipe_words(settings["training"]) if settings else ""
+    run_dir = f"runs/gan-{o}"
     return dict(
         title=f"DCGAN generator trained with {TITLES[o]}, MNIST",
         what=f"A DCGAN (generator: linear → {2 * width}×7×7 → {width}×14×14 → 1×28×28, batch norm, tanh; "
              f"discriminator: two strided convolutions{d}), trained for {steps:,} generator updates at batch 64 on "
              f"58,000 MNIST training digits under the `{o}` objective, with its own paper's optimiser settings and "
-             "critic steps (see `ganapp/losses.py`). One of seven generators trained identically but for the "
-             "objective; the table compares them all, each with its own width and updates. "
+             "critic steps (see `ganapp/losses.py`)" + (f", and these changes of recipe: {changes}. " if changes else ". ")
+             + "One of seven generators trained for the same updates but for the objective; the table compares them "
+             "all, each with its own width, updates and recipe. "
              + ("This one is the fair fight's: the conditional GAN's width and budget. " if retrained else
                 f"This one has the fair fight's width but {steps:,} of its {STEPS:,} updates: its run was stopped "
                 "there (the session's end). " if width == WIDTH else
                 f"This one was not retrained for the fair fight (width {WIDTH}, {STEPS:,} updates) yet. ")
              + "The checkpoint kept is the one with the lowest Fréchet distance to 2,000 held-out training digits.",
-        train=f"python -m ganapp.train objectives --threads 1 --run-dir runs/gan-{o} --steps "
+        train=command_for("objectives", settings, run_dir, validate_every=500) if settings else
+              f"python -m ganapp.train objectives --threads 1 --run-dir {run_dir} --steps "
               f"{STEPS if width == WIDTH else steps} --validate-every {500 if width == WIDTH else 250} --set objective={o}"
               + ("" if width == WIDTH else f" --set width={width}")
               + " --export checkpoints",
         evaluate="python -m ganapp.evaluate objectives",
-        run_dir=f"runs/gan-{o}")
+        run_dir=run_dir)
 
 
 CARDS = {checkpoint_name(o): _card(o) for o in SHIPPED_OBJECTIVES}

@@ -21,10 +21,11 @@ class ObjectiveGANConfig:
     z_dim: int = 64                   # noise dimensions
     width: int = 64                   # filters at 14x14 in both networks (twice that at 7x7): the cGAN's (the live
                                       # tab trains 32, for speed; generators trained before 2026-12-02 are 32 too)
+    hidden: int = 0                   # a fully connected layer of this width before G's DCGAN body (InfoGAN's: 1024)
 
     def networks(self) -> GANConfig:
         """The live tab's config of the same networks, for `small_gans.build`."""
-        return GANConfig.for_objective("dcgan", self.objective, z_dim=self.z_dim, width=self.width)
+        return GANConfig.for_objective("dcgan", self.objective, z_dim=self.z_dim, width=self.width, g_hidden=self.hidden)
 
 
 def checkpoint_name(objective: str) -> str:
