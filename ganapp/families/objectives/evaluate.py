@@ -85,10 +85,13 @@ CARDS = {checkpoint_name(o): _card(o) for o in SHIPPED_OBJECTIVES}
 
 
 def _budget(o: str) -> dict:
-    """The width and generator updates the shipped generator of `o` was trained with (its config, its provenance)."""
+    """The width, generator updates and recipe ("own": its paper's; "tuned": see its card) the shipped generator of
+    `o` was trained with (its config, its provenance)."""
     provenance = beside_weights(checkpoint_name(o), "provenance.json")
+    training = provenance.get("settings", {}).get("training", {})
     return {"width": load(checkpoint_name(o)).config.width,
-            "steps": provenance.get("run_steps") or EARLIER["steps"]}
+            "steps": provenance.get("run_steps") or EARLIER["steps"],
+            "recipe": "tuned" if _recipe_words(training) else "own"}
 
 
 def _run_figures(run: Path, o: str) -> dict:
@@ -96,7 +99,7 @@ def _run_figures(run: Path, o: str) -> dict:
     not on this machine: as the last evaluation stored them)."""
     if not (run / "log.jsonl").is_file():   # as stored, where they are the same weights' (the same width, updates)
         before = beside_weights(checkpoint_name(o), "metrics.json").get("objectives", {}).get(o, {})
-        same = all(before.get(k, EARLIER.get(k)) == v for k, v in _budget(o).items())
+        same = all(before.get(k, EARLIER.get(k, "own")) == v for k, v in _budget(o).items())
         return {k: before.get(k) if same else None for k in ("seconds_per_1000", "validation_curve", "fd_spread_last5")}
     rows = read_log(run)
     timed = [r for r in rows if "seconds" in r]
