@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import os
+import threading
+import time
 
 import torch
 
@@ -31,19 +33,35 @@ def set_cpu_threads(n: int | None = None) -> None:
 MMAP_THRESHOLD_BYTES = 16 * 2**20
 
 
+ARENAS = 2               # glibc malloc arenas: one per thread by default (up to 8 per core), each fragmenting alone
+TRIM_EVERY_S = 30.0      # how often the server hands freed pages inside its heaps back to the system
+
+
 def return_freed_memory() -> bool:
-    """Make glibc give a large freed block back to the system at once, for a server that runs for days.
+    """Make glibc give freed memory back to the system, for a server that runs for days.
 
     glibc serves blocks above a threshold with their own mmap, returned on free, but raises that threshold (up to
     32 MiB) each time such a block is freed; after a few model calls the large activations of the next ones come
     from the heap, which fragments and is rarely returned: the server's resident memory then grows with every
     visit (1,299 -> 1,478 MiB over 4 page visits, benchmarks/session.py). Fixing the threshold (`mallopt`, as
-    `MALLOC_MMAP_THRESHOLD_` would) keeps it flat (1,055 -> 1,066 MiB). True where it took effect (glibc only).
+    `MALLOC_MMAP_THRESHOLD_` would) keeps it flat (1,055 -> 1,066 MiB). Below the threshold, each of Gradio's worker
+    threads would get an arena of its own, each keeping its own free pages: two arenas, and every TRIM_EVERY_S a
+    `malloc_trim`, which returns the free pages inside them (5 minutes of the session benchmark's mixed use: peak
+    1,040 -> 929 MiB). True where it took effect (glibc only).
     """
     try:
         import ctypes
         libc = ctypes.CDLL("libc.so.6")
     except OSError:   # not glibc (macOS, Windows, musl): their allocators do not keep the threshold
         return False
-    m_mmap_threshold = -3   # from malloc.h
-    return bool(libc.mallopt(m_mmap_threshold, MMAP_THRESHOLD_BYTES))
+    m_mmap_threshold, m_arena_max = -3, -8   # from malloc.h
+    ok = bool(libc.mallopt(m_mmap_threshold, MMAP_THRESHOLD_BYTES)) and bool(libc.mallopt(m_arena_max, ARENAS))
+
+    def trim() -> None:
+        while True:
+            time.sleep(TRIM_EVERY_S)
+            libc.malloc_trim(0)
+
+    if not any(t.name == "malloc-trim" for t in threading.enumerate()):   # one, however often this is called
+        threading.Thread(target=trim, name="malloc-trim", daemon=True).start()
+    return ok
