@@ -1,10 +1,10 @@
 """The app served for real and called through gradio_client, as outside clients do."""
 from __future__ import annotations
 
-import threading
 import hashlib
 import re
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
