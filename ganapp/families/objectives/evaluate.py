@@ -12,8 +12,8 @@ from ...hub import WeightsUnavailable, beside_weights, local_folder
 from ...messages import Text, say
 from ...metrics import RealReference
 from ...reports import write_metrics
-from ...training.data import MNISTSampler
 from ...train import command_for
+from ...training.data import MNISTSampler
 from ...training.loop import read_log
 from .inference import objective_samples, samples
 from .model import SHIPPED_OBJECTIVES, ObjectiveGANConfig, checkpoint_name
