@@ -67,8 +67,8 @@ def test_a_run_trained_in_a_child_process_is_the_run_trained_here(kind, one_thre
         process = background.TrainingProcess(run, "train", run.lock)
         try:
             assert os.getpriority(os.PRIO_PROCESS, process.process.pid) >= os.getpriority(os.PRIO_PROCESS, 0)
-            wait_for(lambda: (process.sync(), run.step)[1] >= target)      # the server's copy follows the child's
-            wait_for(lambda: os.getpriority(os.PRIO_PROCESS, process.process.pid)
+            wait_for(lambda p=process, n=target: (p.sync(), run.step)[1] >= n)   # the server's copy follows the child's
+            wait_for(lambda p=process: os.getpriority(os.PRIO_PROCESS, p.process.pid)
                      == min(19, os.getpriority(os.PRIO_PROCESS, 0) + background.NICE))
             assert not all(torch.equal(a, b) for a, b in zip(before, weights(run)))
         finally:
