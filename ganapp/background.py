@@ -148,7 +148,8 @@ class LazyOptimizers:
     """A run's optimisers, built where it first trains (`get`), with the state they were handed (`parts`).
 
     Why: building a torch optimiser imports torch's compiler stack (torch._dynamo, ~150 MiB of resident memory) on
-    first use, and the server's runs train in children; the server only carries their state between them."""
+    first use, and the server's runs train in children; the server only carries their state between them. (The
+    tabs' Step buttons train one update in the server itself: the first Step of any run builds them there.)"""
 
     def __init__(self, build, names: tuple[str, ...] = ("opt_g", "opt_d")):
         self._build, self.names = build, names
@@ -163,8 +164,8 @@ class LazyOptimizers:
         """The optimisers, built now if they were not, from the state held so far."""
         if self._built is None:
             built = tuple(self._build())
-            load_training_state(dict(zip(self.names, built)), training_state(self._held))
-            self._built = built
+            load_training_state(dict(zip(self.names, built, strict=True)), training_state(self._held))
+            self._built, self._held = built, {}
         return self._built
 
 

@@ -34,6 +34,7 @@ MMAP_THRESHOLD_BYTES = 16 * 2**20
 
 
 ARENAS = 2               # glibc malloc arenas: one per thread by default (up to 8 per core), each fragmenting alone
+_trimming = threading.Lock()
 TRIM_EVERY_S = 30.0      # how often the server hands freed pages inside its heaps back to the system
 
 
@@ -55,13 +56,14 @@ def return_freed_memory() -> bool:
     except OSError:   # not glibc (macOS, Windows, musl): their allocators do not keep the threshold
         return False
     m_mmap_threshold, m_arena_max = -3, -8   # from malloc.h
-    ok = bool(libc.mallopt(m_mmap_threshold, MMAP_THRESHOLD_BYTES)) and bool(libc.mallopt(m_arena_max, ARENAS))
+    ok = [bool(libc.mallopt(m_mmap_threshold, MMAP_THRESHOLD_BYTES)), bool(libc.mallopt(m_arena_max, ARENAS))]
 
     def trim() -> None:
         while True:
             time.sleep(TRIM_EVERY_S)
             libc.malloc_trim(0)
 
-    if not any(t.name == "malloc-trim" for t in threading.enumerate()):   # one, however often this is called
-        threading.Thread(target=trim, name="malloc-trim", daemon=True).start()
-    return ok
+    with _trimming:   # one thread, however often (and from however many threads) this is called
+        if not any(t.name == "malloc-trim" for t in threading.enumerate()):
+            threading.Thread(target=trim, name="malloc-trim", daemon=True).start()
+    return all(ok)

@@ -19,6 +19,7 @@ import argparse
 import dataclasses
 import json
 import os
+import shlex
 from pathlib import Path
 
 import torch
@@ -77,8 +78,8 @@ def command_for(family_name: str, settings: dict, run_dir: str, validate_every: 
                 **dataclasses.asdict(recipe_class.train_config_class())}
     given = {**settings["model"], **settings["training"]}
     steps = given.pop("steps", None)
-    sets = [f"--set {k}={json.dumps(v) if not isinstance(v, str) else v}" for k, v in given.items()
-            if k in defaults and json.loads(json.dumps(defaults[k])) != v]
+    sets = ["--set " + shlex.quote(f"{k}={v if isinstance(v, str) else json.dumps(v, separators=(',', ':'))}")
+            for k, v in given.items() if k in defaults and json.loads(json.dumps(defaults[k])) != v]
     return " ".join(["python -m ganapp.train", family_name, "--threads 1", f"--run-dir {run_dir}",
                      *([f"--steps {steps}"] if steps else []), *([f"--seed {settings['seed']}"] if settings.get("seed") else []),
                      *([f"--validate-every {validate_every}"] if validate_every else []), *sets, "--export checkpoints"])
@@ -130,8 +131,10 @@ def main(argv: list[str] | None = None) -> None:
     recipe = recipe_class(model_cfg, train_cfg, data_root=args.data, device=processes.device(pick_device()))
     run_dir = args.run_dir or Path("runs") / (args.model if args.seed == 0 else f"{args.model}-seed{args.seed}")
     settings = {"model": dataclasses.asdict(model_cfg), "training": dataclasses.asdict(train_cfg), "seed": args.seed}
+    defaults = {"model": dataclasses.asdict(recipe_class.model_config_class()),
+                "training": dataclasses.asdict(recipe_class.train_config_class())}
     loop = LoopConfig(steps=train_cfg.steps, run_dir=run_dir, seed=args.seed, resume=args.resume, force=args.force,
-                      settings=settings, save_every_s=args.save_every, sample_every=args.sample_every,
+                      settings=settings, defaults=defaults, save_every_s=args.save_every, sample_every=args.sample_every,
                       snapshot_every=args.snapshot_every, validate_every=args.validate_every)
     train(recipe, loop, data_gen, processes)
     if args.export and processes.is_main:  # what the docs promise: the best checkpoint where one was kept

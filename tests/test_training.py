@@ -2,6 +2,7 @@
 exports loadable models, and a resumed run continues exactly where an uninterrupted one goes."""
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -175,3 +176,45 @@ def test_a_weight_average_stays_in_eval_mode_while_the_networks_train(tiny_data,
     monkeypatch.setattr(StyleGANRecipe, "train_step", watched)
     run("stylegan", tmp_path, tiny_data, 3)
     assert modes == [(True, False)] * 3
+
+
+def test_the_tuned_objectives_recipe_trains_resumes_and_publishes_its_command(tiny_data, tmp_path):
+    """The objectives' tuned recipe (InfoGAN's networks, two time-scales, a weight average of G) resumes exactly,
+    and the card's training command, rebuilt from the settings publishing records, parses back to those settings."""
+    import shlex
+
+    from ganapp.train import apply_overrides, command_for
+
+    tuned = ["--set", "hidden=32", "--set", "lr_g=0.001", "--set", "dcgan_init=true", "--set", "d_batchnorm=true",
+             "--set", "d_hidden=16", "--set", "ema_images=100"]
+    run("objectives", tmp_path / "straight", tiny_data, 4, *tuned, "--export", str(tmp_path / "out"))
+    run("objectives", tmp_path / "resumed", tiny_data, 2, *tuned)
+    run("objectives", tmp_path / "resumed", tiny_data, 4, *tuned, "--resume")
+    for name in ("g", "g_ema"):
+        a, b = (load_file(tmp_path / r / "state.safetensors") for r in ("straight", "resumed"))
+        assert all(torch.equal(a[k], b[k]) for k in a if k.startswith(name + "."))
+    provenance = json.loads((tmp_path / "out" / "gan_nonsaturating" / "provenance.json").read_text())
+    settings = provenance["settings"]
+    command = command_for("objectives", settings, "runs/gan-nonsaturating")
+    words = shlex.split(command)
+    sets = [words[i + 1] for i, w in enumerate(words) if w == "--set"]
+    recipe = FAMILIES["objectives"].part(FAMILIES["objectives"].recipe)
+    model, training = apply_overrides([recipe.model_config_class(), recipe.train_config_class()], sets)
+    assert (model.hidden, training.ema_images, training.d_batchnorm) == (32, 100.0, True)
+    assert dataclasses.asdict(training) | {"steps": settings["training"]["steps"]} == settings["training"]
+
+
+def test_a_state_saved_before_a_config_field_was_added_still_resumes(tmp_path):
+    """A field added since a state was saved counts as its default, which the run trained with."""
+    from safetensors.torch import save_file
+
+    from ganapp.training.loop import check_settings
+
+    path = tmp_path / "state.safetensors"
+    saved = {"model": {"width": 64}, "training": {"steps": 10, "lr": 0.1}, "seed": 0}
+    save_file({"x": torch.zeros(1)}, path, metadata={"settings": json.dumps(saved)})
+    now = {"model": {"width": 64, "hidden": 0}, "training": {"steps": 20, "lr": 0.1, "ema": 0.0}, "seed": 0}
+    defaults = {"model": {"width": 32, "hidden": 0}, "training": {"steps": 5, "lr": 0.2, "ema": 0.0}}
+    check_settings(path, now, defaults)                       # the new fields at their defaults: the same run
+    with pytest.raises(SystemExit, match="hidden"):
+        check_settings(path, {**now, "model": {"width": 64, "hidden": 8}}, defaults)   # a new field changed: refused

@@ -36,9 +36,9 @@ def update_average(average: nn.Module, model: nn.Module, images: int, half_life_
     from: each parameter moves toward the model's by 1 - 0.5 ** (images / half_life_images), `images` being the
     batch just trained on; buffers (batch norm's statistics, StyleGAN's average w) are copied, as StyleGAN2 does."""
     beta = 0.5 ** (images / half_life_images)
-    for a, p in zip(average.parameters(), model.parameters()):
+    for a, p in zip(average.parameters(), model.parameters(), strict=True):
         a.lerp_(p, 1 - beta)
-    for a, b in zip(average.buffers(), model.buffers()):
+    for a, b in zip(average.buffers(), model.buffers(), strict=True):
         a.copy_(b)
 
 

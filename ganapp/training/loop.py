@@ -46,6 +46,7 @@ class LoopConfig:
     validate_every: int = 0         # steps between `validate()` calls, when the recipe has one (0: never)
     force: bool = False             # start afresh even where run_dir holds a saved state (else refuse)
     settings: dict | None = None    # the run's configs, saved with the state; a resume must match (steps aside)
+    defaults: dict | None = None    # the configs' defaults, same shape: a field a saved state lacks (added since) has them
 
 
 def seed_everything(seed: int) -> torch.Generator:
@@ -89,11 +90,14 @@ def saved_settings(path: Path) -> dict:
     return {"settings": saved} if saved else {}
 
 
-def check_settings(path: Path, settings: dict | None) -> None:
-    """Refuse to resume a run with other configs than it was started with (`steps` may grow)."""
+def check_settings(path: Path, settings: dict | None, defaults: dict | None = None) -> None:
+    """Refuse to resume a run with other configs than it was started with (`steps` may grow). A field the saved
+    state lacks was added to its config since: it counts as `defaults` gives it (what the run trained with)."""
     saved = saved_settings(path).get("settings")
     if saved is None or settings is None:
         return  # a state saved before settings were recorded
+    defaults = json.loads(json.dumps(defaults or {}))
+    saved = {**saved, **{group: {**defaults.get(group, {}), **saved[group]} for group in ("model", "training")}}
     settings = json.loads(json.dumps(settings))  # as saved: tuples become lists (else (0.0, 0.99) != [0.0, 0.99])
     strip = lambda s: {**s, "training": {k: v for k, v in s["training"].items() if k != "steps"}}  # noqa: E731
     if strip(saved) != strip(settings):
@@ -179,7 +183,7 @@ def train(recipe: Recipe, loop_cfg: LoopConfig, data_gen: torch.Generator, proce
     state_path = run_dir / STATE_FILE
     start = 0
     if loop_cfg.resume and state_path.exists():
-        check_settings(state_path, loop_cfg.settings)
+        check_settings(state_path, loop_cfg.settings, loop_cfg.defaults)
         start = load_state(state_path, recipe, data_gen)
         if main:
             print(f"resumed from {state_path} at step {start}")

@@ -105,13 +105,13 @@ def tick(run: LiveRun | None):
         run.stop()
         SLOTS.release(run.id)
         return gr.Timer(active=False), _start_button(False), *_show(run, note=say("gantrain.time_limit", minutes=RUN_SECONDS / 60))
-    waiting = SLOTS.try_acquire(run.id)
-    if waiting:
-        return gr.Timer(active=True), _start_button(True), *_show(run, waiting)
-    run.train_in_background()   # started on the first tick with the slot; later ticks renew its lease
     curves = time.monotonic() - run.curves_sent_at >= PLOT_EVERY_S
     if curves:
         run.curves_sent_at = time.monotonic()
+    waiting = SLOTS.try_acquire(run.id)
+    if waiting:
+        return gr.Timer(active=True), _start_button(True), *_show(run, waiting, curves=curves)
+    run.train_in_background()   # started on the first tick with the slot; later ticks renew its lease
     return gr.Timer(active=True), _start_button(True), *_show(run, curves=curves)
 
 

@@ -28,22 +28,31 @@ STEPS = ObjectiveTrainConfig.steps   # generator updates, every objective (the c
 WIDTH = ObjectiveGANConfig.width     # filters at 14x14 (twice that at 7x7), every objective (the cGAN's)
 EARLIER = {"steps": 5000, "width": 32}   # what the generators published before the fair fight were trained with
 
-def _recipe_words(training: dict) -> str:
-    """What a run's training settings changed from the objective's own recipe, in words ("" where nothing)."""
+def _recipe_changes(settings: dict) -> list[str]:
+    """What a run's settings (its model and training configs, as provenance.json records them) changed from the
+    objective's own recipe, in words; [] where nothing."""
+    model, training = settings.get("model", {}), settings.get("training", {})
     words = []
+    if model.get("hidden"):
+        words.append(f"InfoGAN's generator body: a {model['hidden']:,}-unit fully connected layer (batch norm, ReLU) "
+                     "before the DCGAN layers")
     if training.get("lr_g"):
         words.append(f"the generator's learning rate {training['lr_g']:g} (two time-scales: its discriminator keeps "
                      "the objective's own)")
     if training.get("d_batchnorm") or training.get("d_hidden"):
+        hidden = training.get("d_hidden")
         words.append("InfoGAN's discriminator body: " + ", ".join(
-            [*(["batch norm after the second convolution"] if training.get("d_batchnorm") else []),
-             *([f"a {training['d_hidden']:,}-unit fully connected layer before the score"] if training.get("d_hidden") else [])]))
+            [*([f"a {hidden:,}-unit fully connected layer before the score"] if hidden else []),
+             *(["batch norm after the second convolution" + (" and that layer" if hidden else "")]
+               if training.get("d_batchnorm") else [])]))
+    if training.get("spectral_norm"):
+        words.append("every discriminator layer spectrally normalised")
     if training.get("dcgan_init"):
         words.append("DCGAN's N(0, 0.02) initial weights")
     if training.get("ema_images"):
         words.append(f"the shipped generator is the running average of its weights (half-life "
                      f"{training['ema_images']:,.0f} images), its batch-norm statistics measured on its own samples")
-    return "; ".join(words)
+    return words
 
 
 def _card(o: str) -> dict:
@@ -57,7 +66,7 @@ def _card(o: str) -> dict:
                     "two 16-d output capsules (real, generated) reached by three routing iterations, trained with the "
                     "margin loss", "ebgan": " and an autoencoder head (EBGAN energy)"}.get(o, "")
     settings = provenance.get("settings")
-    changes = _recipe_words(settings["training"]) if settings else ""
+    changes = "; ".join(_recipe_changes(settings)) if settings else ""
     run_dir = f"runs/gan-{o}"
     return dict(
         title=f"DCGAN generator trained with {TITLES[o]}, MNIST",
@@ -65,8 +74,8 @@ def _card(o: str) -> dict:
              f"discriminator: two strided convolutions{d}), trained for {steps:,} generator updates at batch 64 on "
              f"58,000 MNIST training digits under the `{o}` objective, with its own paper's optimiser settings and "
              "critic steps (see `ganapp/losses.py`)" + (f", and these changes of recipe: {changes}. " if changes else ". ")
-             + "One of seven generators trained for the same updates but for the objective; the table compares them "
-             "all, each with its own width, updates and recipe. "
+             + "One of seven generators trained for the comparison; the table compares them all, each with its own "
+             "width, updates and recipe (its paper's, or tuned as its card says). "
              + ("This one is the fair fight's: the conditional GAN's width and budget. " if retrained else
                 f"This one has the fair fight's width but {steps:,} of its {STEPS:,} updates: its run was stopped "
                 "there (the session's end). " if width == WIDTH else
@@ -88,10 +97,9 @@ def _budget(o: str) -> dict:
     """The width, generator updates and recipe ("own": its paper's; "tuned": see its card) the shipped generator of
     `o` was trained with (its config, its provenance)."""
     provenance = beside_weights(checkpoint_name(o), "provenance.json")
-    training = provenance.get("settings", {}).get("training", {})
     return {"width": load(checkpoint_name(o)).config.width,
             "steps": provenance.get("run_steps") or EARLIER["steps"],
-            "recipe": "tuned" if _recipe_words(training) else "own"}
+            "recipe": "tuned" if _recipe_changes(provenance.get("settings", {})) else "own"}
 
 
 def _run_figures(run: Path, o: str) -> dict:

@@ -38,7 +38,8 @@ assert set(SHIPPED_OBJECTIVES) <= set(OBJECTIVES)
 
 
 class ObjectiveGenerator(HubModel):
-    """(z: (B, z_dim)) -> (B, 1, 28, 28) in [-1, 1]: the DCGAN generator (linear → 7x7 → 14x14 → 28x28)."""
+    """(z: (B, z_dim)) -> (B, 1, 28, 28) in [-1, 1]: the DCGAN generator (linear → 7x7 → 14x14 → 28x28), after
+    InfoGAN's fully connected layer where `hidden` asks for it."""
     config_class = ObjectiveGANConfig
 
     def example_inputs(self, generator: torch.Generator) -> tuple:

@@ -1,8 +1,10 @@
 """One DCGAN trained under one objective, for the comparison: `--set objective=<name>`.
 
-Every objective gets the same networks (the cGAN's width, 64/128), the same data (all 60,000 MNIST training digits
-but the 2,000 held out for validation), the same batch size and the same number of generator updates (`--steps`,
-the cGAN's 8,000); each keeps its own paper's optimiser settings and critic steps (ganapp/losses.py): a fair fight.
+By default every objective gets the same networks (the cGAN's width, 64/128), the same data (all 60,000 MNIST
+training digits but the 2,000 held out for validation), the same batch size and the same number of generator updates
+(`--steps`, the cGAN's 8,000); each keeps its own paper's optimiser settings and critic steps (ganapp/losses.py): a
+fair fight. The options below change that recipe (issue #29's trials: InfoGAN's networks, two time-scales, a weight
+average of G); a generator trained with any of them is marked "tuned" in the comparison, and its card lists them.
 """
 from __future__ import annotations
 
@@ -42,6 +44,11 @@ class ObjectiveGANRecipe:
         self.train_cfg, self.device = train, torch.device(device)
         self.selection = FrechetSelection(train.validation_size, model.z_dim, data_root, device)
         self.data = self.selection.data
+        own_d = model.objective in ("ebgan", "capsgan")   # an autoencoder or capsule network, not the DCGAN critic
+        if (train.d_batchnorm or train.d_hidden) and own_d:
+            raise ValueError(f"{model.objective} has a discriminator of its own: d_batchnorm and d_hidden do not apply")
+        if train.d_batchnorm and OBJECTIVES[model.objective].gp_weight:
+            raise ValueError("batch norm in D makes a gradient penalty's per-sample gradients meaningless")
         self.generator = ObjectiveGenerator(model).to(device)
         self.d = build(dataclasses.replace(model.networks(), d_batchnorm=train.d_batchnorm, d_hidden=train.d_hidden))[1]
         if train.dcgan_init:
@@ -71,7 +78,8 @@ class ObjectiveGANRecipe:
 
     def _standing_statistics(self) -> None:
         """The averaged G's batch-norm statistics measured on its own outputs, from fixed noise (BigGAN's "standing
-        statistics"): the ones G kept belong to G's weights, not to their average."""
+        statistics"): the ones G kept belong to G's weights, not to their average. Before anything uses the average:
+        its samples, its validation and every export."""
         if self.shipped is not self.generator:
             z = torch.randn(32 * 64, self.generator.config.z_dim, generator=torch.Generator().manual_seed(7))
             update_bn(z.to(self.device).split(64), self.shipped)
@@ -89,4 +97,5 @@ class ObjectiveGANRecipe:
         return make_grid(self.shipped(self.selection.grid_z), nrow=8, normalize=True, value_range=(-1, 1))
 
     def exported(self):
+        self._standing_statistics()
         return {checkpoint_name(self.generator.config.objective): self.shipped}
