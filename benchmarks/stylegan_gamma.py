@@ -12,20 +12,10 @@ import json
 import sys
 from pathlib import Path
 
+from benchmarks.trials import training_seconds
 from ganapp.messages import markdown_table
 
 OUT = Path(__file__).resolve().parent / "stylegan_gamma.md"
-
-
-def training_seconds(logged: list[dict]) -> float:
-    """Seconds of training over every segment of a run: a resumed run's clock starts again from 0."""
-    total, last = 0.0, 0.0
-    for r in logged:
-        if "seconds" in r:
-            if r["seconds"] < last:
-                total += last
-            last = r["seconds"]
-    return total + last
 
 
 def main(argv=None) -> None:

@@ -68,18 +68,24 @@ def apply_overrides(configs: list, pairs: list[str]) -> list:
     return configs
 
 
-def command_for(family_name: str, settings: dict, run_dir: str, validate_every: int | None = None) -> str:
-    """The `python -m ganapp.train` command that trains `family_name` with `settings` (a run's saved configs and
-    seed, as `publish` records them beside the weights): `--set` for every field that differs from the recipe's
-    defaults, so a card states the recipe its weights were trained with, not one typed beside them."""
+def changed_fields(family_name: str, settings: dict) -> dict:
+    """The fields of a run's settings (its saved configs) that differ from `family_name`'s recipe defaults, steps aside."""
     family = FAMILIES[family_name]
     recipe_class = family.part(family.recipe)
     defaults = {**dataclasses.asdict(recipe_class.model_config_class()),
                 **dataclasses.asdict(recipe_class.train_config_class())}
     given = {**settings["model"], **settings["training"]}
-    steps = given.pop("steps", None)
+    return {k: v for k, v in given.items()
+            if k != "steps" and k in defaults and json.loads(json.dumps(defaults[k])) != v}
+
+
+def command_for(family_name: str, settings: dict, run_dir: str, validate_every: int | None = None) -> str:
+    """The `python -m ganapp.train` command that trains `family_name` with `settings` (a run's saved configs and
+    seed, as `publish` records them beside the weights): `--set` for every field that differs from the recipe's
+    defaults, so a card states the recipe its weights were trained with, not one typed beside them."""
+    steps = settings["training"].get("steps")
     sets = ["--set " + shlex.quote(f"{k}={v if isinstance(v, str) else json.dumps(v, separators=(',', ':'))}")
-            for k, v in given.items() if k in defaults and json.loads(json.dumps(defaults[k])) != v]
+            for k, v in changed_fields(family_name, settings).items()]
     return " ".join(["python -m ganapp.train", family_name, "--threads 1", f"--run-dir {run_dir}",
                      *([f"--steps {steps}"] if steps else []), *([f"--seed {settings['seed']}"] if settings.get("seed") else []),
                      *([f"--validate-every {validate_every}"] if validate_every else []), *sets, "--export checkpoints"])
