@@ -78,7 +78,7 @@ def _card(o: str) -> dict:
              "width, updates and recipe (its paper's, or tuned as its card says). "
              + ("This one is the fair fight's: the conditional GAN's width and budget. " if retrained else
                 f"This one has the fair fight's width but {steps:,} of its {STEPS:,} updates: its run was stopped "
-                "there (the session's end). " if width == WIDTH else
+                "there. " if width == WIDTH else
                 f"This one was not retrained for the fair fight (width {WIDTH}, {STEPS:,} updates) yet. ")
              + "The checkpoint kept is the one with the lowest Fréchet distance to 2,000 held-out training digits.",
         train=command_for("objectives", settings, run_dir, validate_every=500) if settings else
