@@ -12,8 +12,8 @@ import json
 import sys
 from pathlib import Path
 
-from benchmarks.trials import training_seconds
 from ganapp.messages import markdown_table
+from ganapp.training.loop import training_seconds
 
 OUT = Path(__file__).resolve().parent / "stylegan_gamma.md"
 

@@ -16,20 +16,9 @@ from pathlib import Path
 
 from ganapp.messages import markdown_table
 from ganapp.train import changed_fields
-from ganapp.training.loop import STATE_FILE, saved_settings
+from ganapp.training.loop import STATE_FILE, saved_settings, training_seconds
 
 HERE = Path(__file__).resolve().parent
-
-
-def training_seconds(logged: list[dict]) -> float:
-    """Seconds of training over every segment of a run: a resumed run's clock starts again from 0."""
-    total, last = 0.0, 0.0
-    for r in logged:
-        if "seconds" in r:
-            if r["seconds"] < last:
-                total += last
-            last = r["seconds"]
-    return total + last
 
 
 def cell(figures: dict | None) -> str:

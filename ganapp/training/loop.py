@@ -296,3 +296,14 @@ def read_log(run_dir: Path) -> list[dict]:
     """The JSON-lines training log of a run, for curves and model cards."""
     with open(Path(run_dir) / LOG_FILE) as f:
         return [json.loads(line) for line in f if line.strip()]
+
+
+def training_seconds(logged: list[dict]) -> float:
+    """Seconds of training over every segment of a logged run: a resumed run's clock starts again from 0."""
+    total, last = 0.0, 0.0
+    for r in logged:
+        if "seconds" in r:
+            if r["seconds"] < last:
+                total += last
+            last = r["seconds"]
+    return total + last

@@ -14,7 +14,7 @@ from ...metrics import RealReference
 from ...reports import write_metrics
 from ...train import command_for
 from ...training.data import MNISTSampler
-from ...training.loop import read_log
+from ...training.loop import read_log, training_seconds
 from .inference import objective_samples, samples
 from .model import SHIPPED_OBJECTIVES, ObjectiveGANConfig, checkpoint_name
 from .recipe import ObjectiveTrainConfig
@@ -113,7 +113,7 @@ def _run_figures(run: Path, o: str) -> dict:
     timed = [r for r in rows if "seconds" in r]
     curve = [[r["step"], r["validation"]["frechet"]] for r in rows if "validation" in r]
     last = [fd for _, fd in curve[-5:]]
-    return {"seconds_per_1000": 1000 * timed[-1]["seconds"] / timed[-1]["step"] if timed else None,
+    return {"seconds_per_1000": 1000 * training_seconds(rows) / timed[-1]["step"] if timed else None,
             "validation_curve": curve,
             # stability: how much the validation distance still moves over the last five checks
             "fd_spread_last5": (max(last) - min(last)) if last else None}
