@@ -141,7 +141,8 @@ class Run2D:
                 self.d.train()
                 with torch.no_grad():
                     fake = self.g(self._noise())
-                self.objective.d_step(self.d, self.optimizers.get()[1], self._real(), fake, self.rng)
+                _, opt_d = self.optimizers.get()
+                self.objective.d_step(self.d, opt_d, self._real(), fake, self.rng)
                 self.d_only_steps += 1
             else:
                 self.objective.train_step(self.g, self.d, *self.optimizers.get(), self._real, self._noise, self.rng)
