@@ -92,7 +92,7 @@ def endpoint_picture(part: str, png, v: list) -> np.ndarray:
         x0 = (2 + v[-1] * 30) * SCALE
         grey = grey[2 * SCALE:30 * SCALE, x0:x0 + 28 * SCALE]
     return grey[::SCALE, ::SCALE].astype(int)
-SCALE = 4  # sampling.DIGIT_SCALE
+SCALE = 4  # images.DIGIT_SCALE
 
 
 def local_picture(part: str, call: list):

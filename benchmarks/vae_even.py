@@ -12,7 +12,8 @@ from pathlib import Path
 
 import torch
 
-from ganapp.families.vae.inference import METHODS, evenness, example_digit, vae_frames
+from ganapp.families.vae import METHODS
+from ganapp.families.vae.inference import evenness, example_digit, vae_frames
 from ganapp.messages import markdown_table
 from ganapp.reports import splice_readme
 

@@ -31,13 +31,9 @@ from __future__ import annotations
 import importlib
 import json
 import logging
-import multiprocessing
 import os
-import sys
 import threading
 import time
-import types
-from contextlib import contextmanager
 
 import numpy as np
 import torch
@@ -46,65 +42,15 @@ from safetensors.torch import save as save_tensors
 from torch import nn
 
 from .checks import InvalidInput
+from .fork_server import context, main_hidden
 
 NICE = 10                 # the child's scheduling priority below the server's (0 normal, 19 lowest)
+log = logging.getLogger(__name__)
 HEADER = 8                # float64 slots before the published weights: version, control, then counters
 VERSION, CONTROL = 0, 1   # header slots: a seqlock's version (odd while the child writes) and what to do
 STOP = 0                  # CONTROL: 0 stops the child; k >= 1 runs mode k - 1 of the run's modes
 PUBLISH_EVERY_S = 0.02    # the child publishes its weights at most this often (frames come ~12 times a second)
 WATCH_EVERY_S = 0.1       # how often the server's thread asks `mode_now` and applies the child's messages
-WARM_UP_AFTER_S = 10.0    # the tabs start the fork server this long after they are built (the app is up by then)
-PRELOAD = ["torch", "torch._dynamo", __name__]   # imported once in the fork server (torch's optimisers import
-# torch._dynamo on first use: seconds, which every child would otherwise spend before its first step)
-log = logging.getLogger(__name__)
-_context = None
-_context_lock = threading.Lock()
-
-
-def context():
-    """The multiprocessing context of every child: a fork server that has imported torch once, so a child starts
-    in a fraction of a second (a fresh interpreter takes seconds to import torch) without forking the server's
-    threads."""
-    global _context
-    with _context_lock:
-        if _context is None:
-            _context = multiprocessing.get_context("forkserver")
-            _context.set_forkserver_preload(PRELOAD)
-        return _context
-
-
-def warm_up(*modules: str, after_s: float = 0.0) -> None:
-    """Start the fork server, with `modules` (the runs' own) imported in it too, so that the first Start does not
-    wait for imports: the tabs call this when built, `after_s` seconds later so that its imports do not compete
-    with the app's own start-up (a Start before then starts the server itself, a few seconds slower)."""
-    PRELOAD.extend(m for m in modules if m not in PRELOAD)
-    context()
-
-    def start() -> None:
-        from multiprocessing import forkserver
-        forkserver.ensure_running()
-
-    if after_s <= 0:
-        start()
-    else:
-        timer = threading.Timer(after_s, start)
-        timer.daemon = True
-        timer.start()
-
-
-@contextmanager
-def _main_hidden():
-    """multiprocessing imports the main script again in each child, for functions defined there. Ours are all
-    in importable modules, and `python app.py` as main would build the whole app again in every child: hide it."""
-    with _context_lock:
-        main = sys.modules["__main__"]
-        sys.modules["__main__"] = types.ModuleType("__main__")
-        try:
-            yield
-        finally:
-            sys.modules["__main__"] = main
-
-
 def run_in_child(fn, *args):
     """`fn(*args)` in a child process of the fork server, on one thread, and its result: what an API call trains
     (a fixed number of steps) never touches the server's memory, whose allocator keeps what training takes. `fn`
@@ -119,7 +65,7 @@ def run_in_child(fn, *args):
     forkserver.ensure_running()   # started (seconds: it imports torch) before the real main is hidden
     pool = ProcessPoolExecutor(max_workers=1, mp_context=context())
     try:
-        with _main_hidden():
+        with main_hidden():
             future = pool.submit(_on_one_thread, fn, *args)   # the child starts here
         return future.result()
     except BrokenProcessPool:
@@ -299,7 +245,7 @@ class TrainingProcess:
             state = _pack(run)
         self.process = context().Process(target=_child, args=(settings, state, self.board.arrays, child_end),
                                          name=f"training-{type(run).__name__}", daemon=True)
-        with _main_hidden():
+        with main_hidden():
             self.process.start()
         child_end.close()
 

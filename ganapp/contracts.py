@@ -2,7 +2,7 @@
 ganapp/registry.py naming its parts; `python -m ganapp.train`, `python -m ganapp.evaluate`, `python -m ganapp.reports`
 and app.py then find them by these names (tests/test_families.py checks every registered family against this file):
 
-- `model.py`: each model class the registry names (`ModelSpec.model_class_ref`), a `hub.HubModel` whose config
+- `model.py`: each model class the registry names (`ModelSpec.model_class_ref`), a `hub_model.HubModel` whose config
   dataclass travels with its weights;
 - `recipe.py`: the class `Family.recipe` names, a `Recipe` (below): the training loop (training/loop.py) knows
   nothing else about it;
@@ -20,7 +20,7 @@ from typing import Any, ClassVar, Protocol
 import torch
 from torch import nn
 
-from .hub import HubModel
+from .hub_model import HubModel
 
 
 class Recipe(Protocol):

@@ -1,15 +1,23 @@
-"""Where models run: CUDA when present, then Apple's MPS, then the CPU."""
+"""Where models run (CUDA when present, then Apple's MPS, then the CPU), on how many threads, and memory given back.
+
+The app imports this module before torch, which it imports only when a model first runs: no torch at the top.
+"""
 from __future__ import annotations
 
 import os
+import sys
 import threading
 import time
+from typing import TYPE_CHECKING
 
-import torch
+if TYPE_CHECKING:
+    import torch
 
 
 def pick_device() -> torch.device:
     """The fastest device this machine has; `GANAPP_DEVICE` overrides (e.g. `cpu`)."""
+    import torch
+
     forced = os.environ.get("GANAPP_DEVICE")
     if forced:
         return torch.device(forced)
@@ -27,7 +35,9 @@ def set_cpu_threads(n: int | None = None) -> None:
     oversubscribed cores slow both down far more than sharing them politely.
     """
     n = n or int(os.environ.get("GANAPP_THREADS", "0")) or os.cpu_count() or 1
-    torch.set_num_threads(n)
+    os.environ["OMP_NUM_THREADS"] = str(n)   # what torch starts with, when it is imported later
+    if "torch" in sys.modules:
+        sys.modules["torch"].set_num_threads(n)
 
 
 MMAP_THRESHOLD_BYTES = 16 * 2**20

@@ -22,17 +22,13 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from .hub import HubModel, local_folder
-from .registry import MODELS
+from .hub import local_folder
+from .hub_model import HubModel
+from .registry import MODELS, PAGE_FILE, in_page_models
 
 ONNX_FILE = "model.onnx"
-PAGE_FILE = "model.onnx.gz"   # what the page fetches: model.onnx gzipped
 SOURCE_KEY = "ganapp.source_sha256"   # ONNX metadata: the SHA-256 of the model.safetensors it was exported from
 INPUTS_KEY = "ganapp.inputs"          # ONNX metadata: the graph's input names, comma-separated, in order
-
-
-def in_page_models() -> list[str]:
-    return [name for name, spec in MODELS.items() if spec.in_page]
 
 
 def input_names(model: HubModel) -> list[str]:

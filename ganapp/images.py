@@ -2,20 +2,27 @@
 
 User uploads are untrusted: `open_user_image` bounds their pixel count before decoding,
 applies EXIF orientation, and converts every mode (grey, 16-bit, palette, RGBA, CMYK) to RGB.
+
+The app builds its page before it imports torch (1.4 s of its start): the functions that make tensors import it
+themselves; the others use the methods of the tensors they are given.
 """
 from __future__ import annotations
 
 import base64
 import binascii
 import io
+from typing import TYPE_CHECKING
 
 import imageio.v3 as iio
 import numpy as np
-import torch
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .checks import InvalidInput
 
+if TYPE_CHECKING:
+    import torch
+
+DIGIT_SCALE = 4   # MNIST tiles are shown 112x112, upscaled nearest-neighbour
 MAX_UPLOAD_PIXELS = 40_000_000     # ~6300x6300: larger uploads are refused before decoding
 MAX_DATA_URL_CHARS = 2_000_000     # a drawing pad's picture as a data URL, at most (its 280x280 PNG: a few kB drawn,
                                    # up to ~370 kB with a photo on it)
@@ -37,24 +44,27 @@ def not_readable() -> BadImage:
 # --- tensors -> pictures --------------------------------------------------------------------
 
 # RGB <-> (Y, Cb, Cr) with BT.601's weights, linear (no offsets): luminance and colour apart.
-_TO_YCC = torch.tensor([[0.299, 0.587, 0.114], [-0.1687, -0.3313, 0.5], [0.5, -0.4187, -0.0813]])
-_FROM_YCC = torch.linalg.inv(_TO_YCC)
+_TO_YCC = ((0.299, 0.587, 0.114), (-0.1687, -0.3313, 0.5), (0.5, -0.4187, -0.0813))
 
 
 def to_ycbcr(rgb: torch.Tensor) -> torch.Tensor:
     """(B, 3, H, W) RGB -> (B, 3, H, W) Y, Cb, Cr, on the same scale as the input."""
-    return torch.einsum("ij,bjhw->bihw", _TO_YCC.to(rgb), rgb)
+    import torch
+
+    return torch.einsum("ij,bjhw->bihw", torch.tensor(_TO_YCC).to(rgb), rgb)
 
 
 def from_ycbcr(ycc: torch.Tensor) -> torch.Tensor:
-    return torch.einsum("ij,bjhw->bihw", _FROM_YCC.to(ycc), ycc)
+    import torch
+
+    return torch.einsum("ij,bjhw->bihw", torch.linalg.inv(torch.tensor(_TO_YCC)).to(ycc), ycc)
 
 
 def to_pil(image: torch.Tensor, value_range: tuple[float, float] = (0.0, 1.0), scale: int = 1) -> Image.Image:
     """(C, H, W) float tensor in `value_range` -> PIL image, upscaled `scale` times (nearest: crisp pixels)."""
     lo, hi = value_range
-    arr = ((image.detach().float().cpu().clamp(lo, hi) - lo) / (hi - lo) * 255).round().to(torch.uint8)
-    arr = arr.permute(1, 2, 0).numpy()
+    arr = ((image.detach().float().cpu().clamp(lo, hi) - lo) / (hi - lo) * 255).round()
+    arr = arr.permute(1, 2, 0).numpy().astype(np.uint8)
     pil = Image.fromarray(arr[..., 0] if arr.shape[2] == 1 else arr)
     if scale > 1:
         pil = pil.resize((pil.width * scale, pil.height * scale), Image.Resampling.NEAREST)
@@ -71,7 +81,7 @@ def grid(images: torch.Tensor, nrow: int, value_range=(0.0, 1.0), scale: int = 1
     b, c, h, w = images.shape
     cols = min(nrow, b)
     rows = -(-b // cols)
-    out = torch.full((c, rows * (h + padding) + padding, cols * (w + padding) + padding), float(value_range[0]))
+    out = images.new_full((c, rows * (h + padding) + padding, cols * (w + padding) + padding), float(value_range[0]))
     for i, image in enumerate(images):
         y, x = divmod(i, cols)
         top, left = y * (h + padding) + padding, x * (w + padding) + padding
@@ -81,6 +91,8 @@ def grid(images: torch.Tensor, nrow: int, value_range=(0.0, 1.0), scale: int = 1
 
 def tile_sheet(path, tile: int = 28) -> torch.Tensor:
     """A grey sheet of `tile`-pixel tiles -> (rows, columns, 1, tile, tile) in [0, 1]."""
+    import torch
+
     sheet = torch.from_numpy(np.asarray(Image.open(path).convert("L"), dtype=np.float32) / 255.0)
     rows, cols = sheet.shape[0] // tile, sheet.shape[1] // tile
     return sheet.view(rows, tile, cols, tile).permute(0, 2, 1, 3).unsqueeze(2).contiguous()
@@ -181,6 +193,8 @@ def to_mnist(img: Image.Image) -> torch.Tensor:
     MNIST digits are white on black, their bounding box scaled to fit 20x20 and then placed
     so that the centre of mass sits at the centre of a 28x28 field (LeCun et al.).
     """
+    import torch
+
     grey = np.asarray(img.convert("L"), dtype=np.float32) / 255.0
     if grey.mean() > 0.5:  # dark ink on light paper (a drawing, a scan): invert
         grey = 1.0 - grey

@@ -1,4 +1,4 @@
-"""The GAN objectives of the survey, each with the optimiser settings its paper recommends.
+"""The GAN objectives of the survey, each with the optimiser settings its paper recommends (objective_settings.py).
 
 Notation: r = D(x) on real images, f = D(G(z)) on generated ones, raw scores (logits for the
 probabilistic losses); softplus(t) = log(1 + e^t), so log sigmoid(t) = -softplus(-t).
@@ -21,6 +21,7 @@ probabilistic losses); softplus(t) = log(1 + e^t), so log sigmoid(t) = -softplus
 """
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -28,18 +29,12 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .objective_settings import SETTINGS, ObjectiveSettings
+
 
 @dataclass(frozen=True)
-class Objective:
-    name: str
-    optimizer: str = "adam"        # "adam" or "rmsprop"
-    lr_d: float = 2e-4
-    lr_g: float = 2e-4
-    betas: tuple[float, float] = (0.5, 0.999)
-    d_steps: int = 1               # discriminator (critic) updates per generator update
-    clip: float = 0.0              # WGAN: clip the critic's weights to [-clip, clip]; 0: no clipping
-    gp_weight: float = 0.0         # WGAN-GP: λ of the gradient penalty
-    margin: float = 0.0            # EBGAN: the margin m
+class Objective(ObjectiveSettings):
+    """An objective's settings (`objective_settings.SETTINGS`) and its losses and steps."""
 
     def d_loss(self, d, real: torch.Tensor, fake: torch.Tensor,
                generator: torch.Generator | None = None) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
@@ -148,13 +143,4 @@ def gradient_penalty(d, real: torch.Tensor, fake: torch.Tensor, generator: torch
     return ((grad.flatten(1).norm(dim=1) - 1) ** 2).mean()
 
 
-OBJECTIVES: dict[str, Objective] = {o.name: o for o in [
-    Objective("minimax"),
-    Objective("nonsaturating"),
-    Objective("lsgan"),
-    Objective("wgan", optimizer="rmsprop", lr_d=5e-5, lr_g=5e-5, d_steps=5, clip=0.01),
-    Objective("wgan-gp", lr_d=1e-4, lr_g=1e-4, betas=(0.5, 0.9), d_steps=5, gp_weight=10.0),
-    Objective("hinge"),
-    Objective("ebgan", lr_d=2e-4, lr_g=2e-4, margin=0.3),
-    Objective("capsgan"),
-]}
+OBJECTIVES: dict[str, Objective] = {name: Objective(**dataclasses.asdict(s)) for name, s in SETTINGS.items()}

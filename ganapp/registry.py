@@ -191,6 +191,14 @@ def spec(name: str) -> ModelSpec:
         raise KeyError(f"unknown model {name!r}; known: {', '.join(MODELS)}") from None
 
 
+PAGE_FILE = "model.onnx.gz"   # what the page fetches of an in-page model: its model.onnx, gzipped (ganapp.export)
+
+
+def in_page_models() -> list[str]:
+    """The models the page runs itself (`ModelSpec.in_page`)."""
+    return [name for name, s in MODELS.items() if s.in_page]
+
+
 def family(name: str) -> Family:
     try:
         return FAMILIES[name]

@@ -1,10 +1,8 @@
-"""What every family's inference shares: seeded noise, the device a model sits on, the tile scale,
+"""What every family's inference shares: seeded noise, the device a model sits on,
 and grids over a 2-d latent square."""
 from __future__ import annotations
 
 import torch
-
-DIGIT_SCALE = 4   # MNIST tiles are shown 112x112, upscaled nearest-neighbour
 
 
 def seeded_noise(seed: int, *shape: int) -> torch.Tensor:

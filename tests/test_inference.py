@@ -23,8 +23,7 @@ from ganapp.families.vae.inference import (
     vae_interpolate,
 )
 from ganapp.families.vae.model import negative_elbo
-from ganapp.images import BadImage, open_user_image, to_mnist
-from ganapp.sampling import DIGIT_SCALE
+from ganapp.images import DIGIT_SCALE, BadImage, open_user_image, to_mnist
 
 
 def png_bytes(img: Image.Image) -> bytes:
@@ -205,7 +204,8 @@ def test_cyclegan_rejects_unknown_direction(tiny):
 
 
 def test_latent_decode_maps_u_v_onto_each_models_square(tiny):
-    from ganapp.families.vae.inference import latent_decode, latent_map, map_square
+    from ganapp.families.vae import map_square
+    from ganapp.families.vae.inference import latent_decode, latent_map
 
     assert map_square("ae2d") == (-5.0, -4.0, 10.0)  # stored with the tiny model
     a = png_bytes(latent_decode("ae2d", 0.25, 0.75))

@@ -131,7 +131,7 @@ def test_sliders_redraw_in_the_page_with_no_request_and_match_the_api(served, br
     page.wait_for_function(f"() => document.querySelector('#{tab}-page canvas').dataset.drawn")
     assert not page.locator(f"#{server_image}").is_visible()  # the server's picture stepped aside
     if tab in MAPS:  # the map itself is drawn in the page too, as the server draws it
-        scale = 2    # vae/inference.MAP_SCALE
+        scale = 2    # ganapp.families.vae.MAP_SCALE
         shown = page.evaluate(f"""() => {{ const c = document.querySelector('#{tab}-page canvas.inpage-map');
             return [c.width, Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data)]; }}""")
         grey = np.array(shown[1], dtype=np.uint8).reshape(-1, shown[0], 4)[..., 0]
@@ -167,7 +167,7 @@ def test_sliders_redraw_in_the_page_with_no_request_and_match_the_api(served, br
         page.wait_for_function(f"() => document.querySelector('#{tab}-page canvas').dataset.drawn === "
                                f"JSON.stringify({shown})")
         expected = server_png(url, api, *((tab,) if tab in MAPS else ()), *values)
-        scale = 4   # sampling.DIGIT_SCALE: the server's PNGs are its digits upscaled, nearest
+        scale = 4   # images.DIGIT_SCALE: the server's PNGs are its digits upscaled, nearest
         off = np.abs(canvas_grey(page, f"{tab}-page").astype(int) - expected[::scale, ::scale])
         if MODELS[tab if tab in MODELS else family].page_weights == "fp32":
             assert not off.any(), f"{values}: {(off > 0).sum()} pixels off, at most {off.max()}"

@@ -10,7 +10,8 @@ from conftest import DATA, SHIPPED, needs_data, shipped
 
 import ganapp
 from ganapp.families.cgan.inference import cgan_samples
-from ganapp.families.cyclegan.inference import EXAMPLES, cyclegan_translate
+from ganapp.families.cyclegan import EXAMPLES
+from ganapp.families.cyclegan.inference import cyclegan_translate
 from ganapp.families.vae.inference import example_digit, vae_frames
 
 

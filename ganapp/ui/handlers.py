@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextvars
 import functools
 import html
+import importlib
 import inspect
 import logging
 import typing
@@ -24,6 +25,19 @@ log = logging.getLogger("ganapp")
 SESSION: contextvars.ContextVar[str | None] = contextvars.ContextVar("session", default=None)  # the visitor's, in a handler
 
 GPU_SECONDS = 15   # a ZeroGPU allocation for one MNIST handler; heavier ones ask for more
+
+
+class imported_when_used:  # noqa: N801  (stands where a module name stands)
+    """A module imported when one of its names is first used, not when the page is built: a tab's inference and
+    its models need torch, whose import is 1.4 s of the app's start, and the page can show its tabs without it.
+    `inference = imported_when_used(f"{__package__}.inference")`, then `inference.generate(...)` in a handler.
+    (Python's import lock makes the first use from two handlers at once import it once.)"""
+
+    def __init__(self, module: str):
+        self._module = module
+
+    def __getattr__(self, name: str):
+        return getattr(importlib.import_module(self._module), name)
 
 
 def on_gpu(fn, seconds: int):

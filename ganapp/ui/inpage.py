@@ -15,9 +15,9 @@ from pathlib import Path
 
 import gradio as gr
 
-from ..export import PAGE_FILE, in_page_models
 from ..hub import local_folder
 from ..messages import LANGUAGES, render
+from ..registry import PAGE_FILE, in_page_models
 from .i18n import t
 
 STATIC = Path(__file__).resolve().parent / "static"

@@ -14,11 +14,12 @@ from .i18n import t, translatable
 
 def availability_note(*names: str) -> None:
     """A plain message at the top of a tab when its weights cannot be found, or when a measured setting stored
-    beside them could not be fetched from the Hub (the model then runs with its defaults); nothing otherwise."""
+    beside them could not be fetched from the Hub (the model then runs with its defaults); nothing otherwise.
+    The weights are found here (on disk, or downloaded), and loaded when the tab first uses them."""
     missing, degraded = [], []
     for name in names:
         try:
-            ganapp.load(name)
+            hub.resolve(name)
         except ganapp.WeightsUnavailable as e:
             missing.append(str(e))
         degraded += [f"{name}/{problem}" for problem in hub.hub_problems(name)]

@@ -19,7 +19,8 @@ from ...metrics import evaluator_outputs
 from ...registry import family
 from ...reports import figure, markdown_table, write_metrics
 from ...training.data import MNISTSampler
-from .inference import CODE_SIZES, DENOISERS, autoencoder_name, compressed, denoised
+from . import CODE_SIZES, autoencoder_name
+from .inference import DENOISERS, compressed, denoised
 from .model import PCA, PCAConfig, corrupt, gaussian_blur, median_filter, psnr
 from .recipe import AutoencoderTrainConfig
 

@@ -7,18 +7,12 @@ from PIL import Image
 
 from ... import generation_config, load
 from ...checks import MAX_SEED, check_choice, check_float, check_int
-from ...images import grid
-from ...sampling import DIGIT_SCALE
+from ...images import DIGIT_SCALE, grid
 from ..vae.inference import example_digits
+from . import CODE_SIZES, autoencoder_name
 from .model import corrupt, gaussian_blur, median_filter, psnr
 
 DENOISERS = ("clean", "noisy", "dae", "median", "blur")   # the row /denoise returns, left to right
-CODE_SIZES = (2, 4, 8, 16, 32)                            # the compression comparison's latent sizes
-
-
-def autoencoder_name(size: int) -> str:
-    """The plain autoencoder with a code of `size` numbers (the 2-d one is the VAE tab's map model)."""
-    return "ae2d" if size == 2 else f"ae{size}"
 
 
 def filter_settings(sigma: float) -> tuple[int, float]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from ...hub import HubModel
+from ...hub_model import HubModel
 from ..vae.model import VAE, VAEConfig, reconstruction_nll  # noqa: F401  (the registry names model:VAE here)
 
 

@@ -12,12 +12,14 @@ from ...checks import MAX_SEED
 from ...hub import beside_weights
 from ...messages import Text, say
 from ...ui.controls import choice_param, float_param, int_param, pixel_image, seed_control, share_link
-from ...ui.handlers import POOL, handler
+from ...ui.handlers import POOL, handler, imported_when_used
 from ...ui.i18n import t
 from ...ui.notes import availability_note, how_it_works, quality_note, stored_figure
-from . import inference
+from . import CODE_SIZES, autoencoder_name
 
-SIZES = [str(k) for k in inference.CODE_SIZES]   # the code-size choices, as a link spells them
+inference = imported_when_used(f"{__package__}.inference")   # imports torch: on first use, not at start
+
+SIZES = [str(k) for k in CODE_SIZES]   # the code-size choices, as a link spells them
 
 
 @handler(models=POOL)
@@ -49,7 +51,7 @@ def _knn_line():
 
 
 def build(demo: gr.Blocks) -> dict:
-    availability_note("dae", *(inference.autoencoder_name(k) for k in inference.CODE_SIZES), "pca")
+    availability_note("dae", *(autoencoder_name(k) for k in CODE_SIZES), "pca")
     quality_note("dae")
 
     gr.Markdown(t("ae.denoise_heading"))

@@ -8,8 +8,9 @@ from PIL import Image
 
 from ... import generation_config, load
 from ...checks import MAX_SEED, check_int
-from ...images import grid
-from ...sampling import DIGIT_SCALE, device_of, seeded_noise
+from ...images import DIGIT_SCALE, grid
+from ...sampling import device_of, seeded_noise
+from . import MAX_COUNT
 
 
 def noise_scale() -> float:
@@ -18,7 +19,6 @@ def noise_scale() -> float:
     return float(generation_config("cgan").get("noise_scale", 1.0))
 
 
-MAX_COUNT = 64   # samples per picture; a seed's samples are the first `count` of its MAX_COUNT noise vectors
 
 
 def seed_noise(seed: int, z_dim: int, count: int = MAX_COUNT) -> torch.Tensor:

@@ -14,7 +14,7 @@ import torch
 from torch import nn
 
 from ...blocks import discriminator_trunk, generator_layers
-from ...hub import HubModel
+from ...hub_model import HubModel
 
 
 @dataclass(frozen=True)

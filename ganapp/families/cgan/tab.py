@@ -6,10 +6,12 @@ import gradio as gr
 from ...checks import MAX_SEED
 from ...ui import inpage
 from ...ui.controls import int_param, pixel_image, seed_control, share_link
-from ...ui.handlers import POOL, handler
+from ...ui.handlers import POOL, handler, imported_when_used
 from ...ui.i18n import t
 from ...ui.notes import availability_note, how_it_works, quality_note
-from . import inference
+from . import MAX_COUNT
+
+inference = imported_when_used(f"{__package__}.inference")   # imports torch: on first use, not at start
 
 
 @handler(models=POOL)
@@ -36,11 +38,11 @@ def build(demo: gr.Blocks) -> dict:
             samples = pixel_image(t("cgan.samples"), height=420, elem_id="cgan-samples")
             in_page = inpage.view("cgan", "cgan", {"generator": "cgan"}, [cgan_noise],
                                   label=inpage.texts("cgan.samples"), server_image="cgan-samples", value_range=[-1, 1],
-                                  max_count=inference.MAX_COUNT,
+                                  max_count=MAX_COUNT,
                                   fallback_note=inpage.texts("common.drawn_by_server"))
         with gr.Column(scale=1):
             digit = gr.Radio(list(range(10)), value=3, label=t("cgan.digit"))
-            count = gr.Slider(1, inference.MAX_COUNT, value=16, step=1, label=t("cgan.count"))
+            count = gr.Slider(1, MAX_COUNT, value=16, step=1, label=t("cgan.count"))
             seed = seed_control("cgan")
     inpage.wire("cgan", in_page, [demo.load, digit.change, count.change, seed.change], cgan_generate, [digit, count, seed],
                 samples, "cgan_generate", show_progress="minimal")
@@ -51,5 +53,5 @@ def build(demo: gr.Blocks) -> dict:
     gr.on([demo.load, grid_button.click, seed.change], all_digits, inputs=seed, outputs=grid,
           api_name="cgan_all_digits", api_visibility="private", trigger_mode="always_last")
     how_it_works(t("cgan.explanation"))
-    return share_link("cgan", {"digit": int_param(digit, 0, 9, "digit"), "count": int_param(count, 1, inference.MAX_COUNT, "count"),
+    return share_link("cgan", {"digit": int_param(digit, 0, 9, "digit"), "count": int_param(count, 1, MAX_COUNT, "count"),
                                "seed": int_param(seed, 0, MAX_SEED, "seed")})

@@ -26,10 +26,9 @@ import torch
 import torch.nn.functional as F
 
 from ...losses import descend
+from . import GAN_ARMS
 from .model import ClassifierConfig, MNISTClassifier
 
-GAN_ARMS = ("extra_class", "pseudo_label", "uniform", "conditional")
-ARMS = ("none", *GAN_ARMS, "classic", "classic+best")
 K = 10  # digit classes
 
 

@@ -17,7 +17,6 @@ import torch
 
 from ...images import tile_sheet
 
-SIZES = (100, 500, 2000)   # the N: labelled training digits, a tenth of them per digit
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 SHEETS = {"train": ("mnist_train_12k.png", "mnist_train_12k_labels.txt"),
           "test": ("mnist_test_10k.png", "mnist_test_labels.txt")}

@@ -29,11 +29,11 @@ from ...metrics import digit_sharpness
 from ...registry import family
 from ...reports import figure, splice_readme, write_metrics
 from ...training.data import MNISTSampler
-from .augment import ARMS, GAN_ARMS, CellSettings, run_cell
-from .digits import SIZES, labelled_subset, mnist_test_set
+from . import ARMS, GAN_ARMS, RESULTS, SIZES
+from .augment import CellSettings, run_cell
+from .digits import labelled_subset, mnist_test_set
 from .tables import ARM_TITLES, OBJECTIVE_SOURCE, augmentation_table, sharpness_table
 
-RESULTS = "claims_gan_n100"   # the family's first model: its folder also holds the experiment's tables and figures
 CELLS = Path("runs") / "claims" / "cells.jsonl"
 VALIDATION_SEEDS = 2
 SHARPNESS_SAMPLES = 2000

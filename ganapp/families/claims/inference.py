@@ -8,22 +8,12 @@ from __future__ import annotations
 
 import uuid
 
-from ... import WeightsUnavailable, load
-from ...checks import MAX_SEED, InvalidInput, check_choice, check_int
-from ...hub import beside_weights
+from ... import load
+from ...checks import InvalidInput
 from ..gantrain.live import API_WAIT_SECONDS, SLOTS
-from .augment import ARMS, GAN_ARMS, run_cell
-from .digits import SIZES, labelled_subset, mnist_test_set
-
-RESULTS = "claims_gan_n100"   # beside its weights: claims.json, the evaluation's tables (evaluate.py writes it)
-
-
-def stored_results() -> dict:
-    """The evaluation's figures ({} before `python -m ganapp.evaluate claims` has run, or without the weights)."""
-    try:
-        return beside_weights(RESULTS, "claims.json")
-    except WeightsUnavailable:
-        return {}
+from . import GAN_ARMS, check_cell, stored_results
+from .augment import run_cell
+from .digits import labelled_subset, mnist_test_set
 
 
 def best_gan_arm(n: int) -> str:
@@ -32,11 +22,6 @@ def best_gan_arm(n: int) -> str:
         return stored_results()["augmentation"]["by_n"][str(n)]["choice"]["best"]
     except KeyError:
         raise InvalidInput("claims.unmeasured") from None
-
-
-def check_cell(n_labelled, arm, seed) -> tuple[int, str, int]:
-    n = check_choice("n_labelled", check_int("n_labelled", n_labelled, min(SIZES), max(SIZES)), SIZES)
-    return n, check_choice("arm", arm, ARMS), check_int("seed", seed, 0, MAX_SEED)
 
 
 def augment_run(n_labelled, arm, seed, progress=None) -> dict:

@@ -7,13 +7,13 @@ import gradio as gr
 from ...checks import MAX_SEED
 from ...messages import LANGUAGE, LANGUAGES, Text, render, say
 from ...ui.controls import LinkParam, choice_param, int_param, seed_control, share_link
-from ...ui.handlers import TRAINING, handler
+from ...ui.handlers import TRAINING, handler, imported_when_used
 from ...ui.i18n import t, translatable
 from ...ui.notes import availability_note, how_it_works, quality_note, stored_figure
-from . import inference
-from .augment import ARMS
-from .digits import SIZES
+from . import ARMS, RESULTS, SIZES, check_cell, stored_results
 from .tables import augmentation_table, sharpness_table
+
+inference = imported_when_used(f"{__package__}.inference")   # imports torch: on first use, not at start
 
 
 @handler(models=TRAINING)
@@ -27,8 +27,8 @@ def augment_run(n_labelled, arm, seed, progress=gr.Progress()):
 @handler(models=None)
 def run_summary(result, n_labelled, arm, seed) -> Text:
     """Under the result: the live figure beside the stored mean of that cell and of "real digits only"."""
-    n, arm, _ = inference.check_cell(n_labelled, arm, seed)
-    cells = inference.stored_results().get("augmentation", {}).get("by_n", {}).get(str(n), {}).get("cells", {})
+    n, arm, _ = check_cell(n_labelled, arm, seed)
+    cells = stored_results().get("augmentation", {}).get("by_n", {}).get(str(n), {}).get("cells", {})
     stored, baseline = cells.get(f"{arm}/x1"), cells.get("none/x1")
     live = 100 * result["test_accuracy"]
     if not stored or not baseline:
@@ -44,14 +44,14 @@ def _in_every_language(key: str, table, figures: dict):
 
 def build(demo: gr.Blocks) -> dict:
     availability_note(*(f"claims_{kind}_n{n}" for n in SIZES for kind in ("gan", "cgan")))
-    quality_note(inference.RESULTS)
-    results = inference.stored_results()
+    quality_note(RESULTS)
+    results = stored_results()
 
     gr.Markdown(t("claims.augment_heading"))
     with gr.Accordion(t("claims.arms_title"), open=False):
         gr.Markdown(t("claims.arms"))
     with gr.Row():
-        plot = stored_figure(inference.RESULTS, "augmentation.png")
+        plot = stored_figure(RESULTS, "augmentation.png")
         gr.Image(value=plot, label=t("claims.augment_plot"), show_label=False, type="filepath", interactive=False,
                  scale=2, visible=plot is not None)
         gr.Markdown(_in_every_language("claims.augmentation_table", augmentation_table, results["augmentation"])
@@ -72,11 +72,11 @@ def build(demo: gr.Blocks) -> dict:
     gr.Markdown(t("claims.sharpness_heading"))
     if "sharpness" in results:
         gr.Markdown(_in_every_language("claims.sharpness_table", sharpness_table, results["sharpness"]))
-    strip = stored_figure(inference.RESULTS, "sharpness_strip.png")
+    strip = stored_figure(RESULTS, "sharpness_strip.png")
     gr.Image(value=strip, label=t("claims.strip"), show_label=False, type="filepath", interactive=False,
              visible=strip is not None)
     how_it_works(t("claims.explanation"))
-    size = LinkParam(n_labelled, lambda raw: inference.check_cell(raw, ARMS[0], 0)[0])   # 100, 500 or 2000
+    size = LinkParam(n_labelled, lambda raw: check_cell(raw, ARMS[0], 0)[0])   # 100, 500 or 2000
     return share_link("claims", {"n": size,
                                  "arm": choice_param(arm, list(ARMS), "arm"),
                                  "seed": int_param(seed, 0, MAX_SEED, "seed")})

@@ -3,7 +3,7 @@ evaluation (English) and shown by the tab in the visitor's language. Light: the 
 from __future__ import annotations
 
 from ...messages import markdown_table, render
-from .augment import ARMS, GAN_ARMS
+from . import ARMS, GAN_ARMS
 
 ARM_TITLES = {arm: render(f"claims.arm.{arm}", "en") for arm in ARMS}   # the plot's legend and metrics.md
 OBJECTIVE_SOURCE = "GAN, {objective}: samples"   # how evaluate.sharpness_sources names each objective's row

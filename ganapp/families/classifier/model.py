@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from ...hub import HubModel
+from ...hub_model import HubModel
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,8 @@ from ...training.data import load_image_folder, monet_photo_folder, monet_photo_
 from ..domain.augment import painterly_filter, photo_filter
 from ..domain.evaluate import MONET_PHOTO_DATA
 from ..domain.measures import monet_probability
-from .inference import EXAMPLES, smooth_chroma, translate_tensor
+from . import EXAMPLES
+from .inference import smooth_chroma, translate_tensor
 from .measures import BARS, luminance64
 
 _PAIR = dict(  # both generators are trained together, in one run, and evaluated together

@@ -1,8 +1,6 @@
 """CycleGAN inference: a photo painted like Monet, a painting made a photo, at any size."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -11,10 +9,8 @@ from ... import generation_config, load
 from ...checks import check_choice, check_int
 from ...images import fit_longest_side, from_ycbcr, open_user_image, to_pil, to_ycbcr
 from ...sampling import device_of
+from . import DIRECTIONS
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "assets" / "examples"   # monet_*.jpg, photo_*.jpg
-DIRECTIONS = {"photo2monet": ("cyclegan_photo2monet", "cyclegan_monet2photo"),
-              "monet2photo": ("cyclegan_monet2photo", "cyclegan_photo2monet")}
 MIN_SIDE = 16  # smaller inputs are padded up: the bottleneck needs a few pixels for its padding
 
 

@@ -7,11 +7,13 @@ from PIL import Image
 from ...checks import InvalidInput, check_choice
 from ...messages import Text, say
 from ...ui.controls import LinkParam, choice_param, share_link
-from ...ui.handlers import POOL, handler
+from ...ui.handlers import POOL, handler, imported_when_used
 from ...ui.i18n import t
 from ...ui.inputs import UploadImage
 from ...ui.notes import availability_note, how_it_works, quality_note
-from . import inference
+from . import DIRECTIONS, EXAMPLES
+
+inference = imported_when_used(f"{__package__}.inference")   # imports torch: on first use, not at start
 
 MAX_SIDE = 512  # the longest side of what we translate; larger uploads are downscaled first
 LEAST_SIDE = 64  # a picture with a shorter side than this comes back as a dot or a sliver: the tab says why
@@ -63,7 +65,7 @@ def clear_translation():
 def build(demo: gr.Blocks) -> dict:
     availability_note("cyclegan_photo2monet", "cyclegan_monet2photo")
     quality_note("cyclegan_photo2monet")
-    examples = sorted(inference.EXAMPLES.glob("*.jpg")) + sorted(inference.EXAMPLES.glob("*.png"))
+    examples = sorted(EXAMPLES.glob("*.jpg")) + sorted(EXAMPLES.glob("*.png"))
     first_photo = next((str(p) for p in examples if p.name.startswith("photo")), None)  # shown translated on arrival
     with gr.Row():
         with gr.Column():
@@ -97,4 +99,4 @@ def build(demo: gr.Blocks) -> dict:
     gallery = {p.stem: str(p) for p in examples}
     return share_link("cyclegan", {
         "example": LinkParam(image, lambda raw: gallery[check_choice("example", raw, tuple(gallery))]),
-        "direction": choice_param(direction, tuple(inference.DIRECTIONS), "direction")})
+        "direction": choice_param(direction, tuple(DIRECTIONS), "direction")})

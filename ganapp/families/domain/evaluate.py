@@ -51,7 +51,7 @@ def evaluate_domain(data_root=None, seed: int = 0) -> dict:
     write_metrics("domain_classifier", metrics, markdown_table(["figure", "value", "target"], rows))
     # The picture: test paintings (public domain) and the app's redistributable example photos — never the test
     # photos, whose terms forbid copying them (or images made from them) into the project.
-    from ..cyclegan.inference import EXAMPLES
+    from ..cyclegan import EXAMPLES
 
     shown = load_image_folder(EXAMPLES, size=monets.shape[-1]).float() / 127.5 - 1
     shown = shown[[i for i, p in enumerate(sorted(q for q in EXAMPLES.iterdir() if q.suffix.lower() in IMAGE_SUFFIXES))

@@ -14,7 +14,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ...hub import HubModel
+from ...hub_model import HubModel
 
 
 @dataclass(frozen=True)

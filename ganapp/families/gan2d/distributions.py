@@ -14,8 +14,7 @@ from dataclasses import dataclass
 
 import torch
 
-PLANE = 1.0          # the plane drawn is [-PLANE, PLANE]^2
-MAX_DRAWN = 500      # points a visitor may draw
+from . import BUILT_IN, PLANE
 
 
 @dataclass(frozen=True)
@@ -94,6 +93,7 @@ def line(sigma: float = 0.03, n: int = 100) -> Mixture:
 
 
 DISTRIBUTIONS = {"ring8": ring8, "grid25": grid25, "moons": moons, "spiral": spiral, "line": line}
+assert tuple(DISTRIBUTIONS) == BUILT_IN
 
 
 def built_in(name: str) -> Mixture:

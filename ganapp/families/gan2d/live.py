@@ -28,11 +28,11 @@ from ...background import LazyOptimizers, train_while
 from ...checks import MAX_SEED, InvalidInput, check_choice, check_float, check_int
 from ...losses import OBJECTIVES, Objective
 from ..gantrain.live import TRAINING_RUNS, Slots
-from .distributions import DISTRIBUTIONS, MAX_DRAWN, PLANE, Mixture, built_in, drawn
+from . import MAX_DRAWN, NOISE_KINDS, OBJECTIVES_2D, PLANE
+from .distributions import DISTRIBUTIONS, Mixture, built_in, drawn
 from .measures import KDE, coverage, jsd, optimal_discriminator, weighted_gap
-from .model import NOISE_KINDS, GAN2DConfig, build, draw_noise
+from .model import GAN2DConfig, build, draw_noise
 
-OBJECTIVES_2D = ("minimax", "nonsaturating", "lsgan", "wgan", "wgan-gp", "hinge", "ebgan")
 PROBABILITY_D = ("minimax", "nonsaturating")   # D's score is a logit: D = sigmoid(score) is a probability
 DSTAR_COMPARABLE = ("minimax", "nonsaturating", "lsgan")  # objectives whose optimal D is p_data / (p_data + p_g)
 # (LSGAN with labels 0 and 1: Mao et al. 2017, eq. 4). The WGANs' critic, hinge's and EBGAN's scores have no D*.

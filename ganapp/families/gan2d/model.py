@@ -8,8 +8,6 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-NOISE_KINDS = ("gaussian", "uniform")
-
 
 @dataclass(frozen=True)
 class GAN2DConfig:

@@ -10,19 +10,18 @@ from pathlib import Path
 
 import gradio as gr
 
-from ... import background
+from ... import fork_server
 from ...checks import MAX_SEED, InvalidInput, check_choice, check_int
-from ...losses import OBJECTIVES
 from ...messages import LANGUAGES, strings
 from ...ui.controls import choice_param, int_param, seed_control, share_link
-from ...ui.handlers import TRAINING, handler
+from ...ui.handlers import TRAINING, handler, imported_when_used
 from ...ui.i18n import t, translatable
 from ...ui.inpage import FAMILIES_DIR, LOADER, PAGE_SCRIPT, file_url
 from ...ui.notes import how_it_works
-from . import live
-from .distributions import DISTRIBUTIONS, MAX_DRAWN, PLANE
+from . import BUILT_IN, MAX_DRAWN, NOISE_KINDS, OBJECTIVES_2D, PLANE
 
-CHOICES = (*DISTRIBUTIONS, "drawn")
+live = imported_when_used(f"{__package__}.live")   # imports torch: on first use, not at start
+CHOICES = (*BUILT_IN, "drawn")
 MAX_RUNS_KEPT = 64      # runs remembered for pages (each a few hundred kB); the longest unseen is forgotten first
 FORGET_AFTER_S = 600.0  # a run whose page has not asked for a frame for this long is forgotten
 _runs: dict[str, live.Run2D] = {}
@@ -55,7 +54,7 @@ def _forget_old() -> None:
 
 def _new_run(key, distribution, objective, noise_dim, noise, depth, width, lr_d, lr_g, d_steps, seed, points):
     data = live.check_distribution(check_choice("distribution", distribution, CHOICES), points)
-    run = live.Run2D(data, check_choice("objective", objective, live.OBJECTIVES_2D),
+    run = live.Run2D(data, check_choice("objective", objective, OBJECTIVES_2D),
                           check_int("seed", seed, 0, MAX_SEED), live.check_model(noise_dim, noise, depth, width),
                           *live.check_rates(lr_d, lr_g, d_steps))
     with _runs_lock:
@@ -118,8 +117,8 @@ def frame(key):
 @handler(models=None)
 def default_rates(objective):
     """The objective's 2-D learning rates and its D steps per G step, when the objective changes."""
-    objective = check_choice("objective", objective, live.OBJECTIVES_2D)
-    return live.LEARNING_RATES[objective], live.LEARNING_RATES[objective], OBJECTIVES[objective].d_steps
+    objective = check_choice("objective", objective, OBJECTIVES_2D)
+    return live.LEARNING_RATES[objective], live.LEARNING_RATES[objective], live.OBJECTIVES[objective].d_steps
 
 
 @handler(models=TRAINING)
@@ -143,7 +142,7 @@ def _measured_table():
 
 
 def build(demo: gr.Blocks) -> dict:
-    background.warm_up(live.__name__, after_s=background.WARM_UP_AFTER_S)   # live runs train in child processes
+    fork_server.warm_up(f"{__package__}.live", after_s=fork_server.WARM_UP_AFTER_S)   # live runs train in child processes
     gr.Markdown(t("gan2d.intro"))
     with gr.Row():
         with gr.Column(scale=2):
@@ -154,7 +153,7 @@ def build(demo: gr.Blocks) -> dict:
         with gr.Column(scale=1):
             distribution = gr.Radio(list(CHOICES), value="ring8", label=t("gan2d.distribution"),
                                     info=t("gan2d.distribution_info"), elem_id="gan2d-distribution")
-            objective = gr.Dropdown(list(live.OBJECTIVES_2D), value="nonsaturating", label=t("gan2d.objective"))
+            objective = gr.Dropdown(list(OBJECTIVES_2D), value="nonsaturating", label=t("gan2d.objective"))
             with gr.Row():
                 start = gr.Button(t("gan2d.start"), variant="primary", elem_id="gan2d-start")
                 pause = gr.Button(t("gan2d.pause"), elem_id="gan2d-pause")
@@ -165,7 +164,7 @@ def build(demo: gr.Blocks) -> dict:
             with gr.Accordion(t("gan2d.settings"), open=False):
                 with gr.Row():
                     noise_dim = gr.Radio([1, 2], value=2, label=t("gan2d.noise_dim"))
-                    noise = gr.Radio(list(live.NOISE_KINDS), value="gaussian", label=t("gan2d.noise"))
+                    noise = gr.Radio(list(NOISE_KINDS), value="gaussian", label=t("gan2d.noise"))
                 with gr.Row():
                     depth = gr.Slider(1, 4, value=3, step=1, label=t("gan2d.depth"))
                     width = gr.Slider(8, 256, value=64, step=8, label=t("gan2d.width"))
@@ -189,8 +188,8 @@ def build(demo: gr.Blocks) -> dict:
         gr.Markdown(_measured_table())
     how_it_works(t("gan2d.explanation"))
     # The public endpoint: exactly the documented inputs (hidden controls; the tab's own buttons train live).
-    api_distribution = gr.Radio(list(DISTRIBUTIONS), value="ring8", visible=False, label="distribution")
-    api_objective = gr.Radio(list(live.OBJECTIVES_2D), value="nonsaturating", visible=False, label="objective")
+    api_distribution = gr.Radio(list(BUILT_IN), value="ring8", visible=False, label="distribution")
+    api_objective = gr.Radio(list(OBJECTIVES_2D), value="nonsaturating", visible=False, label="objective")
     api_steps = gr.Number(value=2000, precision=0, visible=False, label="steps")
     api_steps.api_range = (1, 20000)
     api_seed = gr.Number(value=0, precision=0, visible=False, label="seed")
@@ -199,7 +198,7 @@ def build(demo: gr.Blocks) -> dict:
     api_distribution.change(gan2d_train, inputs=[api_distribution, api_objective, api_steps, api_seed],
                             outputs=[api_picture, api_figures], api_name="gan2d_train", concurrency_limit=None)
     return share_link("gan2d", {"distribution": choice_param(distribution, CHOICES, "distribution"),
-                                "objective": choice_param(objective, live.OBJECTIVES_2D, "objective"),
+                                "objective": choice_param(objective, OBJECTIVES_2D, "objective"),
                                 "seed": int_param(seed, 0, MAX_SEED, "seed")})
 
 

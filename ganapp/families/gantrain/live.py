@@ -15,7 +15,6 @@ from __future__ import annotations
 import atexit
 import itertools
 import math
-import os
 import threading
 import time
 import uuid
@@ -33,22 +32,14 @@ from ...images import grid, tile_sheet
 from ...losses import OBJECTIVES, Objective
 from ...sampling import device_of
 from ...small_gans import ARCHITECTURES, GANConfig, build
+from . import ARCHITECTURES as ARCHITECTURE_NAMES
+from . import MAX_RUNS, RUN_SECONDS, SAMPLES, live_rates
 
 TRAIN_SHEET = Path(__file__).resolve().parents[2] / "assets" / "mnist_train_12k.png"
-MAX_RUNS = int(os.environ.get("GANAPP_TRAIN_SLOTS", "1"))             # runs training at once
-RUN_SECONDS = float(os.environ.get("GANAPP_TRAIN_SECONDS", "300"))    # training-time cap of one tab run
 API_WAIT_SECONDS = 120.0   # how long `gan_train` waits for the slot before saying the server is busy
-SAMPLES = 64               # the 8x8 grid, from noise fixed for the run
-# The live trainer's (D, G) learning rates where a grid chose them for live training, else the objective's own
-# (which the objectives comparison trains with). Non-saturating: the InfoGAN paper's rates reached recognisable
-# digits in 400-675 generator steps over 5 seeds, against 1,100-1,300 at 2e-4 / 2e-4 (DCGAN, batch 64;
-# `python -m benchmarks.live_grid`, benchmarks/live_grid_5seeds.md).
-LIVE_RATES = {"nonsaturating": (2e-4, 1e-3)}
 
 
-def live_rates(objective: str) -> tuple[float, float]:
-    """(lr_d, lr_g) a live run of `objective` starts with."""
-    return LIVE_RATES.get(objective, (OBJECTIVES[objective].lr_d, OBJECTIVES[objective].lr_g))
+assert ARCHITECTURE_NAMES == ARCHITECTURES   # what the tab lists
 
 
 @lru_cache(maxsize=1)

@@ -4,24 +4,28 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import TYPE_CHECKING
 
 import gradio as gr
 import pandas as pd
 
 import ganapp
 
-from ... import background
+from ... import fork_server
 from ...checks import MAX_SEED, InvalidInput
-from ...losses import OBJECTIVES
 from ...messages import LANGUAGE, Text, render, say
-from ...small_gans import ARCHITECTURES
+from ...objective_settings import SETTINGS
 from ...ui.controls import choice_param, int_param, seed_control, share_link
-from ...ui.handlers import SESSION, TRAINING, handler, runs_no_model
+from ...ui.handlers import SESSION, TRAINING, handler, imported_when_used, runs_no_model
 from ...ui.i18n import shown, t
 from ...ui.notes import how_it_works
 from ..objectives.tab import build_comparison
-from . import live
-from .live import RUN_SECONDS, SAMPLES, SLOTS, LiveRun
+from . import ARCHITECTURES, MAX_RUNS, RUN_SECONDS, SAMPLES, live_rates
+
+if TYPE_CHECKING:
+    from .live import LiveRun
+
+live = imported_when_used(f"{__package__}.live")   # imports torch: on first use, not at start
 
 PLOTTED_ROWS = 400   # at most about this many steps per curve
 PLOT_EVERY_S = 3.0   # while a run trains, its curves are sent this often (samples and status every tick): redrawing
@@ -82,8 +86,8 @@ def start(architecture, objective, lr_d, lr_g, batch_size, seed, run: LiveRun | 
     if run is None or run.settings() != settings:
         if run is not None:
             run.stop()
-            SLOTS.release(run.id)
-        run = LiveRun(**settings)
+            live.SLOTS.release(run.id)
+        run = live.LiveRun(**settings)
         if SESSION.get():
             RUN_OF_SESSION[SESSION.get()] = run
     run.paused = False
@@ -99,16 +103,16 @@ def tick(run: LiveRun | None):
         return gr.Timer(active=False), _start_button(False), *_show(None)
     if run.paused:  # a tick already on its way when Pause was pressed
         run.stop()
-        SLOTS.release(run.id)
+        live.SLOTS.release(run.id)
         return gr.Timer(active=False), _start_button(False), *_show(run, note=say("gantrain.paused"))
     if run.seconds >= RUN_SECONDS:
         run.stop()
-        SLOTS.release(run.id)
+        live.SLOTS.release(run.id)
         return gr.Timer(active=False), _start_button(False), *_show(run, note=say("gantrain.time_limit", minutes=RUN_SECONDS / 60))
     curves = time.monotonic() - run.curves_sent_at >= PLOT_EVERY_S
     if curves:
         run.curves_sent_at = time.monotonic()
-    waiting = SLOTS.try_acquire(run.id)
+    waiting = live.SLOTS.try_acquire(run.id)
     if waiting:
         return gr.Timer(active=True), _start_button(True), *_show(run, waiting, curves=curves)
     run.train_in_background()   # started on the first tick with the slot; later ticks renew its lease
@@ -121,7 +125,7 @@ def pause(run: LiveRun | None):
     if run is not None:
         run.paused = True
         run.stop()
-        SLOTS.release(run.id)
+        live.SLOTS.release(run.id)
     return gr.Timer(active=False), _start_button(False), _status(run, note=say("gantrain.paused"))
 
 
@@ -131,12 +135,12 @@ def step_once(run: LiveRun | None):
         raise InvalidInput("gantrain.start_first")
     if not run.paused:
         raise InvalidInput("gantrain.pause_first")
-    if SLOTS.try_acquire(run.id, queue=False):
+    if live.SLOTS.try_acquire(run.id, queue=False):
         raise InvalidInput("gantrain.step_busy")
     try:
         run.train_step()
     finally:
-        SLOTS.release(run.id)
+        live.SLOTS.release(run.id)
     return *_show(run, note=say("gantrain.paused")),
 
 
@@ -144,7 +148,7 @@ def step_once(run: LiveRun | None):
 def reset(run: LiveRun | None):
     if run is not None:
         run.stop()
-        SLOTS.release(run.id)
+        live.SLOTS.release(run.id)
         RUN_OF_SESSION.pop(SESSION.get(), None)
     return None, gr.Timer(active=False), _start_button(False), *_show(None)
 
@@ -153,7 +157,7 @@ def release(run: LiveRun | None) -> None:
     """Called when a visitor's session state is dropped; the slot's lease frees it sooner."""
     if run is not None:
         run.stop()
-        SLOTS.release(run.id)
+        live.SLOTS.release(run.id)
 
 
 @runs_no_model
@@ -175,8 +179,8 @@ def gan_train(architecture, objective, steps, seed):
 @handler(models=None)
 def _defaults(objective):
     """The objective's learning rates for a live run, and what else it sets, in a sentence."""
-    obj = OBJECTIVES[objective]
-    return *live.live_rates(objective), say(
+    obj = SETTINGS[objective]
+    return *live_rates(objective), say(
         "gantrain.defaults", optimizer=obj.optimizer, d_steps=obj.d_steps, scores=say(f"gantrain.plotted.{objective}"),
         clip=say("gantrain.clip", clip=obj.clip) if obj.clip else "",
         penalty=say("gantrain.penalty", weight=obj.gp_weight) if obj.gp_weight else "",
@@ -184,8 +188,8 @@ def _defaults(objective):
 
 
 def build(demo: gr.Blocks) -> dict:
-    background.warm_up(live.__name__, after_s=background.WARM_UP_AFTER_S)   # live runs train in child processes
-    warm = threading.Timer(background.WARM_UP_AFTER_S, live.real_neighbourhoods)    # the first status line's reference
+    fork_server.warm_up(f"{__package__}.live", after_s=fork_server.WARM_UP_AFTER_S)   # live runs train in children
+    warm = threading.Timer(fork_server.WARM_UP_AFTER_S, lambda: live.real_neighbourhoods())    # the first status line's reference
     warm.daemon = True
     warm.start()
     run = gr.State(None, delete_callback=release)
@@ -204,11 +208,11 @@ def build(demo: gr.Blocks) -> dict:
         with gr.Column(scale=1):
             architecture = gr.Radio([(t("gantrain.mlp"), "mlp"), ("DCGAN", "dcgan")], value="dcgan",
                                     label=t("gantrain.architecture"))
-            objective = gr.Radio(list(OBJECTIVES), value="nonsaturating", label=t("gantrain.objective"))
+            objective = gr.Radio(list(SETTINGS), value="nonsaturating", label=t("gantrain.objective"))
             defaults = gr.Markdown(shown(_defaults.__wrapped__("nonsaturating")[2]))
             with gr.Row():
-                lr_d = gr.Number(value=live.live_rates("nonsaturating")[0], label=t("gantrain.lr_d"))
-                lr_g = gr.Number(value=live.live_rates("nonsaturating")[1], label=t("gantrain.lr_g"))
+                lr_d = gr.Number(value=live_rates("nonsaturating")[0], label=t("gantrain.lr_d"))
+                lr_g = gr.Number(value=live_rates("nonsaturating")[1], label=t("gantrain.lr_g"))
             batch_size = gr.Slider(16, 128, value=64, step=16, label=t("gantrain.batch"))
             seed = seed_control("gantrain")
             with gr.Row():
@@ -234,9 +238,9 @@ def build(demo: gr.Blocks) -> dict:
     steps.api_range = (1, 2000)  # what the API page says (ui/api_docs.py); live.gan_train checks it
     api_result = gr.Image(visible=False, type="pil", format="png")
     steps.submit(gan_train, inputs=[architecture, objective, steps, seed], outputs=api_result, api_name="gan_train")
-    gr.Markdown(t("gantrain.limits", minutes=RUN_SECONDS / 60, runs=live.MAX_RUNS))
+    gr.Markdown(t("gantrain.limits", minutes=RUN_SECONDS / 60, runs=MAX_RUNS))
     how_it_works(t("gantrain.explanation"))
     build_comparison(demo)
     return share_link("gantrain", {"architecture": choice_param(architecture, ARCHITECTURES, "architecture"),
-                                   "objective": choice_param(objective, tuple(OBJECTIVES), "objective"),
+                                   "objective": choice_param(objective, tuple(SETTINGS), "objective"),
                                    "seed": int_param(seed, 0, MAX_SEED, "seed")})

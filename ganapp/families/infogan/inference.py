@@ -5,18 +5,12 @@ from __future__ import annotations
 import torch
 from PIL import Image
 
-from ... import generation_config, load
+from ... import load
 from ...checks import MAX_SEED, InvalidInput, check_float, check_int
-from ...images import grid, to_pil
-from ...sampling import DIGIT_SCALE, device_of
+from ...images import DIGIT_SCALE, grid, to_pil
+from ...sampling import device_of
+from . import digit_mapping
 from .model import draw_noise
-
-
-def digit_mapping() -> list[int] | None:
-    """category_to_digit[c] = the digit category c stands for (-1: a category the app leaves out, when
-    over-clustered), as measured by `python -m ganapp.evaluate infogan`; None when not measured."""
-    mapping = generation_config("infogan").get("category_to_digit", [])
-    return mapping if sorted(d for d in mapping if d >= 0) == list(range(10)) else None
 
 
 @torch.inference_mode()

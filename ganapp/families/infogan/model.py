@@ -19,7 +19,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ...blocks import generator_stack
-from ...hub import HubModel
+from ...hub_model import HubModel
 
 
 @dataclass(frozen=True)

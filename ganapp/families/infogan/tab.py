@@ -11,10 +11,12 @@ from ...messages import Text, say, strings
 from ...ui import inpage
 from ...ui.controls import float_param, int_param, seed_control, share_link
 from ...ui.exports import save_gif
-from ...ui.handlers import POOL, handler, same
+from ...ui.handlers import POOL, handler, imported_when_used, same
 from ...ui.i18n import shown, t
 from ...ui.notes import availability_note, how_it_works, quality_note
-from . import inference
+from . import digit_mapping
+
+inference = imported_when_used(f"{__package__}.inference")   # imports torch: on first use, not at start
 
 
 def _measured() -> dict:
@@ -28,7 +30,7 @@ def _digit_choices() -> list[tuple[str, int]]:
     """'7 → category 4, 98%': the category the app uses for each digit (left out where it is the digit's own)
     and how often the evaluator reads its samples as that digit, both from the stored measurements."""
     try:
-        mapping = inference.digit_mapping()
+        mapping = digit_mapping()
     except ganapp.WeightsUnavailable:
         mapping = None
     accuracy = _measured().get("picked_accuracy_per_digit")
@@ -47,7 +49,7 @@ def _categories_of_digits() -> list[int] | None:
     """category_of_digit[d]: the categorical code value the app uses for digit d (for the page's own drawing);
     None when not measured (the server then refuses to draw, and so does the page)."""
     try:
-        mapping = inference.digit_mapping()
+        mapping = digit_mapping()
     except ganapp.WeightsUnavailable:
         mapping = None
     return [mapping.index(d) for d in range(10)] if mapping else None

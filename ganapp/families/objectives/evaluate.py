@@ -15,8 +15,9 @@ from ...reports import write_metrics
 from ...train import command_for
 from ...training.data import MNISTSampler
 from ...training.loop import read_log, training_seconds
+from . import SHIPPED_OBJECTIVES, checkpoint_name
 from .inference import objective_samples, samples
-from .model import SHIPPED_OBJECTIVES, ObjectiveGANConfig, checkpoint_name
+from .model import ObjectiveGANConfig
 from .recipe import ObjectiveTrainConfig
 from .table import CONFIDENCE_BAR, FD_BAR, RAREST_BAR, comparison_table
 

@@ -8,7 +8,7 @@ from ... import load
 from ...checks import MAX_SEED, check_choice, check_int
 from ...images import grid
 from ...sampling import device_of, seeded_noise
-from .model import SHIPPED_OBJECTIVES, checkpoint_name
+from . import SHIPPED_OBJECTIVES, checkpoint_name
 
 
 @torch.inference_mode()

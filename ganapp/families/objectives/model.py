@@ -10,9 +10,10 @@ from dataclasses import dataclass
 
 import torch
 
-from ...hub import HubModel
+from ...hub_model import HubModel
 from ...losses import OBJECTIVES
 from ...small_gans import DCGANGenerator, GANConfig
+from . import SHIPPED_OBJECTIVES
 
 
 @dataclass(frozen=True)
@@ -28,12 +29,6 @@ class ObjectiveGANConfig:
         return GANConfig.for_objective("dcgan", self.objective, z_dim=self.z_dim, width=self.width, g_hidden=self.hidden)
 
 
-def checkpoint_name(objective: str) -> str:
-    """"wgan-gp" -> "gan_wgan_gp": the folder and Hub repo of the generator trained under it."""
-    return "gan_" + objective.replace("-", "_")
-
-
-SHIPPED_OBJECTIVES = ("nonsaturating", "lsgan", "wgan", "wgan-gp", "hinge", "ebgan", "capsgan")  # the API's order
 assert set(SHIPPED_OBJECTIVES) <= set(OBJECTIVES)
 
 

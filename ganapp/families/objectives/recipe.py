@@ -19,7 +19,8 @@ from torchvision.utils import make_grid
 from ...losses import OBJECTIVES
 from ...small_gans import build, spectrally_normalise
 from ...training.gan import FrechetSelection, init_normal, update_average
-from .model import ObjectiveGANConfig, ObjectiveGenerator, checkpoint_name
+from . import checkpoint_name
+from .model import ObjectiveGANConfig, ObjectiveGenerator
 
 
 @dataclass

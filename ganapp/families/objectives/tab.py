@@ -14,12 +14,13 @@ from ...checks import MAX_SEED, check_int
 from ...hub import beside_weights
 from ...messages import LANGUAGES
 from ...ui.controls import pixel_image, seed_control
-from ...ui.handlers import POOL, handler
+from ...ui.handlers import POOL, handler, imported_when_used
 from ...ui.i18n import t, translatable
 from ...ui.notes import quality_note
-from . import inference
-from .model import SHIPPED_OBJECTIVES, checkpoint_name
+from . import SHIPPED_OBJECTIVES, checkpoint_name
 from .table import comparison_table
+
+inference = imported_when_used(f"{__package__}.inference")   # imports torch: on first use, not at start
 
 
 @handler(models=POOL)

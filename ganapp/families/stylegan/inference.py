@@ -9,12 +9,11 @@ from PIL import Image
 
 from ... import load
 from ...checks import MAX_SEED, InvalidInput, check_choice, check_float, check_int
-from ...images import grid
-from ...sampling import DIGIT_SCALE, device_of, seeded_noise
-from .model import LEVELS
+from ...images import DIGIT_SCALE, grid
+from ...sampling import device_of, seeded_noise
+from . import LEVELS, MAX_PSI
 
 NOISE_SEED_OFFSET = 1_000_003   # the noise of seed s is drawn from s + this, apart from its z
-MAX_PSI = 1.2                   # truncation goes from 0 to 1, and a little beyond (extrapolating away from the average)
 
 
 def styles(g, seeds: list[int], psi: float) -> torch.Tensor:

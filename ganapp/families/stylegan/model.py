@@ -21,9 +21,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ...hub import HubModel
+from ...hub_model import HubModel
+from . import LEVELS
 
-LEVELS = {"coarse": (0, 1), "middle": (2,), "fine": (3,)}   # which blocks (4, 8 | 16 | 32 px) each level styles
 BLOCK_SIZES = (4, 8, 16, 32)
 
 

@@ -9,12 +9,12 @@ from ...checks import MAX_SEED
 from ...hub import local_folder
 from ...ui import inpage
 from ...ui.controls import choice_param, float_param, int_param, pixel_image, seed_control, share_link
-from ...ui.handlers import POOL, handler
+from ...ui.handlers import POOL, handler, imported_when_used
 from ...ui.i18n import t
 from ...ui.notes import availability_note, how_it_works, quality_note
-from . import inference
-from .inference import MAX_PSI
-from .model import LEVELS
+from . import LEVELS, MAX_PSI
+
+inference = imported_when_used(f"{__package__}.inference")   # imports torch: on first use, not at start
 
 
 @handler(models=POOL)

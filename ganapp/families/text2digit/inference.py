@@ -8,15 +8,11 @@ from PIL import Image
 
 from ... import generation_config, load
 from ...checks import MAX_SEED, InvalidInput, check_int, check_text
-from ...images import grid
+from ...images import DIGIT_SCALE, grid
 from ...messages import Text, say
-from ...sampling import DIGIT_SCALE, device_of, seeded_noise
+from ...sampling import device_of, seeded_noise
+from . import MAX_TEXT, STRIP_STEPS
 from .captions import MAX_TOKENS, Parsed, parse, tokens
-
-MAX_TEXT = 200
-STRIP_STEPS = 8   # digits in the strip between two descriptions
-EXAMPLES = ("a thick seven leaning right", "一个向右倾斜的粗体7", "a small thin 2", "宽宽的数字零",
-            "a narrow 4 slanted to the left", "笔画细的大8")
 
 
 def noise_scale() -> float:

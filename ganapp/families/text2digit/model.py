@@ -17,7 +17,7 @@ import torch
 from torch import nn
 
 from ...blocks import discriminator_trunk, generator_layers
-from ...hub import HubModel
+from ...hub_model import HubModel
 from .captions import MAX_TOKENS, build_vocab
 
 

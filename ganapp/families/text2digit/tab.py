@@ -1,19 +1,26 @@
-"""The Text to digit tab: describe a digit in English or Chinese, get it drawn; move between two descriptions."""
+"""The Text to digit tab: describe a digit in English or Chinese, get it drawn; move between two descriptions.
+
+Its handlers import torch themselves: the page is built before torch is imported (ui.handlers.imported_when_used)."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import gradio as gr
-import torch
 
 from ... import WeightsUnavailable, load
 from ...checks import MAX_SEED, InvalidInput, check_float, check_text
 from ...images import to_pil
 from ...ui import inpage
 from ...ui.controls import LinkParam, int_param, pixel_image, seed_control, share_link
-from ...ui.handlers import POOL, handler, runs_no_model
+from ...ui.handlers import POOL, handler, imported_when_used, runs_no_model
 from ...ui.i18n import language, t
 from ...ui.notes import availability_note, how_it_works, quality_note
-from . import inference
-from .inference import EXAMPLES, MAX_TEXT
+from . import EXAMPLES, MAX_TEXT, STRIP_STEPS
+
+if TYPE_CHECKING:
+    import torch
+
+inference = imported_when_used(f"{__package__}.inference")   # imports torch: on first use, not at start
 
 MORPH_EXAMPLES = ("a thin 7 leaning left", "一个向右倾斜的粗体7")  # one English, one Chinese: both are read
 CHINESE_EXAMPLE = next(e for e in EXAMPLES if not e.isascii())
@@ -48,6 +55,8 @@ def morph_ends(text_a, text_b, seed):
 
 def _check_ends(ends) -> tuple[torch.Tensor, torch.Tensor]:
     """The strip's noise and two embeddings as the page holds them: (z_dim,), (2, text_dim)."""
+    import torch
+
     config = load("text2digit").config
     try:
         z, a, b = (torch.tensor(part, dtype=torch.float32) for part in ends)
@@ -73,6 +82,8 @@ def frame_at(ends, t):
     """The digit at fraction t of the way between the two descriptions: what the page draws, on the server."""
     if not ends:
         return gr.skip()
+    import torch
+
     t = check_float("t", t, 0, 1)
     z, pair = _check_ends(ends)
     return to_pil(inference.decode_between(z, pair, torch.tensor([t]))[0], (-1.0, 1.0), scale=8)
@@ -127,7 +138,7 @@ def build(demo: gr.Blocks) -> dict:
         strip = pixel_image(show_label=False, elem_id="text2digit-strip")
         strip_page = inpage.view("text2digit-strip", "text2digit", {"generator": "text2digit"}, [], kind="strip",
                                  label=inpage.texts("text2digit.between"), server_image="text2digit-strip",
-                                 value_range=[-1, 1], steps=inference.STRIP_STEPS,
+                                 value_range=[-1, 1], steps=STRIP_STEPS,
                                  fallback_note=inpage.texts("common.drawn_by_server"))
         with gr.Row():
             # (each at least 300 px wide: on a phone the digit goes below the slider, full width)

@@ -16,7 +16,8 @@ from ...metrics import evaluator_outputs, map_square, reach_share
 from ...reports import figure, markdown_table, write_metrics
 from ...sampling import grid_points
 from ...training.data import MNISTSampler
-from .inference import MAP_MODELS, latent_map, vae_frames, vae_interpolate
+from . import MAP_MODELS
+from .inference import latent_map, vae_frames, vae_interpolate
 from .measures import pixel_entropy, test_iwae_bound, test_negative_elbo, test_reconstruction_nll
 from .model import negative_elbo
 

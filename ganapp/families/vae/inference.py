@@ -9,14 +9,13 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
-from ... import generation_config, load
+from ... import load
 from ...checks import MAX_SEED, check_choice, check_float, check_int
-from ...images import grid, open_user_image, tile_sheet, to_mnist, to_pil
-from ...sampling import DIGIT_SCALE, device_of, grid_points
+from ...images import DIGIT_SCALE, grid, open_user_image, tile_sheet, to_mnist, to_pil
+from ...sampling import device_of, grid_points
+from . import EVEN_SAMPLES, MAP_MODELS, MAP_SCALE, METHODS, map_square
 
 EXAMPLE_DIGITS = Path(__file__).resolve().parents[2] / "assets" / "mnist_test_digits.png"  # 10 rows (0-9) x 10
-METHODS = ("lerp", "slerp", "even")   # "even": the lerp path, re-spaced so that frames change evenly
-EVEN_SAMPLES = 129                        # points of the lerp path decoded to measure where the picture changes
 
 
 @lru_cache(maxsize=1)
@@ -106,15 +105,6 @@ def vae_interpolate(start_digit, end_digit, steps, seed, method) -> Image.Image:
     return grid(frames, nrow=steps, scale=DIGIT_SCALE, padding=0)
 
 
-MAP_MODELS = ("vae2d", "ae2d")   # the two 2-d models whose latent planes the tab draws side by side
-MAP_SCALE = 2                    # each decoded tile of a map is shown 28 px x 2
-
-
-def map_square(model: str) -> tuple[float, float, float]:
-    """(x0, y0, side) of the square over `model`'s latent plane that holds 98% of its test encodings,
-    measured by `python -m ganapp.evaluate vae` and stored with the model; [-3, 3]^2 until then."""
-    x0, y0, side = generation_config(model).get("map_square", (-3.0, -3.0, 6.0))
-    return float(x0), float(y0), float(side)
 
 
 @torch.inference_mode()

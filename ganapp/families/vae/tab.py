@@ -1,29 +1,35 @@
-"""The VAE tab: one digit morphs into another through the latent space; a map of that space."""
+"""The VAE tab: one digit morphs into another through the latent space; a map of that space.
+
+Its handlers import torch themselves: the page is built before torch is imported (ui.handlers.imported_when_used)."""
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import gradio as gr
-import torch
 from PIL import ImageDraw
 
 import ganapp
 
 from ...checks import MAX_SEED, InvalidInput, check_float, check_int
 from ...hub import beside_weights
-from ...images import grid, open_png_data_url, to_pil
+from ...images import DIGIT_SCALE, grid, open_png_data_url, to_pil
 from ...messages import Text, say
-from ...sampling import DIGIT_SCALE
 from ...ui import inpage
 from ...ui.controls import choice_param, int_param, pixel_image, seed_control, share_link
 from ...ui.exports import png_file, save_gif
-from ...ui.handlers import POOL, handler, same
+from ...ui.handlers import POOL, handler, imported_when_used, same
 from ...ui.i18n import t
 from ...ui.inputs import drawing_pad
 from ...ui.notes import availability_note, how_it_works, quality_note, stored_figure
-from . import inference
+from . import EVEN_SAMPLES, MAP_MODELS, MAP_SCALE, METHODS, map_square
 
-MAP_TILES, MAP_SCALE = 16, 2  # each map: 16x16 tiles over the model's square, each 28 px x 2
+if TYPE_CHECKING:
+    import torch
+
+inference = imported_when_used(f"{__package__}.inference")   # imports torch: on first use, not at start
+
+MAP_TILES = 16                # each map: 16x16 tiles over the model's square
 STRIP_COLUMNS = 8             # frames per row of the tab's strip
 PAD_MAX_PIXELS = 1_000_000    # a drawing pad sends 280x280: anything much larger is not from a pad
 # In the page: the point under the pointer decoded (first: what /latent_decode draws), beside the map itself.
@@ -47,6 +53,8 @@ def _ends(start_digit, end_digit, start_drawing, end_drawing, seed) -> tuple[tor
 
 def _check_ends(ends) -> torch.Tensor:
     """The morph's two latent means as the page holds them (a JSON list of two lists): (2, latent)."""
+    import torch
+
     latent = ganapp.load("vae").config.latent_dim
     try:
         z = torch.tensor(ends, dtype=torch.float32)
@@ -66,6 +74,8 @@ def vae_interpolate(start_digit, end_digit, steps, seed, method):
 def interpolate_ui(start_digit, end_digit, start_drawing, end_drawing, seed, steps, method):
     """The strip (drawings included), the forth-and-back GIF, the start and end digits, and the two latent means
     (for the frame at t, which the page decodes itself where it can: `frame_at`)."""
+    import torch
+
     steps = check_int("steps", steps, 2, 32)
     a, b = _ends(start_digit, end_digit, start_drawing, end_drawing, seed)
     ends = inference.latent_means(a, b)
@@ -84,6 +94,8 @@ def frame_at(ends, method, t):
     """The frame at fraction t of the morph between the latent means `ends`: what the page draws, on the server."""
     if not ends:   # asked before the strip's event sent the means (the page falls back at once): nothing yet
         return gr.skip()
+    import torch
+
     t = check_float("t", t, 0, 1)
     return to_pil(inference.frames_between(_check_ends(ends), torch.tensor([t]), method)[0], scale=8)
 
@@ -106,7 +118,7 @@ def _map_panel(demo: gr.Blocks, name: str) -> None:
 
     @handler(models=POOL)
     def on_click(evt: gr.SelectData):
-        size = MAP_TILES * 28 * inference.MAP_SCALE
+        size = MAP_TILES * 28 * MAP_SCALE
         u, v = (evt.index[0] + 0.5) / size, 1 - (evt.index[1] + 0.5) / size
         marked = _marked(inference.latent_map(name, MAP_TILES), evt.index)
         return latent_decode(name, u, v), say("vae.clicked", u=u, v=v), str(png_file(marked))
@@ -121,7 +133,7 @@ def _map_panel(demo: gr.Blocks, name: str) -> None:
             clicked = pixel_image(t("vae.decoded_click"), height=180, elem_id=f"{name}-clicked")
             where = gr.Markdown()
         in_page = inpage.view(name, "vae", {"decoder": name}, [], template=MAP_TEMPLATE, label=inpage.texts("vae.map"),
-                              server_images=[f"{name}-map", f"{name}-clicked"], square=list(inference.map_square(name)),
+                              server_images=[f"{name}-map", f"{name}-clicked"], square=list(map_square(name)),
                               tiles=MAP_TILES, value_range=[0, 1], fallback_note=inpage.texts("common.drawn_by_server"),
                               point_note=inpage.texts("vae.point_at", x="{x}", y="{y}"))  # filled in the page
     @handler(models=POOL)
@@ -164,7 +176,7 @@ def build(demo: gr.Blocks) -> dict:
         end_digit = gr.Radio(list(range(10)), value=8, label=t("vae.end"))
     with gr.Row():
         steps = gr.Slider(2, 32, value=10, step=1, label=t("vae.steps"))
-        method = gr.Radio(list(inference.METHODS), value="lerp", label=t("vae.method"), info=t("vae.method_info"))
+        method = gr.Radio(list(METHODS), value="lerp", label=t("vae.method"), info=t("vae.method_info"))
     seed = seed_control("vae")
     with gr.Accordion(t("vae.draw"), open=False):
         with gr.Row():
@@ -180,7 +192,7 @@ def build(demo: gr.Blocks) -> dict:
         with gr.Column():
             at_t = pixel_image(t("vae.at_t"), height=240, elem_id="vae-at-t")
             morph_page = inpage.view("vae-morph", "vae", {"decoder": "vae"}, [], kind="morph", label=inpage.texts("vae.at_t"),
-                                     server_image="vae-at-t", value_range=[0, 1], even_samples=inference.EVEN_SAMPLES,
+                                     server_image="vae-at-t", value_range=[0, 1], even_samples=EVEN_SAMPLES,
                                      fallback_note=inpage.texts("common.drawn_by_server"))
         animation = gr.Image(label=t("vae.animated"), type="filepath", interactive=False,
                              height=240, elem_id="vae-gif", elem_classes="pixelated")
@@ -211,12 +223,12 @@ def build(demo: gr.Blocks) -> dict:
         _map_panel(demo, "vae2d")
         _map_panel(demo, "ae2d")
     # The public endpoint: the digit a model decodes at a point of its map square.
-    model = gr.Radio(list(inference.MAP_MODELS), value="vae2d", visible=False, label="model")
+    model = gr.Radio(list(MAP_MODELS), value="vae2d", visible=False, label="model")
     u, v = gr.Slider(0, 1, value=0.5, visible=False, label="u"), gr.Slider(0, 1, value=0.5, visible=False, label="v")
     decoded = gr.Image(visible=False, type="pil", format="png")
     model.change(latent_decode, inputs=[model, u, v], outputs=decoded, api_name="latent_decode")
     how_it_works(t("vae.explanation"))
     return share_link("vae", {"start": int_param(start_digit, 0, 9, "start"), "end": int_param(end_digit, 0, 9, "end"),
                               "steps": int_param(steps, 2, 32, "steps"),
-                              "method": choice_param(method, inference.METHODS, "method"),
+                              "method": choice_param(method, METHODS, "method"),
                               "seed": int_param(seed, 0, MAX_SEED, "seed")})

@@ -128,7 +128,7 @@ def test_augment_run_refuses_bad_inputs_with_a_short_message(tiny, n, arm, seed)
 
 
 def test_the_stored_tables_read_in_both_languages():
-    from ganapp.families.claims.augment import ARMS, GAN_ARMS
+    from ganapp.families.claims import ARMS, GAN_ARMS
     from ganapp.families.claims.tables import augmentation_table, sharpness_table
 
     cell = {"mean": 0.9, "sd": 0.01, "accuracies": [0.9] * 5, "seconds": 10.0}

@@ -108,7 +108,6 @@ def test_one_slot_means_a_second_run_waits_its_turn():
 
 def test_pause_step_and_reset(tiny, monkeypatch):
     monkeypatch.setattr(live, "SLOTS", Slots(1))
-    monkeypatch.setattr(tab, "SLOTS", live.SLOTS)
     run, timer, button, image, losses, scores, status = tab.start("mlp", "hinge", 2e-4, 2e-4, 16, 0, None)
     assert isinstance(run, LiveRun) and timer.active and "Step **0**" in status
     assert button["value"] == "● Training…" and not button["interactive"]   # Start shows that it runs
@@ -159,7 +158,6 @@ def test_a_live_run_trains_between_ticks_and_stops_when_the_page_goes_away(tiny,
     """The tick only draws: training goes on between ticks (the wall time is training's), and a run whose page
     stops ticking stops within a lease."""
     monkeypatch.setattr(live, "SLOTS", Slots(1, lease_s=1.5))
-    monkeypatch.setattr(tab, "SLOTS", live.SLOTS)
     run = tab.start("mlp", "hinge", 2e-4, 2e-4, 16, 0, None)[0]
     started = time.monotonic()
     tab.tick(run)
@@ -194,7 +192,6 @@ def test_leaving_the_page_stops_the_run_and_frees_its_networks(tiny, monkeypatch
     from types import SimpleNamespace
 
     monkeypatch.setattr(live, "SLOTS", Slots(1))
-    monkeypatch.setattr(tab, "SLOTS", live.SLOTS)
     run = tab.start("mlp", "hinge", 2e-4, 2e-4, 16, 0, None, request=SimpleNamespace(session_hash="visitor-1"))[0]
     assert tab.RUN_OF_SESSION["visitor-1"] is run
     tab.leave(SimpleNamespace(session_hash="someone-else"))   # another visitor leaving leaves this run alone

@@ -9,8 +9,7 @@ import torch
 from PIL import Image
 
 from ganapp.checks import InvalidInput
-from ganapp.families.objectives import inference
-from ganapp.families.objectives.model import SHIPPED_OBJECTIVES, checkpoint_name
+from ganapp.families.objectives import SHIPPED_OBJECTIVES, checkpoint_name, inference
 from ganapp.losses import OBJECTIVES, margin_loss
 from ganapp.small_gans import CapsuleDiscriminator, GANConfig, squash
 
