@@ -1,8 +1,8 @@
 """The fork server every live run's child process starts from: one process that has imported torch (and the runs'
 modules) once, so that a child starts in a fraction of a second without forking the server's threads.
 
-No torch here: the tabs start the fork server while the page is built, and the server itself imports torch only
-when a model first runs (`ganapp.background` trains in the children)."""
+No torch here: the tabs start the fork server while the page is built, before the server imports torch
+(`ganapp.background`, which trains in the children, does)."""
 from __future__ import annotations
 
 import multiprocessing

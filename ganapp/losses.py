@@ -1,4 +1,4 @@
-"""The GAN objectives of the survey, each with the optimiser settings its paper recommends (objective_settings.py).
+"""The GAN objectives of the survey, each with the optimiser settings its paper recommends (gan_settings.py).
 
 Notation: r = D(x) on real images, f = D(G(z)) on generated ones, raw scores (logits for the
 probabilistic losses); softplus(t) = log(1 + e^t), so log sigmoid(t) = -softplus(-t).
@@ -29,12 +29,12 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .objective_settings import SETTINGS, ObjectiveSettings
+from .gan_settings import SETTINGS, ObjectiveSettings
 
 
 @dataclass(frozen=True)
 class Objective(ObjectiveSettings):
-    """An objective's settings (`objective_settings.SETTINGS`) and its losses and steps."""
+    """An objective's settings (`gan_settings.SETTINGS`) and its losses and steps."""
 
     def d_loss(self, d, real: torch.Tensor, fake: torch.Tensor,
                generator: torch.Generator | None = None) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:

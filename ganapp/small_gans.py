@@ -14,8 +14,7 @@ import torch
 from torch import nn
 
 from .blocks import generator_stack
-
-ARCHITECTURES = ("mlp", "dcgan")
+from .gan_settings import ARCHITECTURES
 
 
 @dataclass(frozen=True)

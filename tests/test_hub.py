@@ -89,6 +89,32 @@ def test_local_checkpoint_comes_first(tiny):
     assert hub.resolve("cgan") == tiny / "cgan"
 
 
+def test_a_model_asked_for_by_several_handlers_at_once_loads_once(tiny, monkeypatch):
+    """A page's first visit asks for several pictures of one model at once, before any has loaded it."""
+    import time
+
+    from ganapp.registry import spec
+
+    model_class, loads = spec("cgan").model_class, []
+
+    def slow_load(*args, **kwargs):   # loading takes long enough for every thread to ask meanwhile
+        loads.append(1)
+        time.sleep(0.2)
+        return original(*args, **kwargs)
+
+    original = model_class.from_pretrained
+    monkeypatch.setattr(model_class, "from_pretrained", slow_load)
+    ganapp.load.cache_clear()
+    got = []
+    threads = [threading.Thread(target=lambda: got.append(ganapp.load("cgan"))) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    ganapp.load.cache_clear()
+    assert len(loads) == 1 and len(got) == 6 and all(m is got[0] for m in got)
+
+
 def test_missing_locally_downloads_from_the_hub_at_the_pinned_revision(fake_hub, tmp_path):
     server, published = fake_hub
     folder = hub.resolve("cgan")

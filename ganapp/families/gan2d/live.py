@@ -28,7 +28,7 @@ from ...background import LazyOptimizers, train_while
 from ...checks import MAX_SEED, InvalidInput, check_choice, check_float, check_int
 from ...losses import OBJECTIVES, Objective
 from ..gantrain.live import TRAINING_RUNS, Slots
-from . import MAX_DRAWN, NOISE_KINDS, OBJECTIVES_2D, PLANE
+from . import LEARNING_RATES, MAX_DRAWN, NOISE_KINDS, OBJECTIVES_2D, PLANE
 from .distributions import DISTRIBUTIONS, Mixture, built_in, drawn
 from .measures import KDE, coverage, jsd, optimal_discriminator, weighted_gap
 from .model import GAN2DConfig, build, draw_noise
@@ -37,10 +37,6 @@ PROBABILITY_D = ("minimax", "nonsaturating")   # D's score is a logit: D = sigmo
 DSTAR_COMPARABLE = ("minimax", "nonsaturating", "lsgan")  # objectives whose optimal D is p_data / (p_data + p_g)
 # (LSGAN with labels 0 and 1: Mao et al. 2017, eq. 4). The WGANs' critic, hinge's and EBGAN's scores have no D*.
 
-# The 2-D defaults: the MNIST settings of each objective with learning rates for points (chosen by
-# `python -m benchmarks.gan2d`, the coverage table), batch 256.
-LEARNING_RATES = {"minimax": 1e-3, "nonsaturating": 1e-3, "lsgan": 1e-3, "wgan": 5e-4, "wgan-gp": 1e-3,
-                  "hinge": 1e-3, "ebgan": 1e-3}
 BATCH = 256
 MAX_RUNS = int(os.environ.get("GANAPP_TRAIN2D_SLOTS", "1"))
 RUN_SECONDS = float(os.environ.get("GANAPP_TRAIN_SECONDS", "300"))

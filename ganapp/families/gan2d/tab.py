@@ -12,13 +12,14 @@ import gradio as gr
 
 from ... import fork_server
 from ...checks import MAX_SEED, InvalidInput, check_choice, check_int
+from ...gan_settings import SETTINGS
 from ...messages import LANGUAGES, strings
 from ...ui.controls import choice_param, int_param, seed_control, share_link
 from ...ui.handlers import TRAINING, handler, imported_when_used
 from ...ui.i18n import t, translatable
 from ...ui.inpage import FAMILIES_DIR, LOADER, PAGE_SCRIPT, file_url
 from ...ui.notes import how_it_works
-from . import BUILT_IN, MAX_DRAWN, NOISE_KINDS, OBJECTIVES_2D, PLANE
+from . import BUILT_IN, LEARNING_RATES, MAX_DRAWN, NOISE_KINDS, OBJECTIVES_2D, PLANE
 
 live = imported_when_used(f"{__package__}.live")   # imports torch: on first use, not at start
 CHOICES = (*BUILT_IN, "drawn")
@@ -118,7 +119,7 @@ def frame(key):
 def default_rates(objective):
     """The objective's 2-D learning rates and its D steps per G step, when the objective changes."""
     objective = check_choice("objective", objective, OBJECTIVES_2D)
-    return live.LEARNING_RATES[objective], live.LEARNING_RATES[objective], live.OBJECTIVES[objective].d_steps
+    return LEARNING_RATES[objective], LEARNING_RATES[objective], SETTINGS[objective].d_steps
 
 
 @handler(models=TRAINING)

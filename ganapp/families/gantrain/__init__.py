@@ -1,12 +1,11 @@
 """Train a GAN: pick an architecture and an objective, press Start, and watch a GAN learn MNIST live.
 
-What the tab shows before anything trains, without torch: the objectives and architectures (the networks
-themselves, in ganapp.small_gans, check that they agree), limits and starting rates."""
+What the tab shows before anything trains, without torch: limits and starting rates (the architectures and
+objectives it offers: ganapp.gan_settings)."""
 import os
 
-from ...objective_settings import SETTINGS
+from ...gan_settings import SETTINGS
 
-ARCHITECTURES = ("mlp", "dcgan")
 MAX_RUNS = int(os.environ.get("GANAPP_TRAIN_SLOTS", "1"))             # runs training at once
 RUN_SECONDS = float(os.environ.get("GANAPP_TRAIN_SECONDS", "300"))    # training-time cap of one tab run
 SAMPLES = 64               # the 8x8 grid, from noise fixed for the run

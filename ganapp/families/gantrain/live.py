@@ -32,14 +32,12 @@ from ...images import grid, tile_sheet
 from ...losses import OBJECTIVES, Objective
 from ...sampling import device_of
 from ...small_gans import ARCHITECTURES, GANConfig, build
-from . import ARCHITECTURES as ARCHITECTURE_NAMES
 from . import MAX_RUNS, RUN_SECONDS, SAMPLES, live_rates
 
 TRAIN_SHEET = Path(__file__).resolve().parents[2] / "assets" / "mnist_train_12k.png"
 API_WAIT_SECONDS = 120.0   # how long `gan_train` waits for the slot before saying the server is busy
 
 
-assert ARCHITECTURE_NAMES == ARCHITECTURES   # what the tab lists
 
 
 @lru_cache(maxsize=1)

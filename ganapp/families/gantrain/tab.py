@@ -13,17 +13,17 @@ import ganapp
 
 from ... import fork_server
 from ...checks import MAX_SEED, InvalidInput
+from ...gan_settings import ARCHITECTURES, SETTINGS
 from ...messages import LANGUAGE, Text, render, say
-from ...objective_settings import SETTINGS
 from ...ui.controls import choice_param, int_param, seed_control, share_link
 from ...ui.handlers import SESSION, TRAINING, handler, imported_when_used, runs_no_model
 from ...ui.i18n import shown, t
 from ...ui.notes import how_it_works
 from ..objectives.tab import build_comparison
-from . import ARCHITECTURES, MAX_RUNS, RUN_SECONDS, SAMPLES, live_rates
+from . import MAX_RUNS, RUN_SECONDS, SAMPLES, live_rates
 
-if TYPE_CHECKING:
-    from .live import LiveRun
+if TYPE_CHECKING:   # a handler's `run` (its gr.State) is a LiveRun or None; Gradio reads handlers' hints, and
+    from .live import LiveRun  # one naming a class not imported (torch) would hide the others from it
 
 live = imported_when_used(f"{__package__}.live")   # imports torch: on first use, not at start
 
@@ -76,7 +76,7 @@ def _start_button(running: bool):
 
 
 @handler(models=TRAINING)
-def start(architecture, objective, lr_d, lr_g, batch_size, seed, run: LiveRun | None):
+def start(architecture, objective, lr_d, lr_g, batch_size, seed, run):
     """A new run when the settings changed (or there is none), else carry on with the same one."""
     architecture, objective, seed = live.check_settings(architecture, objective, seed)
     lr_d, lr_g = live.check_learning_rate("lr_d", lr_d), live.check_learning_rate("lr_g", lr_g)
@@ -95,7 +95,7 @@ def start(architecture, objective, lr_d, lr_g, batch_size, seed, run: LiveRun | 
 
 
 @handler(models=TRAINING)
-def tick(run: LiveRun | None):
+def tick(run):
     """About once a second while running: show where the run is. It trains in its own process between ticks
     (`LiveRun.train_in_background`) while it holds a slot; a tick renews the slot's lease and draws a snapshot.
     The run is changed in place, never replaced here, so a tick in flight cannot undo Reset or Start."""
@@ -120,7 +120,7 @@ def tick(run: LiveRun | None):
 
 
 @handler(models=None)
-def pause(run: LiveRun | None):
+def pause(run):
     """Stop the clock and give the slot to whoever waits; Start resumes the same run."""
     if run is not None:
         run.paused = True
@@ -130,7 +130,7 @@ def pause(run: LiveRun | None):
 
 
 @handler(models=TRAINING)
-def step_once(run: LiveRun | None):
+def step_once(run):
     if run is None:
         raise InvalidInput("gantrain.start_first")
     if not run.paused:
@@ -145,7 +145,7 @@ def step_once(run: LiveRun | None):
 
 
 @handler(models=None)
-def reset(run: LiveRun | None):
+def reset(run):
     if run is not None:
         run.stop()
         live.SLOTS.release(run.id)
@@ -153,7 +153,7 @@ def reset(run: LiveRun | None):
     return None, gr.Timer(active=False), _start_button(False), *_show(None)
 
 
-def release(run: LiveRun | None) -> None:
+def release(run) -> None:
     """Called when a visitor's session state is dropped; the slot's lease frees it sooner."""
     if run is not None:
         run.stop()

@@ -1,9 +1,12 @@
-"""The GAN objectives' names and the optimiser settings each paper recommends (their losses: `ganapp.losses`).
+"""The small GANs by name: their architectures (built by `ganapp.small_gans`) and objectives, with the optimiser
+settings each objective's paper recommends (their losses: `ganapp.losses`).
 
-No torch here: the tabs list the objectives and say what each sets before the server imports torch."""
+No torch here: the tabs list them and say what each sets before the server imports torch."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+ARCHITECTURES = ("mlp", "dcgan")
 
 
 @dataclass(frozen=True)
