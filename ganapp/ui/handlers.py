@@ -7,6 +7,7 @@ import contextvars
 import functools
 import html
 import importlib
+import importlib.util
 import inspect
 import logging
 import typing
@@ -38,6 +39,11 @@ class imported_when_used:  # noqa: N801  (stands where a module name stands)
 
     def __getattr__(self, name: str):
         return getattr(importlib.import_module(self._module), name)
+
+
+def on_zero_gpu() -> bool:
+    """On a Hugging Face ZeroGPU Space: the `spaces` package is there."""
+    return importlib.util.find_spec("spaces") is not None
 
 
 def on_gpu(fn, seconds: int):

@@ -9,17 +9,19 @@ from ganapp import hub
 from ganapp.messages import render
 from ganapp.registry import spec
 
+from .handlers import on_zero_gpu
 from .i18n import t, translatable
 
 
 def availability_note(*names: str) -> None:
     """A plain message at the top of a tab when its weights cannot be found, or when a measured setting stored
     beside them could not be fetched from the Hub (the model then runs with its defaults); nothing otherwise.
-    The weights are found here (on disk, or downloaded), and loaded when the tab first uses them."""
+    The weights are found here (on disk, or downloaded) and loaded when the tab first uses them; on a ZeroGPU Space,
+    loaded here, as its documentation asks: its GPU handlers run in forked workers, which would each load anew."""
     missing, degraded = [], []
     for name in names:
         try:
-            hub.resolve(name)
+            ganapp.load(name) if on_zero_gpu() else hub.resolve(name)
         except ganapp.WeightsUnavailable as e:
             missing.append(str(e))
         degraded += [f"{name}/{problem}" for problem in hub.hub_problems(name)]
