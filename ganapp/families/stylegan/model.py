@@ -204,19 +204,24 @@ class StyleGANGenerator(HubModel):
 
 class StyleGANDiscriminator(nn.Module):
     """32 -> 16 -> 8 -> 4 px convolutions (equalised), the minibatch standard deviation as an extra
-    channel (so that a collapsed batch is easy to spot), then two dense layers -> (B,) realism logits."""
+    channel (so that a collapsed batch is easy to spot), then two dense layers -> (B / pack,) realism logits.
 
-    def __init__(self, channels: tuple = (16, 32, 64, 64)):
+    `pack` images are judged together, stacked as channels (PacGAN, Lin et al. 2018): a generator that draws
+    too few kinds of digit makes packs whose members look alike, which a single image cannot show."""
+
+    def __init__(self, channels: tuple = (16, 32, 64, 64), pack: int = 1):
         super().__init__()
         c = channels
-        self.from_image = EqualConv2d(1, c[0], 1)
+        self.pack = pack
+        self.from_image = EqualConv2d(pack, c[0], 1)
         self.convs = nn.ModuleList(EqualConv2d(c[i], c[i + 1], 3) for i in range(3))   # each then halves the size
         self.final = EqualConv2d(c[3] + 1, c[3], 3)
         self.fc = nn.Sequential(EqualLinear(c[3] * 16, c[3]), ScaledLeakyReLU(), EqualLinear(c[3], 1))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         act = ScaledLeakyReLU()
-        h = act(self.from_image(x))                                                   # (B, c0, 32, 32)
+        x = x.reshape(-1, self.pack, *x.shape[2:])                                    # (B/pack, pack, 32, 32)
+        h = act(self.from_image(x))                                                   # (B/pack, c0, 32, 32)
         for conv in self.convs:
             h = F.avg_pool2d(act(conv(h)), 2)                                         # 16, 8, 4
         group = min(4, len(h))

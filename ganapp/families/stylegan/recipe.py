@@ -39,6 +39,7 @@ class StyleGANTrainConfig:
     w_avg_beta: float = 0.995   # the running average of w used by truncation
     validation_size: int = 2000  # training digits held out: the Fréchet distance chosen by is to these
     d_channels: tuple = (16, 32, 64, 64)  # discriminator feature maps at 32, 16, 8 and 4 px (not shipped)
+    pack: int = 1               # images the discriminator judges together (PacGAN); divides batch_size
 
 
 class StyleGANRecipe(AdversarialRecipe):
@@ -46,9 +47,11 @@ class StyleGANRecipe(AdversarialRecipe):
     train_config_class = StyleGANTrainConfig
 
     def __init__(self, model: StyleGANConfig, train: StyleGANTrainConfig, data_root=None, device="cpu"):
+        if train.batch_size % train.pack:
+            raise ValueError(f"pack {train.pack} must divide batch_size {train.batch_size}")
         self.selection = FrechetSelection(train.validation_size, model.z_dim, data_root, device)
         self.data = self.selection.data
-        super().__init__(model, train, StyleGANGenerator(model), StyleGANDiscriminator(tuple(train.d_channels)),
+        super().__init__(model, train, StyleGANGenerator(model), StyleGANDiscriminator(tuple(train.d_channels), train.pack),
                          device, train.lr, train.lr, tuple(train.betas))
         self.g_ema = copy.deepcopy(self.g).eval().requires_grad_(False)
         self.modules["g_ema"] = self.g_ema
