@@ -107,8 +107,8 @@ def test_the_live_trainers_realism_figure_reads_noise_as_none_and_real_digits_as
     live.real_neighbourhoods.cache_clear()
     try:
         run = live.LiveRun("dcgan", "nonsaturating", 0)   # untrained
-        assert run.realistic_share() == 0.0
-        assert run.realistic_share(live.training_digits()[5000:5064]) >= 0.8   # real digits outside the reference
+        assert run.evaluator_read().realistic == 0.0
+        assert run.evaluator_read(live.training_digits()[5000:5064]).realistic >= 0.8   # real digits outside the reference
     finally:
         live.real_neighbourhoods.cache_clear()
 

@@ -21,6 +21,7 @@ import uuid
 import weakref
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import torch
 from PIL import Image
@@ -278,30 +279,29 @@ class LiveRun:
         return grid(self.samples() if samples is None else samples, nrow=8, value_range=(-1, 1), padding=2)
 
     @torch.inference_mode()
-    def evaluator_read(self, samples: torch.Tensor | None = None) -> tuple[float, int]:
-        """The evaluator's mean top-class probability on the samples, and how many digits appear."""
+    def evaluator_read(self, samples: torch.Tensor | None = None) -> EvaluatorRead:
+        """What the evaluator reads in the samples (default: the run's fixed-noise 64), from one pass of it."""
         clf = load("classifier")
         images = ((self.samples() if samples is None else samples) + 1) / 2
-        probs = torch.softmax(clf(images.to(device_of(clf))), dim=1).cpu()
-        top, digits = probs.max(1)
-        return float(top.mean()), len(set(digits.tolist()))
-
-    @torch.inference_mode()
-    def realistic_share(self, samples: torch.Tensor | None = None) -> float:
-        """The share of the samples that lie among real digits in the evaluator's feature space: within some real
-        digit's distance to its 3rd nearest neighbour (the "precision" of Kynkäänniemi et al., 2019). 0 on an
-        untrained generator's noise, where the evaluator's mean confidence can read 1.00."""
-        clf = load("classifier")
+        features = clf.features(images.to(device_of(clf)))                      # (64, 128)
+        top, digits = torch.softmax(clf.head(features), dim=1).max(1)           # (64,) each
         real, radii = real_neighbourhoods()
-        images = ((self.samples() if samples is None else samples) + 1) / 2
-        features = clf.features(images.to(device_of(clf))).cpu()
-        return float((torch.cdist(features, real) <= radii).any(1).double().mean())
+        realistic = (torch.cdist(features.cpu(), real) <= radii).any(1).double().mean()
+        return EvaluatorRead(float(top.mean()), len(set(digits.tolist())), float(realistic))
+
+
+class EvaluatorRead(NamedTuple):
+    confidence: float   # the evaluator's mean top-class probability
+    digits: int         # how many of the ten digits it reads among the samples
+    realistic: float    # the share of samples that lie among real digits in its feature space: within some real
+                        # digit's distance to its 3rd nearest neighbour (the "precision" of Kynkäänniemi et al.,
+                        # 2019); 0 on an untrained generator's noise, where the confidence can read 1.00
 
 
 @lru_cache(maxsize=1)
 def real_neighbourhoods() -> tuple[torch.Tensor, torch.Tensor]:
     """The evaluator's features of 1,000 training digits (1000, 128), and each one's distance to its 3rd nearest
-    other (1000,): where real digits lie, for `LiveRun.realistic_share`. Seconds on first use: the tab warms it."""
+    other (1000,): where real digits lie, for `EvaluatorRead.realistic`. Seconds on first use: the tab warms it."""
     clf = load("classifier")
     with torch.inference_mode():
         features = clf.features(((training_digits()[:1000] + 1) / 2).to(device_of(clf))).cpu()

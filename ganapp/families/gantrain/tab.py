@@ -53,9 +53,9 @@ def _status(run: LiveRun | None, waiting: int = 0, note: Text | None = None, sam
     if waiting:
         return say("gantrain.waiting", place=waiting)
     try:
-        confidence, digits = run.evaluator_read(samples)
-        realistic = round(SAMPLES * run.realistic_share(samples))
-        verdict = say("gantrain.evaluator", confidence=confidence, digits=digits, realistic=realistic, samples=SAMPLES)
+        read = run.evaluator_read(samples)
+        verdict = say("gantrain.evaluator", confidence=read.confidence, digits=read.digits,
+                      realistic=round(SAMPLES * read.realistic), samples=SAMPLES)
     except ganapp.WeightsUnavailable:
         verdict = ""  # no evaluator here: the samples and curves still tell the story
     return say("gantrain.status", step=run.step, seconds=run.seconds, evaluator=verdict,
