@@ -59,14 +59,7 @@ def return_freed_memory() -> bool:
     threads would get an arena of its own, each keeping its own free pages: two arenas, and every TRIM_EVERY_S a
     `malloc_trim`, which returns the free pages inside them (5 minutes of the session benchmark's mixed use: peak
     1,040 -> 929 MiB). True where it took effect (glibc only).
-
-    Also (any platform; before torch is imported, as the app does) oneDNN, which runs torch's CPU convolutions,
-    keeps the kernel it compiled for every input shape it meets, up to 1,024 of them: a visitor's choice of count
-    is a new shape, and the cGAN's 64 counts alone kept 12 MiB more. Compiling afresh cost nothing measurable (cGAN
-    64 digits 23.7 vs 23.8 ms, CycleGAN 355 vs 368 ms), so the server keeps none (`ONEDNN_PRIMITIVE_CACHE_CAPACITY`
-    set beforehand wins).
     """
-    os.environ.setdefault("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "0")
     try:
         import ctypes
         libc = ctypes.CDLL("libc.so.6")
