@@ -2,6 +2,8 @@
 action must draw a new image, with no console errors. Screenshots go to artifacts/screenshots/."""
 from __future__ import annotations
 
+import time
+
 import pytest
 from conftest import CHROMIUM, EXAMPLE_PHOTO, FLAGS, SHOTS, serve
 from PIL import Image, ImageDraw
@@ -158,6 +160,17 @@ def test_train_a_gan_tab_trains_live_then_pauses(page):
     finish(page, "gantrain")
 
 
+def steady(page, expression: str, every_ms: int = 700, timeout_s: float = 20.0):
+    """The value of `expression` in the page once two reads `every_ms` apart agree (a loaded machine lags)."""
+    deadline, value = time.monotonic() + timeout_s, page.evaluate(expression)
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(every_ms)
+        value, before = page.evaluate(expression), value
+        if value == before:
+            return value
+    raise AssertionError(f"{expression} still changing after {timeout_s:g} s")
+
+
 def test_the_2d_gan_trains_live_draws_frames_and_trains_d_alone(page):
     panel = open_tab(page, "GAN in 2-D")
     page.wait_for_function("() => window.ganappGan2d !== undefined", timeout=30000)
@@ -165,8 +178,7 @@ def test_the_2d_gan_trains_live_draws_frames_and_trains_d_alone(page):
     page.wait_for_function("() => window.ganappGan2d.frames() > 3 && window.ganappGan2d.last().step > 0", timeout=30000)
     assert "G steps" in page.locator(".gan2d-status").inner_text()
     panel.get_by_role("button", name="Pause").click()
-    page.wait_for_timeout(800)
-    steps = page.evaluate("() => window.ganappGan2d.last().step")
+    steps = steady(page, "() => window.ganappGan2d.last().step")   # frames already on their way still arrive
     panel.get_by_role("button", name="Train D only").click()
     page.wait_for_function("() => window.ganappGan2d.last().d_only_steps > 5", timeout=30000)
     assert page.evaluate("() => window.ganappGan2d.last().step") == steps   # G frozen
