@@ -1,34 +1,56 @@
 """StyleGAN figures: sample quality at ψ = 1, and what each level of styles controls, in numbers."""
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import torch
 
-from ...hub import local_folder
+from ...hub import beside_weights, local_folder
 from ...messages import Text, say
 from ...metrics import RealReference, evaluator_outputs, ink, spearman
 from ...reports import markdown_table, write_metrics
+from ...train import command_for
 from ...training.data import MNISTSampler
 from .inference import mixed_images, mixing_grid, truncation_strip
-from .recipe import crop28
+from .model import StyleGANConfig
+from .recipe import StyleGANTrainConfig, crop28
 
-CARDS = {
-    "stylegan": dict(
+
+def _card() -> dict:
+    """The model card's words for the shipped generator, as it was trained: its config, and the run's settings in the
+    provenance that publishing wrote beside the weights."""
+    config = StyleGANConfig(**json.loads((local_folder("stylegan") / "config.json").read_text()))
+    provenance = beside_weights("stylegan", "provenance.json")
+    settings = provenance.get("settings")
+    train = StyleGANTrainConfig(**(settings or {}).get("training", {}))
+    run_dir = f"runs/{provenance.get('run', 'stylegan')}"   # where its log is, for the card's curves
+    chosen = (f"step {provenance['step']:,} ({provenance['step'] * train.batch_size:,} images) of "
+              f"{provenance['run_steps']:,}" if settings else "step 12,000 (384,000 images) of 14,000")
+    return dict(
         title="Style-based generator (StyleGAN), MNIST 32×32",
-        what="A mapping network (4 layers, z 64-d → w 64-d, learning 10× slower than the rest), a learned 4×4 constant, and synthesis blocks at 4, 8, "
-             "16 and 32 px (64, 64, 32, 16 feature maps), each with modulated/demodulated 3×3 convolutions styled by "
-             "the block's w (StyleGAN2's weight demodulation in place of AdaIN), per-pixel noise with learned "
-             "strengths, and skip connections to the image. Discriminator (not shipped): 16-32-64-64 convolutions "
-             "with a minibatch-deviation channel. Non-saturating loss, lazy R1 (γ = 1, every 8 steps), style-mixing "
-             "regularisation (90% of batches), Adam 2e-3 (β = 0, 0.99), batch 32, equalised learning rates, the "
+        what=f"A mapping network ({config.mapping_layers} layers, z {config.z_dim}-d → w {config.w_dim}-d, learning "
+             f"{1 / config.mapping_lr_mul:g}× slower than the rest), a learned 4×4 constant, and synthesis blocks at 4, "
+             f"8, 16 and 32 px ({', '.join(map(str, config.channels))} feature maps), each with modulated/demodulated "
+             "3×3 convolutions styled by the block's w (StyleGAN2's weight demodulation in place of AdaIN), per-pixel "
+             "noise with learned strengths, and skip connections to the image. Discriminator (not shipped): "
+             f"{'-'.join(map(str, train.d_channels))} convolutions with a minibatch-deviation channel"
+             + (f", judging {train.pack} images at a time, stacked as channels (PacGAN, Lin et al. 2018: a generator "
+                "that draws too few kinds of digit is caught by packs whose members look alike)" if train.pack > 1 else "")
+             + f". Non-saturating loss, lazy R1 (γ = {train.r1_gamma:g}, every {train.r1_every} steps), style-mixing "
+             f"regularisation ({100 * train.mixing_prob:.0f}% of batches), Adam {train.lr:g} (β = "
+             f"{train.betas[0]:g}, {train.betas[1]:g}), batch {train.batch_size}, equalised learning rates, the "
              "average w tracked for truncation, and the exported weights an exponential moving average (half-life "
-             "10,000 images). The checkpoint kept is the one with the lowest Fréchet distance to 2,000 held-out "
-             "training digits: step 12,000 (384,000 images), of a run resumed to 14,000 and stopped just after 12,000 "
-             "for lack of time (about 100 minutes of one core, mostly shared). MNIST is padded to 32×32 with black.",
-        train="python -m ganapp.train stylegan --threads 1 --validate-every 1000 --sample-every 250 --resume  "
-              "# shipped: runs/stylegan/best (step 12,000)",
-        evaluate="python -m ganapp.evaluate stylegan"),
-}
+             f"{train.ema_images:,} images). The checkpoint kept is the one with the lowest Fréchet distance to "
+             f"{train.validation_size:,} held-out training digits: {chosen} generator updates. MNIST is padded to "
+             "32×32 with black.",
+        train=command_for("stylegan", settings, run_dir, validate_every=500) if settings else
+              "python -m ganapp.train stylegan --threads 1 --validate-every 1000 --sample-every 250 --resume",
+        evaluate="python -m ganapp.evaluate stylegan",
+        run_dir=run_dir)
+
+
+CARDS = {"stylegan": _card()}
 CONFIDENCE_BAR, RAREST_BAR, FINE_BAR, COARSE_BAR = 0.85, 0.05, 0.90, 0.70
 
 

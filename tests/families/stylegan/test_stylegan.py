@@ -9,7 +9,7 @@ from PIL import Image
 
 from ganapp.checks import InvalidInput
 from ganapp.families.stylegan import inference
-from ganapp.families.stylegan.model import ModulatedConv
+from ganapp.families.stylegan.model import ModulatedConv, StyleGANDiscriminator
 
 
 @pytest.mark.parametrize("demodulate", [True, False])
@@ -23,6 +23,19 @@ def test_modulated_conv_equals_per_sample_modulated_weights(demodulate):
         if demodulate:
             weight = weight / weight.pow(2).sum((1, 2, 3), keepdim=True).add(1e-8).sqrt()
         assert torch.allclose(out[i:i + 1], F.conv2d(x[i:i + 1], weight, padding=1), atol=1e-5)
+
+
+def test_a_packing_discriminator_judges_each_pack_of_images_as_one():
+    """PacGAN: (B, 1, 32, 32) -> B / pack logits; an image changes its own pack's logit and no other pack's
+    (the minibatch-deviation channel, which mixes packs, is off for a batch its groups do not divide)."""
+    torch.manual_seed(0)
+    d = StyleGANDiscriminator((4, 4, 4, 4), pack=2)
+    x = torch.randn(10, 1, 32, 32)                    # 5 packs: groups of 4 do not divide them
+    y = x.clone()
+    y[3] = torch.randn(1, 32, 32)                     # the second image of the second pack
+    before, after = d(x), d(y)
+    assert before.shape == (5,)
+    assert before[1] != after[1] and torch.equal(before[[0, 2, 3, 4]], after[[0, 2, 3, 4]])
 
 
 def test_mix_with_itself_is_the_own_sample_and_repeats(tiny):
