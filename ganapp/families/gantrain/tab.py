@@ -113,10 +113,11 @@ def tick(run):
     if curves:
         run.curves_sent_at = time.monotonic()
     waiting = live.SLOTS.try_acquire(run.id)
+    # The timer and Start stay as they are (each update costs the page a redraw, and its core is the child's too).
     if waiting:
-        return gr.Timer(active=True), _start_button(True), *_show(run, waiting, curves=curves)
+        return gr.skip(), gr.skip(), *_show(run, waiting, curves=curves)
     run.train_in_background()   # started on the first tick with the slot; later ticks renew its lease
-    return gr.Timer(active=True), _start_button(True), *_show(run, curves=curves)
+    return gr.skip(), gr.skip(), *_show(run, curves=curves)
 
 
 @handler(models=None)
