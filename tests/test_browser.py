@@ -25,7 +25,7 @@ def page(tiny_checkpoints):
         pg.on("pageerror", lambda e: errors.append(str(e)))
         pg.goto(url)
         pg.wait_for_selector("button[role=tab]")
-        pg.errors = errors
+        pg.errors, pg.demo = errors, demo
         yield pg
         browser.close()
     demo.close()
@@ -158,6 +158,24 @@ def test_train_a_gan_tab_trains_live_then_pauses(page):
     assert "paused" in page.locator("#gantrain-status").inner_text()
     assert panel.get_by_role("button", name="▶ Start").is_enabled()          # and again that it can start
     finish(page, "gantrain")
+
+
+def test_a_closed_page_leaves_nothing_of_its_session_on_the_server(page):
+    """Gradio would keep a closed page's session (a copy of every component's settings and values, ~3 MB after a live
+    run) until 10,000 later sessions had come; the app drops it when the page goes (`app.forget`)."""
+    sessions = page.demo.state_holder.session_data
+    before = set(sessions)
+    other = page.context.browser.new_page()
+    other.goto(page.url)
+    other.wait_for_selector("button[role=tab]")
+    deadline = time.monotonic() + 20
+    while not set(sessions) - before and time.monotonic() < deadline:   # its first event (the link) makes it
+        time.sleep(0.2)
+    assert set(sessions) - before, "the page's session never appeared"
+    other.close()
+    while set(sessions) - before and time.monotonic() < deadline + 20:
+        time.sleep(0.2)
+    assert not set(sessions) - before, "the closed page's session is still held"
 
 
 def steady(page, expression: str, every_ms: int = 700, timeout_s: float = 20.0):
