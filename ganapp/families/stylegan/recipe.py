@@ -28,7 +28,7 @@ def crop28(x: torch.Tensor) -> torch.Tensor:
 
 @dataclass
 class StyleGANTrainConfig:
-    steps: int = 12000          # generator updates at batch 32 (~6 passes over MNIST; ~0.3 s each on one idle core)
+    steps: int = 20000          # generator updates at batch 32 (~11 passes over MNIST; ~0.25 s each on one idle core)
     batch_size: int = 32
     lr: float = 2e-3            # StyleGAN2's, for both networks (the weights are equalised)
     betas: tuple = (0.0, 0.99)
@@ -39,7 +39,8 @@ class StyleGANTrainConfig:
     w_avg_beta: float = 0.995   # the running average of w used by truncation
     validation_size: int = 2000  # training digits held out: the Fréchet distance chosen by is to these
     d_channels: tuple = (16, 32, 64, 64)  # discriminator feature maps at 32, 16, 8 and 4 px (not shipped)
-    pack: int = 1               # images the discriminator judges together (PacGAN); divides batch_size
+    pack: int = 2               # images the discriminator judges together (PacGAN); divides batch_size. Alone
+                                # it took the rarest digit from 0% to 3% by step 3,000; 4 trailed 2
 
 
 class StyleGANRecipe(AdversarialRecipe):
