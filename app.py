@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import threading
 
 import gradio as gr
 from starlette.middleware import Middleware
@@ -75,9 +76,22 @@ def forget(demo: gr.Blocks, session_hash: str | None) -> None:
     live run's curves and samples), deleting only its `gr.State` values, an hour after the page closed, and the rest
     only once 10,000 later sessions have come: the server grew ~3 MB with every visitor who trained
     (benchmarks/session.py). Its State values go first, through their delete callbacks (a live run's slot)."""
-    if session_hash is not None:
+    if session_hash is None:
+        return
+
+    def drop() -> None:
         demo.state_holder.delete_state(session_hash)
         demo.state_holder.session_data.pop(session_hash, None)
+
+    drop()
+    # Once more a little later: an event of the page still queued when it closed (its first one, on a busy server)
+    # makes Gradio create the session afresh.
+    later = threading.Timer(FORGET_AGAIN_AFTER_S, drop)
+    later.daemon = True
+    later.start()
+
+
+FORGET_AGAIN_AFTER_S = 10.0
 
 
 def share_model_workers(demo: gr.Blocks, workers: int) -> None:
