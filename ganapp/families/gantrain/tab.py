@@ -163,9 +163,8 @@ def release(run) -> None:
 
 @runs_no_model
 def leave(request: gr.Request):
-    """The visitor closed or reloaded the page: stop their run and free its networks at once. (Gradio keeps a
-    closed session's state an hour, in case the page reconnects; a reload is a new session. Held that long, every
-    visit that trained kept ~2 MB, and the server's memory grew with its visitors: benchmarks/session.py.)"""
+    """The visitor closed or reloaded the page: stop their run and free its networks at once (a reload is a new
+    session; `app.forget` then drops the session's state too)."""
     run = RUN_OF_SESSION.pop(getattr(request, "session_hash", None), None)
     if run is not None:
         release(run)

@@ -25,8 +25,8 @@ def _card() -> dict:
     settings = provenance.get("settings")
     train = StyleGANTrainConfig(**(settings or {}).get("training", {}))
     run_dir = f"runs/{provenance.get('run', 'stylegan')}"   # where its log is, for the card's curves
-    chosen = (f"step {provenance['step']:,} ({provenance['step'] * train.batch_size:,} images) of "
-              f"{provenance['run_steps']:,}" if settings else "step 12,000 (384,000 images) of 14,000")
+    chosen = (f": step {provenance['step']:,} ({provenance['step'] * train.batch_size:,} images) of "
+              f"{provenance['run_steps']:,} generator updates" if settings else "")   # weights published without it
     return dict(
         title="Style-based generator (StyleGAN), MNIST 32×32",
         what=f"A mapping network ({config.mapping_layers} layers, z {config.z_dim}-d → w {config.w_dim}-d, learning "
@@ -42,10 +42,10 @@ def _card() -> dict:
              f"{train.betas[0]:g}, {train.betas[1]:g}), batch {train.batch_size}, equalised learning rates, the "
              "average w tracked for truncation, and the exported weights an exponential moving average (half-life "
              f"{train.ema_images:,} images). The checkpoint kept is the one with the lowest Fréchet distance to "
-             f"{train.validation_size:,} held-out training digits: {chosen} generator updates. MNIST is padded to "
+             f"{train.validation_size:,} held-out training digits{chosen}. MNIST is padded to "
              "32×32 with black.",
         train=command_for("stylegan", settings, run_dir, validate_every=500) if settings else
-              "python -m ganapp.train stylegan --threads 1 --validate-every 1000 --sample-every 250 --resume",
+              "python -m ganapp.train stylegan --threads 1 --validate-every 500 --resume --export checkpoints",
         evaluate="python -m ganapp.evaluate stylegan",
         run_dir=run_dir)
 
