@@ -64,6 +64,7 @@ def build_demo(queue_size: int = QUEUE_SIZE, concurrency: int = CONCURRENCY,
             gr.api(_noop, api_name="noop", api_visibility="undocumented")
     share_model_workers(demo, model_workers)
     refusals_in_one_line(demo)
+    progress_only_where_shown(demo)
     document(demo)  # the API page: English labels, real types, what each parameter accepts
     demo.queue(max_size=queue_size, default_concurrency_limit=concurrency)
     return demo
@@ -115,6 +116,19 @@ def refusals_in_one_line(demo: gr.Blocks) -> None:
     for block in demo.blocks.values():
         if callable(getattr(block, "preprocess", None)):
             block.preprocess = _one_line_refusal(block.preprocess, type(block).__name__)
+
+
+def progress_only_where_shown(demo: gr.Blocks) -> None:
+    """Events that show no progress (`show_progress="hidden"`) track it on no component.
+
+    Why: on each status message of any event (about six per event: pending, queued, started, done...), Gradio's page
+    re-reads, as a deep copy, the value of every component that any earlier event of the page has targeted, and for
+    a layout (the Tabs the link's load event selects) of every component inside it. A page that had loaded, through
+    that one event, copied ~17,000 values per event: the "Train a GAN" page's timer alone kept half a core of the
+    visitor's browser busy. An event tracks the components it names in `show_progress_on`, or else its outputs."""
+    for block_fn in demo.fns.values():
+        if block_fn.show_progress == "hidden" and block_fn.show_progress_on is None:
+            block_fn.show_progress_on = []
 
 
 def _one_line_refusal(preprocess, component: str):

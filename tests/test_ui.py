@@ -215,3 +215,19 @@ def test_cyclegan_says_when_a_picture_is_too_small_to_translate(tiny, tmp_path):
         assert translated and back
         assert (f"{size[0]}×{size[1]} pixels" in note) == small, (size, note)
     assert cyclegan_tab.translate_shown(None, "photo2monet", True) == (None, None, "")
+
+
+def test_no_event_makes_the_page_track_progress_on_a_layout_or_where_it_shows_none(tiny):
+    """The page re-reads every component an event tracks (`show_progress_on`, else its outputs) on each status
+    message of every later event, and every component inside a tracked layout: a link's load event tracking the Tabs
+    made each tick of a live run copy ~17,000 values in the visitor's browser (app.progress_only_where_shown)."""
+    import app
+
+    config = app.build_demo().get_config_file()
+    kinds = {c["id"]: c["type"] for c in config["components"]}
+    layouts = {"tabs", "tabitem", "column", "row", "group", "accordion", "form", "sidebar"}
+    for dep in config["dependencies"]:
+        tracked = dep["show_progress_on"] if dep["show_progress_on"] is not None else dep["outputs"]
+        if dep["show_progress"] == "hidden":
+            assert tracked == [], dep["api_name"]
+        assert not [i for i in tracked if kinds[i] in layouts], dep["api_name"]

@@ -226,13 +226,15 @@ def build(demo: gr.Blocks) -> dict:
     objective.change(_defaults, inputs=objective, outputs=[lr_d, lr_g, defaults], api_visibility="private",
                      show_progress="hidden")
     start_button.click(start, inputs=[architecture, objective, lr_d, lr_g, batch_size, seed, run],
-                       outputs=[run, timer, start_button, *view], api_visibility="private")
+                       outputs=[run, timer, start_button, *view], api_visibility="private",
+                       show_progress_on=status)
     timer.tick(tick, inputs=run, outputs=[timer, start_button, *view], api_visibility="private", show_progress="hidden",
                concurrency_limit=None)
     pause_button.click(pause, inputs=run, outputs=[timer, start_button, status], api_visibility="private",
                        show_progress="hidden")
-    step_button.click(step_once, inputs=run, outputs=view, api_visibility="private")
-    reset_button.click(reset, inputs=run, outputs=[run, timer, start_button, *view], api_visibility="private")
+    step_button.click(step_once, inputs=run, outputs=view, api_visibility="private", show_progress_on=status)
+    reset_button.click(reset, inputs=run, outputs=[run, timer, start_button, *view], api_visibility="private",
+                       show_progress_on=status)
     # The public endpoint: a fresh run of `steps` generator updates, its 8x8 samples.
     steps = gr.Number(value=200, visible=False, precision=0)
     steps.api_range = (1, 2000)  # what the API page says (ui/api_docs.py); live.gan_train checks it
