@@ -171,8 +171,12 @@ def summary(use: dict) -> dict:
     r = use["readings"]
     half = [x for x in r if x[0] >= r[-1][0] / 2]
     own = [x[1] for x in r]
+    tens = {}   # the server's readings by ten-minute window: a trend the reading-to-reading noise (±30 MiB) hides
+    for x in r:
+        tens.setdefault(int(x[0] // 600), []).append(x[1])
     return {"peak_mib": max(own), "peak_with_children_mib": max(x[2] for x in r), "last_mib": own[-1],
-            "second_half_growth_mib": statistics.mean(x[1] for x in half[-10:]) - statistics.mean(x[1] for x in half[:10])}
+            "second_half_growth_mib": statistics.mean(x[1] for x in half[-10:]) - statistics.mean(x[1] for x in half[:10]),
+            "ten_minute_means_mib": [round(statistics.mean(v)) for _, v in sorted(tens.items())]}
 
 
 def main(argv=None) -> None:
@@ -234,7 +238,9 @@ def report(r: dict) -> str:
             f"CycleGAN and the training endpoints among them, {run['pause_s']:g} s apart, {u['n_errors']} errors; a "
             f"live run started in the browser every 5 minutes): the server's resident memory peaked at **{r['peak_mib']:,.0f} MiB** "
             f"(with its live-training child: {r['peak_with_children_mib']:,.0f} MiB), ended at {r['last_mib']:,.0f} "
-            f"MiB, and grew **{r['second_half_growth_mib']:+.0f} MiB** over the last half. Bars ≤ "
+            f"MiB, and grew **{r['second_half_growth_mib']:+.0f} MiB** over the last half (mean of its last ten "
+            f"readings less that of its first ten; the means of each ten minutes: "
+            f"{', '.join(f'{m:,}' for m in r['ten_minute_means_mib'])} MiB). Bars ≤ "
             f"{MEMORY_BAR_BYTES / 2**20:,.0f} MiB (1.3 GB) and ≤ {FLAT_BAR_MIB:g} MiB of growth: "
             + ("met." if r["peak_mib"] * 2**20 <= MEMORY_BAR_BYTES and r["second_half_growth_mib"] <= FLAT_BAR_MIB
                else "**missed**."))
