@@ -164,6 +164,7 @@ class LiveRun:
         self._stop = threading.Event()
         self._last_tick = time.monotonic()
         self.curves_sent_at = -math.inf                  # (the tab) when its curves last went to the page
+        self.verdict = None                              # (the tab) the evaluator's last reading, as shown
         self._unsent = 0                                 # (in the training process) history rows not yet sent
         self._sent_at = -1.0
 

@@ -27,9 +27,11 @@ if TYPE_CHECKING:   # a handler's `run` (its gr.State) is a LiveRun or None; Gra
 
 live = imported_when_used(f"{__package__}.live")   # imports torch: on first use, not at start
 
-PLOTTED_ROWS = 400   # at most about this many steps per curve
-PLOT_EVERY_S = 3.0   # while a run trains, its curves are sent this often (samples and status every tick): redrawing
-                     # two plots each second cost the page's browser ~0.4 of a core, taken from the training child
+PLOTTED_ROWS = 150   # at most about this many steps per curve: a point every ~4 px of the plot; each row costs the
+                     # page its copy and drawing every PLOT_EVERY_S (400 rows: ~0.05 of a core more)
+PLOT_EVERY_S = 3.0   # while a run trains, its curves and the evaluator's verdict are renewed this often (samples and
+                     # step every tick): each costs cores the training child would have (two plots redrawn each
+                     # second, ~0.4 of the page's browser's core; the evaluator, ~45 ms of the server's per read)
 RUN_OF_SESSION: dict[str, LiveRun] = {}   # each visitor's latest run, closed when they leave (`leave`)
 
 
@@ -47,27 +49,31 @@ def _plots(run: LiveRun | None):
     return losses, scores
 
 
-def _status(run: LiveRun | None, waiting: int = 0, note: Text | None = None, samples=None) -> Text:
+def _status(run: LiveRun | None, waiting: int = 0, note: Text | None = None, samples=None,
+            read: bool = True) -> Text:
+    """The status line; the evaluator reads `samples` when `read`, else its last reading is shown again."""
     if run is None:
         return say("gantrain.press_start")
     if waiting:
         return say("gantrain.waiting", place=waiting)
-    try:
-        read = run.evaluator_read(samples)
-        verdict = say("gantrain.evaluator", confidence=read.confidence, digits=read.digits,
-                      realistic=round(SAMPLES * read.realistic), samples=SAMPLES)
-    except ganapp.WeightsUnavailable:
-        verdict = ""  # no evaluator here: the samples and curves still tell the story
-    return say("gantrain.status", step=run.step, seconds=run.seconds, evaluator=verdict,
+    if read or run.verdict is None:
+        try:
+            found = run.evaluator_read(samples)
+            run.verdict = say("gantrain.evaluator", step=run.step, confidence=found.confidence, digits=found.digits,
+                              realistic=round(SAMPLES * found.realistic), samples=SAMPLES)
+        except ganapp.WeightsUnavailable:
+            run.verdict = ""  # no evaluator here: the samples and curves still tell the story
+    return say("gantrain.status", step=run.step, seconds=run.seconds, evaluator=run.verdict,
                note=say("gantrain.note", note=note) if note else "")
 
 
 def _show(run: LiveRun | None, waiting: int = 0, note: Text | None = None, curves: bool = True):
-    """(samples, losses, scores, status) for the page; `curves=False` leaves the plots as they are."""
+    """(samples, losses, scores, status) for the page; `curves=False` leaves the plots and the evaluator's verdict as
+    they are."""
     losses, scores = _plots(run) if curves else (gr.skip(), gr.skip())
     samples = run.samples() if run is not None else None   # once, for the picture and the evaluator
     image = run.sample_grid(samples) if run is not None else None
-    return image, losses, scores, _status(run, waiting, note, samples)
+    return image, losses, scores, _status(run, waiting, note, samples, read=curves)
 
 
 def _start_button(running: bool):
