@@ -170,10 +170,14 @@ def test_a_live_run_trains_between_ticks_and_stops_when_the_page_goes_away(tiny,
     time.sleep(0.3)
     assert run.step > 0 and run.training
     assert tick_s < run.seconds, "a tick should draw, not train"
-    *_, image, losses, scores, status = tab.tick(run)   # curves sent, then none for PLOT_EVERY_S: samples only
-    assert len(losses) > 0 and len(scores) > 0
+    reads, evaluator_read = [], run.evaluator_read
+    monkeypatch.setattr(run, "evaluator_read", lambda samples=None: reads.append(run.step) or evaluator_read(samples))
+    *_, image, losses, scores, status = tab.tick(run)   # curves and verdict sent, then none for PLOT_EVERY_S:
+    assert len(losses) > 0 and len(scores) > 0 and len(reads) == 1   # samples and step only
+    verdict = run.verdict
     *_, image, losses, scores, status = tab.tick(run)
     assert image is not None and isinstance(losses, dict) and losses == scores == gr.skip()
+    assert len(reads) == 1 and run.verdict is verdict   # the evaluator's last reading, shown again
     time.sleep(2.0)                                   # no tick for longer than the lease
     for _ in range(200):                              # (then its process hands its state back)
         if not run.training:
