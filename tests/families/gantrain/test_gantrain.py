@@ -7,6 +7,7 @@ import threading
 import time
 
 import gradio as gr
+import pandas as pd
 import pytest
 import torch
 
@@ -172,8 +173,9 @@ def test_a_live_run_trains_between_ticks_and_stops_when_the_page_goes_away(tiny,
     assert tick_s < run.seconds, "a tick should draw, not train"
     reads, evaluator_read = [], run.evaluator_read
     monkeypatch.setattr(run, "evaluator_read", lambda samples=None: reads.append(run.step) or evaluator_read(samples))
+    run.curves_sent_at = -math.inf                    # (the first tick sent them) due again now
     *_, image, losses, scores, status = tab.tick(run)   # curves and verdict sent, then none for PLOT_EVERY_S:
-    assert len(losses) > 0 and len(scores) > 0 and len(reads) == 1   # samples and step only
+    assert isinstance(losses, pd.DataFrame) and len(losses) > 0 and len(scores) > 0 and len(reads) == 1
     verdict = run.verdict
     *_, image, losses, scores, status = tab.tick(run)
     assert image is not None and isinstance(losses, dict) and losses == scores == gr.skip()
