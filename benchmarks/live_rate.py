@@ -82,6 +82,8 @@ def main(argv=None) -> None:
     p.add_argument("--seconds", type=float, default=30.0)
     p.add_argument("--rounds", type=int, default=5, help="tab runs, each between two standalone runs")
     args = p.parse_args(argv)
+    if args.rounds < 1:
+        p.error("--rounds must be at least 1")
     # The machine's own speed drifts by several per cent from one minute to the next, and one tab run reads from 88%
     # to 100%: each tab run is set against the mean of the standalone runs just before and after it, and the median
     # of the rounds is the figure.

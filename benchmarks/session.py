@@ -172,8 +172,9 @@ def summary(use: dict) -> dict:
     half = [x for x in r if x[0] >= r[-1][0] / 2]
     own = [x[1] for x in r]
     tens = {}   # the server's readings by ten-minute window: a trend the reading-to-reading noise (±30 MiB) hides
+    windows = max(1, round(r[-1][0] / 600))   # the reading after the last full window joins it
     for x in r:
-        tens.setdefault(int(x[0] // 600), []).append(x[1])
+        tens.setdefault(min(int(x[0] // 600), windows - 1), []).append(x[1])
     return {"peak_mib": max(own), "peak_with_children_mib": max(x[2] for x in r), "last_mib": own[-1],
             "second_half_growth_mib": statistics.mean(x[1] for x in half[-10:]) - statistics.mean(x[1] for x in half[:10]),
             "ten_minute_means_mib": [round(statistics.mean(v)) for _, v in sorted(tens.items())]}

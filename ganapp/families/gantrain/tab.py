@@ -1,5 +1,6 @@
 """The "Train a GAN" tab: pick an architecture and an objective, press Start, and watch a GAN learn
-MNIST on the server — samples, losses, scores and the evaluator's verdict about once a second."""
+MNIST on the server — its samples about once a second; its losses, scores and the evaluator's verdict every few
+seconds."""
 from __future__ import annotations
 
 import threading
@@ -27,7 +28,7 @@ if TYPE_CHECKING:   # a handler's `run` (its gr.State) is a LiveRun or None; Gra
 
 live = imported_when_used(f"{__package__}.live")   # imports torch: on first use, not at start
 
-PLOTTED_ROWS = 150   # at most about this many steps per curve: a point every ~4 px of the plot; each row costs the
+PLOTTED_ROWS = 150   # at most this many steps per curve (and the last): a point every ~4 px; each row costs the
                      # page its copy and drawing every PLOT_EVERY_S (400 rows: ~0.05 of a core more)
 PLOT_EVERY_S = 3.0   # while a run trains, its curves and the evaluator's verdict are renewed this often (samples and
                      # step every tick): each costs cores the training child would have (two plots redrawn each
@@ -40,7 +41,8 @@ def _plots(run: LiveRun | None):
         # No frame at all, not an empty one: the plot fixes its colours from the first frame it gets, and an
         # empty frame would leave the lines uncoloured (invisible) for the whole run.
         return None, None
-    rows = run.history[::max(1, len(run.history) // PLOTTED_ROWS)]   # the whole run, thinned: cheap to send and draw
+    stride = -(-len(run.history) // PLOTTED_ROWS)                  # the whole run, thinned: cheap to send and draw
+    rows = run.history[::stride] + ([run.history[-1]] if (len(run.history) - 1) % stride else [])   # and its last
     name = {key: render(f"gantrain.series.{key}", LANGUAGE.get()) for key in ("d", "g", "real", "fake")}  # legends
     losses = pd.DataFrame([{"step": r["step"], "value": r[k], "series": name[s]} for r in rows
                            for k, s in (("loss_d", "d"), ("loss_g", "g"))])
@@ -71,6 +73,8 @@ def _show(run: LiveRun | None, waiting: int = 0, note: Text | None = None, curve
     """(samples, losses, scores, status) for the page; `curves=False` leaves the plots and the evaluator's verdict as
     they are."""
     losses, scores = _plots(run) if curves else (gr.skip(), gr.skip())
+    if curves and run is not None:
+        run.curves_sent_at = time.monotonic()
     samples = run.samples() if run is not None else None   # once, for the picture and the evaluator
     image = run.sample_grid(samples) if run is not None else None
     return image, losses, scores, _status(run, waiting, note, samples, read=curves)
@@ -116,8 +120,6 @@ def tick(run):
         live.SLOTS.release(run.id)
         return gr.Timer(active=False), _start_button(False), *_show(run, note=say("gantrain.time_limit", minutes=RUN_SECONDS / 60))
     curves = time.monotonic() - run.curves_sent_at >= PLOT_EVERY_S
-    if curves:
-        run.curves_sent_at = time.monotonic()
     waiting = live.SLOTS.try_acquire(run.id)
     # The timer and Start stay as they are (each update costs the page a redraw, and its core is the child's too).
     if waiting:

@@ -173,7 +173,7 @@ def test_a_live_run_trains_between_ticks_and_stops_when_the_page_goes_away(tiny,
     assert tick_s < run.seconds, "a tick should draw, not train"
     reads, evaluator_read = [], run.evaluator_read
     monkeypatch.setattr(run, "evaluator_read", lambda samples=None: reads.append(run.step) or evaluator_read(samples))
-    run.curves_sent_at = -math.inf                    # (the first tick sent them) due again now
+    run.curves_sent_at = -math.inf                    # (Start sent them) due again now
     *_, image, losses, scores, status = tab.tick(run)   # curves and verdict sent, then none for PLOT_EVERY_S:
     assert isinstance(losses, pd.DataFrame) and len(losses) > 0 and len(scores) > 0 and len(reads) == 1
     verdict = run.verdict
